@@ -1,0 +1,1 @@
+"""Cap Numérique: the product's pure core (no Rasa import here)."""

@@ -1,0 +1,1 @@
+"""The course catalogue: LHÉO-like model, storage, importers, demo seed, generator, CLI."""

@@ -1,0 +1,58 @@
+"""One catalogue action (+ its chosen session) as the CONTRACT.md §2 course object.
+
+``raisons`` is left out: the matching engine adds it.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from bot.catalogue.vocabulary_mapping import split
+
+PAYLOAD_KEYS = ("id", "titre", "organisme", "domaine", "modalite", "heures_total", "heures_semaine",
+                "creneau", "debut", "entrees_permanentes", "certifiante", "niveau_entree", "age_min",
+                "age_max", "departements", "equipement_requis", "url")
+
+
+def _get(obj: Any, name: str, default=None):
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def course_payload(action: Any, session: Optional[Any] = None) -> dict:
+    """action: an ORM Action (formation and organisme_formateur loaded) or a mapping with
+    the action's columns plus ``intitule``/``titre`` and ``organisme``/``organisme_nom``."""
+    formation = _get(action, "formation")
+    organisme = _get(action, "organisme_formateur")
+    titre = _get(formation, "intitule") or _get(action, "titre") or _get(action, "intitule")
+    organisme_nom = _get(organisme, "nom") or _get(action, "organisme_nom") or _get(action, "organisme")
+    debut = _get(session, "debut")
+    entrees = bool(_get(session, "entrees_permanentes", False))
+    url = _get(action, "url") or _get(formation, "url")
+    return {
+        "id": _get(action, "id"),
+        "titre": titre,
+        "organisme": organisme_nom,
+        "domaine": _get(action, "domaine") or _get(formation, "domaine"),
+        "modalite": _get(action, "modalite"),
+        "heures_total": _number(_get(action, "heures_total")),
+        "heures_semaine": _number(_get(action, "heures_semaine")),
+        "creneau": _get(action, "creneau"),
+        "debut": debut.isoformat() if debut is not None and not entrees else None,
+        "entrees_permanentes": entrees,
+        "certifiante": bool(_get(action, "certifiante", _get(formation, "certifiante", False))),
+        "niveau_entree": _get(action, "niveau_entree"),
+        "age_min": _get(action, "age_min"),
+        "age_max": _get(action, "age_max"),
+        "departements": split(_get(action, "departements")),
+        "equipement_requis": _get(action, "equipement_requis"),
+        "url": url,
+    }

@@ -1,0 +1,34 @@
+"""Settings read from the environment, with defaults for the embedded set-up.
+
+Every path or URL the product uses is resolved here, so that a deployment changes
+behaviour through environment variables only.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+VAR_DIR = _path("CAPNUM_VAR_DIR", PROJECT_ROOT / "var")
+
+# Reference data is read in place, never committed (see README, "Reference data").
+SHARED_DIR = _path("CAPNUM_SHARED_DIR", PROJECT_ROOT.parent / "shared")
+COMMUNES_CSV = _path("CAPNUM_COMMUNES_CSV", SHARED_DIR / "reference" / "geo" / "communes_idf.csv")
+LHEO_REFERENCE_DIR = _path("CAPNUM_LHEO_DIR", SHARED_DIR / "reference" / "lheo")
+
+
+def database_url() -> str:
+    """The catalogue database: DATABASE_URL, or a SQLite file under var/."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs use the scheme SQLAlchemy 1.4 no longer accepts.
+        return url.replace("postgres://", "postgresql://", 1)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{VAR_DIR / 'catalogue.db'}"

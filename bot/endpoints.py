@@ -1,0 +1,77 @@
+"""Writes the Rasa endpoints file from the environment.
+
+Embedded default: SQL tracker store on SQLite under var/, in-memory lock store.
+Production: TRACKER_DB_URL (or DATABASE_URL) → SQL tracker store on PostgreSQL,
+REDIS_URL → Redis lock store, RABBITMQ_URL → RabbitMQ event broker.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from bot import config
+
+TRACKER_STORE_CLASS = "capnum_rasa.tracker_store.ErasingSQLTrackerStore"
+
+
+def tracker_store_settings(url: str | None) -> dict:
+    if not url or url.startswith("sqlite"):
+        path = url.split(":///", 1)[1] if url else str(config.VAR_DIR / "conversations.db")
+        return {"type": TRACKER_STORE_CLASS, "dialect": "sqlite", "db": path}
+    parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
+    settings = {
+        "type": TRACKER_STORE_CLASS,
+        "dialect": parts.scheme.split("+")[0],
+        "url": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "db": parts.path.lstrip("/") or "postgres",
+    }
+    if parts.username:
+        settings["username"] = unquote(parts.username)
+    if parts.password:
+        settings["password"] = unquote(parts.password)
+    return settings
+
+
+def lock_store_settings(url: str | None) -> dict | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    settings = {"type": "redis", "url": parts.hostname or "localhost", "port": parts.port or 6379,
+                "db": int(parts.path.lstrip("/") or 0), "key_prefix": "capnum"}
+    if parts.password:
+        settings["password"] = unquote(parts.password)
+    return settings
+
+
+def event_broker_settings(url: str | None) -> dict | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return {"type": "pika", "url": parts.hostname or "localhost", "port": parts.port or 5672,
+            "username": unquote(parts.username or "guest"), "password": unquote(parts.password or "guest"),
+            "queues": [os.environ.get("RABBITMQ_QUEUE", "capnum_events")]}
+
+
+def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
+    env = os.environ if environ is None else environ
+    tracker_url = env.get("TRACKER_DB_URL") or env.get("DATABASE_URL")
+    settings = {
+        "action_endpoint": {"url": action_url},
+        "tracker_store": tracker_store_settings(tracker_url),
+    }
+    if lock := lock_store_settings(env.get("REDIS_URL")):
+        settings["lock_store"] = lock
+    if broker := event_broker_settings(env.get("RABBITMQ_URL")):
+        settings["event_broker"] = broker
+    return settings
+
+
+def write_endpoints(action_url: str, path: Path | None = None, environ: dict | None = None) -> Path:
+    path = path or config.VAR_DIR / "endpoints.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints_settings(action_url, environ), sort_keys=False), encoding="utf-8")
+    return path

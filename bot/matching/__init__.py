@@ -1,0 +1,16 @@
+"""Matching engine: SQL pre-filter on indexed columns + deterministic Python scoring,
+French reasons and documented relaxation (see bot.matching.rules for the rules).
+
+    from bot.matching import MatchingEngine, Profile, Refinement
+    result = MatchingEngine(engine).recommend(Profile.from_slots(slots))
+    result.payload(), result.relaxation_sentence()
+"""
+from bot.matching.rules import (  # noqa: F401
+    RELAXATION_ORDER, Candidate, MatchResult, Profile, Refinement, choose_relaxation,
+    hard_violations, rank, reasons, relaxation_sentence, score, soft_violations,
+)
+from bot.matching.engine import MatchingEngine  # noqa: F401
+
+__all__ = ["MatchingEngine", "Profile", "Refinement", "MatchResult", "RELAXATION_ORDER",
+           "Candidate", "hard_violations", "soft_violations", "choose_relaxation", "score",
+           "rank", "reasons", "relaxation_sentence"]
