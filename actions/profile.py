@@ -7,7 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_io import is_payload, latest_intent, latest_text, profile_of, send_question
+from actions.tracker_io import (is_payload, latest_intent, latest_text, profile_of, send_question,
+                                user_just_answered)
 from bot import dialogue
 from bot.geo import find_place
 from bot.profile import extract_profile, normalise_slot
@@ -85,7 +86,7 @@ class ValidateProfileForm(Action):
             requested_slot=requested,
             intent=latest_intent(tracker),
             filled_this_turn=filled,
-            awaiting_answer=tracker.latest_action_name == "action_listen",
+            awaiting_answer=user_just_answered(tracker, FORM_NAME),
             failed_attempts=int(tracker.get_slot("failed_attempts") or 0),
             skipped=tracker.get_slot("skipped_slots") or [],
         )

@@ -34,3 +34,21 @@ def send_buttons(dispatcher: CollectingDispatcher, text: str, buttons: tuple[But
 
 def send_question(dispatcher: CollectingDispatcher, question: Question) -> None:
     send_buttons(dispatcher, question.text, question.buttons)
+
+
+def user_just_answered(tracker: Tracker, own_action: str) -> bool:
+    """True when the user's message came right after the bot listened.
+
+    Inside a form's validation the tracker ends with the form's own action (added by
+    Rasa) and the slot candidates; the action before that tells whether the form is
+    reading an answer (action_listen) or starting/resuming after another action.
+    """
+    seen_own = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "action":
+            continue
+        if event.get("name") == own_action and not seen_own:
+            seen_own = True
+            continue
+        return event.get("name") == "action_listen"
+    return False

@@ -59,7 +59,7 @@ from bot.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
 
 __all__ = [
     "Place", "Commune", "CommuneIndex", "CommunesFileError", "find_place", "commune_index",
-    "department_label", "CSV_ENV_VAR",
+    "department_label", "clear_cache", "CSV_ENV_VAR",
 ]
 
 CSV_ENV_VAR = "CAPNUM_COMMUNES_CSV"
@@ -190,18 +190,18 @@ Arcachon; Royan; Rochefort; *Saintes; *Cognac; Châtellerault; Saumur; La Roche-
 Les Sables-d'Olonne; Alençon; Lisieux; Saint-Lô; Dieppe; Fécamp; Elbeuf; Louviers; Dreux;
 Châteaudun; Montargis; *Gien; Vierzon; Vendôme; Amboise; Creil; Senlis; Chantilly; Soissons; Laon;
 Château-Thierry; Abbeville; Épernay; Sedan; Verdun; Bar-le-Duc; Lunéville; *Toul; Montbéliard;
-*Dole; Lons-le-Saunier; Pontarlier; *Beaune; *Sens; Chaumont; Langres; Saint-Dizier; *Gap; Digne;
-Manosque; Briançon; Menton; Saint-Raphaël; Aubagne; Martigues; Istres; Salon-de-Provence;
-Carpentras; *Orange; Cavaillon; Agde; Castelnaudary; *Foix; Pamiers; Lourdes; Porto-Vecchio;
+*Dole; Lons-le-Saunier; Pontarlier; *Beaune; *Sens; Chaumont; Langres; Saint-Dizier; *Gap; *Digne;
+Manosque; Briançon; *Menton; Saint-Raphaël; Aubagne; Martigues; Istres; Salon-de-Provence;
+Carpentras; *Orange; Cavaillon; Agde; Castelnaudary; *Foix; Pamiers; *Lourdes; Porto-Vecchio;
 Noyon; Nogent-le-Rotrou; Vernon; Évian; Aix-les-Bains; Villefranche-sur-Saône; Bourgoin-Jallieu;
 Échirolles; Saint-Martin-d'Hères; Vitrolles; La Ciotat; Cagnes-sur-Mer; Saint-Laurent-du-Var;
 Lanester; Saint-Sébastien-sur-Loire; Hénin-Beaumont; Liévin; Maubeuge; Cambrai; Béthune; Armentières;
-Marcq-en-Barœul; Villefontaine; Le Tampon; Saint-Paul; Fort-de-France; Pointe-à-Pitre;
-Les Abymes; Cayenne; Mamoudzou; Nouméa; Papeete; Le Lamentin; Saint-Laurent-du-Maroni;
+Marcq-en-Barœul; Villefontaine; *Le Tampon; Saint-Paul; Fort-de-France; Pointe-à-Pitre;
+Les Abymes; Cayenne; Mamoudzou; Nouméa; Papeete; *Le Lamentin; Saint-Laurent-du-Maroni;
 ---
 Ain; *Aisne; *Allier; Alpes-de-Haute-Provence; Hautes-Alpes; Alpes-Maritimes; Ardèche; Ardennes;
 Ariège; *Aube; *Aude; Aveyron; Bouches-du-Rhône; *Calvados; Cantal; Charente; Charente-Maritime;
-*Cher; Corrèze; Corse; Corse-du-Sud; Haute-Corse; Côte-d'Or; Côtes-d'Armor; *Creuse; Dordogne;
+*Cher; Corrèze; *Corse; Corse-du-Sud; Haute-Corse; Côte-d'Or; Côtes-d'Armor; *Creuse; Dordogne;
 Doubs; Drôme; *Eure; Eure-et-Loir; Finistère; *Gard; Haute-Garonne; Gers; Gironde; Hérault;
 Ille-et-Vilaine; *Indre; Indre-et-Loire; Isère; *Jura; *Landes; Loir-et-Cher; *Loire;
 Haute-Loire; Loire-Atlantique; Loiret; *Lot; Lot-et-Garonne; Lozère; Maine-et-Loire; *Manche;
@@ -209,12 +209,12 @@ Haute-Loire; Loire-Atlantique; Loiret; *Lot; Lot-et-Garonne; Lozère; Maine-et-L
 *Oise; *Orne; Pas-de-Calais; Puy-de-Dôme; Pyrénées-Atlantiques; Hautes-Pyrénées;
 Pyrénées-Orientales; Bas-Rhin; Haut-Rhin; Rhône; Haute-Saône; Saône-et-Loire; Sarthe; Savoie;
 Haute-Savoie; Seine-Maritime; Deux-Sèvres; *Somme; Tarn; Tarn-et-Garonne; *Var; Vaucluse; Vendée;
-Haute-Vienne; *Vosges; Yonne; Territoire de Belfort; Guadeloupe; Martinique; Guyane; La Réunion;
+Haute-Vienne; *Vosges; Yonne; Territoire de Belfort; Guadeloupe; Martinique; Guyane; *La Réunion;
 *Réunion; Mayotte;
-Bretagne; Normandie; Hauts-de-France; Picardie; Grand Est; Alsace; *Lorraine; Champagne;
+Bretagne; Normandie; Hauts-de-France; Picardie; Grand Est; Alsace; *Lorraine; *Champagne;
 Bourgogne; Franche-Comté; Centre-Val de Loire; Pays de la Loire; Nouvelle-Aquitaine; Aquitaine;
 Occitanie; Auvergne; Rhône-Alpes; Auvergne-Rhône-Alpes; Provence; PACA; Côte d'Azur; Outre-mer;
-DOM-TOM; *Province; Étranger;
+DOM-TOM; *Province; *Étranger;
 *Belgique; *Suisse; *Luxembourg; *Allemagne; *Espagne; *Italie; *Portugal; *Angleterre;
 *Royaume-Uni; *Irlande; *Pays-Bas; *Pologne; *Roumanie; *Algérie; *Maroc; *Tunisie; *Sénégal;
 *Mali; *Côte d'Ivoire; *Cameroun; *Congo; *Guinée; *Madagascar; *Canada; *Québec; *États-Unis;
@@ -236,11 +236,18 @@ us baby vert doue chars mours maule ury bray cerny vigny marines moisson mons li
 pecy buc ichy igny sigy herme issou blaru tilly messy lassy lissy paley paroy cely reau breau
 dagny citry cuisy diant flagy fouju marcq medan mere nezel osmoy rosay vicq brouy egly linas
 nozay ormoy othis sancy seugy buhy burcy barcy esbly nandy voulx limay ablis
-bois grand port mont val pont chateau fontaine ville foret riviere roi celle bourg orme ormes
-marolles aubergenville vaux chapelle ferte mesnil plessis villiers montigny boissy
-""".split())
+plaisir fosses lisses forges persan collegien mary brie levis salins tertre tartre garenne
+chaumes marnes gouvernes notre grande grand maison maisons blanc haute pierre vieux vieille sept
+croix queue voisins beton clos roche deuil etang brosse champagne pin tombe falaise carrieres
+seine pavillons loges granges madeleine verrieres verriere chapelles chapelle ville celle bois
+chateau port foret bourg fontaine vaux ferte mesnil plessis villiers montigny boissy mont val
+pont riviere roi orme ormes marolles isle
+""""".split())
 
-# Everyday words that are never taken as a place by the typo matcher (folded).
+# Everyday words that are never taken as a place by the typo matcher (folded): a hand-written
+# list of the bot's own domain, plus the frequent French words (from a word frequency list) that
+# are one edit away from a name of the CSV after phonetic folding ("fauteuil" / Auteuil,
+# "voudrais" / Coudray, "choisir" / Choisy).
 _NOT_PLACE_WORDS = frozenset("""
 formation formations semaine semaines travail travaille travailler merci bonjour bonsoir
 vendeuse vendeur vente ventes cuisine cuisinier maison maisons mairie centre centres
@@ -251,6 +258,45 @@ pendant beaucoup surtout vraiment possible certifiante distance presentiel hybri
 handicap reconnaissance travailleur interim contrat stage stages alternance apprentissage
 demandeur demandeuse inscrit inscrite mission locale conseiller conseillere france travail
 region regions ville villes commune communes banlieue quartier campagne montagne plage
+""".split() + """
+abeille abeilles accueil accueille achete achetee achetees achetes acheve achevee adhere affilie
+affiliee affilies agneau amants amitie amities angeles arbore ardent argile arriere arrieres
+attrape aubaine aviron ballet ballon ballons banniere bannieres barons barriere barrieres batons
+billet billets bisous boisson boissons boitier bonbon bonbons bonnet bonnets bougie bougies
+bouquin bouquins bourse bourses bouton boutons branle briller briser bruler bureau bureaux cacher
+cadets cadette cannelle cantine carbone carnet carnets casser cassette caverne cerner cession
+chaire chalet chalets chambre chambres change changee changes chapeau chapeaux chapelle chapelles
+charmant charmante charmants charpente charte chartes charts chassis chaton chatons chauffeur
+chauffeurs chaussee cherie cheval chevaux cheveu cheveux cheville chevilles chevre chevres chienne
+chiens chimie chinoise chinoises choisi choisie choisies choisir choisis choisit chouette
+chouettes claire claires clairs cliche cliches coachs coherence colere coller collier colliers
+comedie comedies commence commencee comment commente commentee compagne compare comparee concue
+concues concus confie confiee confiees confies congres connais corbeille coreen coreenne couche
+couches couilles couleur couleurs country courant courante courantes courants courent courgettes
+couronne couronnee couronnes courriel courriels courtois couvert couverte couvertes couverts
+couvre crochet crochets croise croisee croisees croises croyais danger dangers danois delais
+demarre derriere dissous dormant douille douleur douleurs ecarte ecarts echelle echelles ecrans
+energie energies enerve ennemi ennemie ennemies ennemis envers epingle estampes etions etoile
+etoiles failli fauteuil fauteuils ferais fermer fermier fermiers feroce ferons fevrier fidele
+fideles fievre filets fillette fleuri fleurie fleuris fleurs fontaine fontaines forets formant
+formel formelle fouille fouilles freins gacher gallois garage garages gauche genese gentil
+gentille gentils hisser hivers isoler joindre lacher lamour langue langues lecher lisiere longue
+longues loyers maillot maillots maintes manette manger manteau manteaux marchant marche marches
+martiaux meandres mefier metier metiers millier milliers ministere ministeres modele modeles
+moindre moindres moitie montage montages montra montre montree montres mouille moyenne moyennes
+moyens museau noisette noisettes nomment normand normande occitan oiseau oiseaux onglet orient
+oriente orientee orientees orientes paiens paillettes palais palette palettes palier paliers
+pallier palmier palmiers panier paniers papier papiers parcelle parcelles pareil pareille parier
+parrain perche percue percues percus perdue perdues perdus perenne permis pochette pochettes
+poesie poesies poignee poignees poison poisson poissons portier poteau poteaux pourrai pourrais
+pourrons prenais priere prieres provinces puiser puisque puissiez quitter rabais rachete rachetee
+ranger rarete rayons rebelle rebelles relais remonte remontee remontees resonne revers rocher
+rochers rocheux roller romane romans rouille saisie saisies saisis saison saisons sapins sauver
+savais savoir savoirs savons sentie sentis serais serions serons servie servis severe severes
+sevrage soccer sonner souple souples soyons suggere talent talents taverne tourna tournage
+tournant tournante trottoir trottoirs valent vanille vanter veiller venant vendre vendue vendues
+vendus venons verdure vernis verrons verrou videos vignette vilain village villages violer violet
+violette visant vivant vivante vivantes vivants volets voudrai voudrais voulais voulions voulons
 """.split())
 
 # Tokens that announce a place just after them (folded, apostrophes split).
@@ -264,6 +310,28 @@ habite habites habitons habitez vis vit vivons reside pres cote proche loin regi
 secteur banlieue environs alentours coin quartier
 """.split())
 _ARTICLES = frozenset(("le", "la", "les", "l"))
+# A residence verb: the typo matcher reads the words just after it (and its preposition).
+_RESIDENCE_VERBS = frozenset("""
+habite habites habitons habitez habitent vis vit vivons vivez suis sui jsui reside resides
+residons demeure demeurons domicilie domiciliee ville commune cp
+""".split())
+_AFTER_VERB = frozenset("a au aux en sur dans le la les l de d du pres cote".split())
+# Words that may surround a bare place name in an answer to "where do you live".
+_FILLER = frozenset("""
+a au aux en sur le la les l j je moi habite vis suis sui jsui euh bah ben ben c est ville de d du
+dans ok oui alors bonjour bjr slt salut merci
+""".split())
+# "near", "north of"...: the place named is a landmark, not the commune where the user lives.
+_PROXIMITY = frozenset("""
+pres cote proche loin banlieue nord sud est ouest environs alentours region peripherie
+""".split())
+# "une formation à Créteil", "je bosse à Nanterre": a place that is probably not the home.
+_NOT_HOME = frozenset("formation formations cours stage ecole travaille bosse boulot taf travail".split())
+_FIRST_PERSON = frozenset("je j moi jsui jhabite jvis perso".split())
+_THIRD_PERSON = frozenset("""
+ma mon mes sa son ses il elle ils elles soeur frere mere pere parents cousin cousine copain
+copine ami amie mari femme famille tante oncle
+""".split())
 # After these, the place is not where the user lives (birthplace, origin, negation).
 _NOT_RESIDENCE = frozenset("ne nee nes nees n naissance originaire origine natif native".split())
 _LINKING_WORDS = frozenset("sur sous en les le la l aux au de des du d lez et".split())
@@ -331,6 +399,7 @@ class _Mention:
     end: int
     places: tuple[Place, ...]   # more than one: ambiguous
     specific: bool              # a commune or a city, not only a department or a region
+    others: tuple[Place, ...] = ()   # less likely readings ("saint ouen" 95 -> l'Aumône)
 
 
 def _commune_label(name: str, departement: str) -> str:
@@ -398,13 +467,23 @@ class CommuneIndex:
             return
         key = " ".join(tokens)
         if guarded is None:
-            guarded = len(tokens) == 1 and (key in _GUARDED_NAMES or len(key) <= 2)
+            core = tokens[1:] if tokens[0] in _ARTICLES and len(tokens) == 2 else tokens
+            guarded = len(core) == 1 and (core[0] in _GUARDED_NAMES or len(core[0]) <= 2)
         entries = self._phrases.setdefault(key, [])
         if any(e.place == place and e.rank <= rank for e in entries):
             return
         entries.append(_Entry(place, rank, guarded))
         self._first_tokens.add(tokens[0])
         self._max_tokens = max(self._max_tokens, len(tokens))
+        if any(t in ("l", "d") for t in tokens[:-1]):   # "lhay les roses", "bois darcy"
+            glued: list[str] = []
+            for t in tokens:
+                if glued and glued[-1] in ("l", "d"):
+                    glued[-1] += t
+                else:
+                    glued.append(t)
+            if len(glued) < len(tokens):
+                self._add(glued, place, rank, guarded)
         if len(tokens) > 1:   # glued form: "saintdenis", "valdoise"
             glued = "".join(tokens)
             if len(glued) >= 8:
@@ -468,8 +547,9 @@ class CommuneIndex:
         key = " ".join(tokens)
         if tokens[-1] in _LINKING_WORDS or key in ("saint", "sainte") or len(key) < 4:
             return
-        guarded = len(tokens) == 1 and key in _GUARDED_NAMES
-        self._add(tokens, place, _RANK_SHORT, guarded=guarded)
+        if len(tokens) == 1 and key in _GUARDED_NAMES:
+            return   # nobody calls Maison-Rouge "Maison"
+        self._add(tokens, place, _RANK_SHORT, guarded=False)
 
     def _build_fuzzy(self) -> None:
         for key, entries in self._phrases.items():
@@ -492,11 +572,14 @@ class CommuneIndex:
     def fuzzy_lookup(self, phrase: str) -> set[str]:
         """Phrases of the lexicon at most one edit away from phrase (after phonetic folding)."""
         pkey = _phonetic(phrase)
+        words = phrase.count(" ")
         found: set[str] = set()
+        if len(pkey) < 5:
+            return found
         for variant in (pkey, *_deletions(pkey)):
             for candidate in self._fuzzy.get(variant, ()):
                 if _osa_distance_le1(pkey, candidate):
-                    found |= self._fuzzy_keys[candidate]
+                    found.update(k for k in self._fuzzy_keys[candidate] if k.count(" ") == words)
         return found
 
     def postal_code_place(self, code: str) -> Place | None:
@@ -578,7 +661,6 @@ _DIGIT_PAIR = re.compile(r"\b([79]) ([1-8])\b")
 _ORDINAL = r"(?:e|eme|em|ieme|iem|er|ere|nd|nde)"
 _ARR_WORD = r"(?:arrondissement|arrondissements|arrdt|arrt|arr|ardt)"
 _POSTAL = re.compile(r"\b(\d{5})\b")
-_PARIS_ARR = re.compile(rf"\bparis (\d{{1,2}})(?: ?{_ORDINAL})?\b(?: ?{_ARR_WORD}\b)?(?! ?(\S+))")
 _PARIS_ARR_NEXT = re.compile(rf"\bparis (\d{{1,2}})(?: ?{_ORDINAL})?\b(?: ?{_ARR_WORD}\b)?")
 _ARR_EXPLICIT = re.compile(rf"(?<!lyon )(?<!marseille )\b(\d{{1,2}}) ?(?:{_ORDINAL} ?)?{_ARR_WORD}\b")
 _ARR_AFTER_DANS = re.compile(rf"\b(?:dans|habite|vis|suis) (?:le|l) (\d{{1,2}})(?: ?({_ORDINAL}))?\b")
@@ -592,14 +674,22 @@ _TWO_DIGITS = re.compile(r"\b(\d{2})\b")
 _BARE_NUMBER = re.compile(r"^(?:(?:le|dans le|du|en|departement|dept|cp|code postal) )?(\d{2,3}|2a|2b)$")
 
 
-def _number_text(folded: str) -> str:
+def _number_text(folded: str) -> tuple[str, set[str]]:
+    """Numbers as digits; also the departments written as nicknames ("neuf trois", "9-3", "9.3")."""
+    nicknames: set[str] = set()
+
+    def nickname(first: str, second: str, default: str) -> str:
+        code = first + second
+        if code in IDF_DEPARTMENTS:
+            nicknames.add(code)
+            return code
+        return default
+
     text = folded.replace("'", " ")
-    text = _NICKNAME_WORDS.sub(lambda m: _DIGIT_WORDS[m.group(1)] + _DIGIT_WORDS[m.group(2)], text)
+    text = _NICKNAME_WORDS.sub(
+        lambda m: nickname(_DIGIT_WORDS[m.group(1)], _DIGIT_WORDS[m.group(2)], m.group(0)), text)
     text = words_to_numbers(text)
-    # "le 9 3", "9.3", "9-3": two digits of a department of the region written apart.
-    return _DIGIT_PAIR.sub(
-        lambda m: m.group(1) + m.group(2) if m.group(1) + m.group(2) in IDF_DEPARTMENTS else m.group(0),
-        text)
+    return _DIGIT_PAIR.sub(lambda m: nickname(m.group(1), m.group(2), m.group(0)), text), nicknames
 
 
 def _next_word(text: str, end: int) -> str:
@@ -686,7 +776,7 @@ def _find_numbers(num: str, index: CommuneIndex, expecting: bool, placey: bool) 
                 break
     if out.department is None and expecting:
         m = _BARE_NUMBER.match(num)
-        if m:
+        if m and m.group(1) in IDF_DEPARTMENTS:
             out.department = _department_place(m.group(1))
     return out
 
@@ -717,6 +807,43 @@ def _not_residence(tokens: list[str], start: int) -> bool:
     return any(t in _NOT_RESIDENCE for t in tokens[max(0, start - 4):start])
 
 
+def _near_landmark(tokens: list[str], start: int) -> bool:
+    """'au nord de Paris', 'près de Meaux', 'banlieue de Lyon': the place is a landmark."""
+    i = start - 1
+    if i >= 0 and tokens[i] in _ARTICLES:
+        i -= 1
+    return i >= 1 and tokens[i] in ("de", "d", "du") and tokens[i - 1] in _PROXIMITY
+
+
+def _alone(tokens: list[str], start: int, end: int) -> bool:
+    """Only filler words around tokens[start:end] ('euh à Marines', 'moi c'est Us')."""
+    return all(t in _FILLER for t in tokens[:start] + tokens[end:])
+
+
+def _after_residence_verb(tokens: list[str], start: int) -> bool:
+    """tokens[start] follows 'habite', 'vis', 'je suis'... and at most two prepositions."""
+    i = start - 1
+    for _ in range(3):
+        if i < 0:
+            return False
+        if tokens[i] in _RESIDENCE_VERBS:
+            return True
+        if tokens[i] not in _AFTER_VERB:
+            return False
+        i -= 1
+    return False
+
+
+def _person_score(tokens: list[str], start: int) -> int:
+    """+1 when the few words before a place speak of the user, -1 of someone else."""
+    window = tokens[max(0, start - 5):start]
+    if any(t in _NOT_HOME for t in tokens[max(0, start - 3):start]):
+        return -1
+    if any(t in _THIRD_PERSON for t in window):
+        return -1
+    return 1 if any(t in _FIRST_PERSON for t in window) else 0
+
+
 def _choose(entries: list[_Entry]) -> tuple[Place, ...]:
     best = min(e.rank for e in entries)
     return tuple(dict.fromkeys(e.place for e in entries if e.rank == best))
@@ -726,6 +853,7 @@ def find_place(text: str, expecting_place: bool = False) -> Place | None:
     """The place where the user lives, read from one message, or None.
 
     expecting_place: the bot just asked where the user lives, so a bare name or number is a place.
+    Raises CommunesFileError when the communes CSV (env CAPNUM_COMMUNES_CSV) cannot be read.
     """
     index = commune_index()
     if not text or not text.strip():
@@ -734,22 +862,35 @@ def find_place(text: str, expecting_place: bool = False) -> Place | None:
     tokens = [_TOKEN_MAP.get(t, t) for t in folded.replace("'", " ").split()]
     if not tokens:
         return None
-    num = _number_text(folded)
+    num, nicknames = _number_text(folded)
     placey = (expecting_place or len(tokens) <= 2 or "code postal" in folded
               or any(t in _RESIDENCE_WORDS for t in tokens))
     numbers = _find_numbers(num, index, expecting_place, placey)
+    if numbers.department is None and nicknames:
+        numbers.department = _department_place(sorted(nicknames)[0])
 
     mentions: list[_Mention] = []
     for start, end, entries in index.scan(tokens):
         if _not_residence(tokens, start):
             continue
+        if end < len(tokens) and tokens[end] in ("de", "d", "du", "des") and tokens[end - 1] in _PROXIMITY:
+            continue   # "au nord de Paris": a direction, not the Nord department
         usable = [e for e in entries if not e.guarded]
         if not usable:
-            if not (expecting_place or _has_cue(tokens, start) or _followed_by_department(tokens, end)):
+            if not (_has_cue(tokens, start) or _followed_by_department(tokens, end)
+                    or (expecting_place and _alone(tokens, start, end))):
                 continue
             usable = entries
         places = _choose(usable)
-        mentions.append(_Mention(start, end, places, all(index.is_specific(p) for p in places)))
+        if _near_landmark(tokens, start):
+            # "au nord de Paris" is not in Paris; "près de Meaux" is in Meaux's department.
+            deps = {p.departement for p in places}
+            if places[0] == _PARIS or len(deps) != 1 or OUTSIDE_REGION in deps:
+                continue
+            places = (_department_place(deps.pop()),)
+        specific = all(index.is_specific(p) for p in places)
+        others = tuple(dict.fromkeys(e.place for e in usable if e.place not in places))
+        mentions.append(_Mention(start, end, places, specific, others))
 
     if not mentions and numbers.specific is None:
         fuzzy = _fuzzy_mention(tokens, index, expecting_place)
@@ -763,21 +904,29 @@ def find_place(text: str, expecting_place: bool = False) -> Place | None:
         if len(m.places) == 1 and not m.specific and m.places[0].departement in IDF_DEPARTMENTS:
             hints.add(m.places[0].departement)
 
-    # (specificity, position, place): 4 arrondissement, 3 commune or city, 2 Paris,
-    # 1 department, region, country or area. The most specific wins, then the first said.
-    resolved: list[tuple[int, int, Place]] = []
+    # (specificity, person, position, place): specificity 4 arrondissement, 3 commune or city,
+    # 2 Paris, 1 department, region, country or area. The most specific wins, then the one said
+    # of the user ("moi je suis à ..."), then the first said.
+    resolved: list[tuple[int, int, int, Place]] = []
     for m in mentions:
         places = m.places
+        person = _person_score(tokens, m.start)
+        if hints and not any(p.departement in hints for p in places):
+            # "saint ouen 95": a less likely reading fits the department the user gave.
+            fitting = tuple(p for p in m.others if p.departement in hints)
+            if len(fitting) == 1:
+                places = fitting
         if len(places) > 1:
             narrowed = tuple(p for p in places if p.departement in hints)
             if len(narrowed) == 1:
                 places = narrowed
             else:
+                # Ambiguous: the department when all candidates share it, else nothing.
                 deps = {p.departement for p in (narrowed or places)}
-                if len(deps) == 1 and (narrowed or not hints):
+                if len(deps) == 1:
                     dep = deps.pop()
                     if dep in IDF_DEPARTMENTS:
-                        resolved.append((1, m.start, _department_place(dep)))
+                        resolved.append((1, person, m.start, _department_place(dep)))
                 continue
         place = places[0]
         if place == _PARIS:
@@ -786,37 +935,37 @@ def find_place(text: str, expecting_place: bool = False) -> Place | None:
             specificity = 3
         else:
             specificity = 1
-        resolved.append((specificity, m.start, place))
+        resolved.append((specificity, person, m.start, place))
 
     if numbers.specific is not None:
         is_arrondissement = numbers.specific.commune == "Paris"
-        outside_city = any(r[0] == 3 and r[2].departement == OUTSIDE_REGION for r in resolved)
+        outside_city = any(r[0] == 3 and r[3].departement == OUTSIDE_REGION for r in resolved)
         if not (is_arrondissement and outside_city and "paris" not in tokens):
-            resolved.append((4 if is_arrondissement else 3, -1, numbers.specific))
+            resolved.append((4 if is_arrondissement else 3, 0, -1, numbers.specific))
     if numbers.department is not None:
-        resolved.append((1, -1, numbers.department))
+        resolved.append((1, 0, -1, numbers.department))
     if not resolved:
         return None
-    resolved.sort(key=lambda r: (-r[0], r[1]))
-    return resolved[0][2]
+    resolved.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    return resolved[0][3]
 
 
 def _fuzzy_mention(tokens: list[str], index: CommuneIndex, expecting: bool) -> _Mention | None:
-    """One place at one edit from an n-gram of the message, right after a cue (or anywhere when
-    the bot asked for the place); None when nothing or several places are equally close."""
-    best: set[Place] = set()
-    start_at = None
+    """The one place at one edit (typo) from the words right after a residence verb ("j'habite à
+    creteuil"), or from the whole answer when the bot asked for the place; None when nothing is
+    close, when the words are everyday French, or when several places are equally close."""
     for start in range(len(tokens)):
-        if not (expecting or _has_cue(tokens, start)):
+        after_verb = _after_residence_verb(tokens, start)
+        if not (after_verb or expecting):
             continue
         for length in (3, 2, 1):
-            if start + length > len(tokens):
+            end = start + length
+            if end > len(tokens) or not (after_verb or _alone(tokens, start, end)):
                 continue
-            words = tokens[start:start + length]
+            words = tokens[start:end]
             phrase = " ".join(words)
-            if (len(phrase.replace(" ", "")) < 6 or any(w.isdigit() for w in words)
-                    or words[0] in _NOT_PLACE_WORDS or words[0] in _LINKING_WORDS
-                    or (length == 1 and phrase in _NOT_PLACE_WORDS)):
+            if (len(phrase.replace(" ", "")) < 6 or any(not w.isalpha() for w in words)
+                    or any(w in _NOT_PLACE_WORDS or w in _FILLER for w in (words[0], words[-1]))):
                 continue
             keys = index.fuzzy_lookup(phrase)
             if not keys:
@@ -827,13 +976,6 @@ def _fuzzy_mention(tokens: list[str], index: CommuneIndex, expecting: bool) -> _
                 places.update(_choose([e for e in entries if not e.guarded] or entries))
             if len(places) != 1:
                 return None
-            if start_at is None:
-                best, start_at = places, start
-            break
-        if start_at is not None:
-            break
-    if start_at is None:
-        return None
-    place = next(iter(best))
-    return _Mention(start_at, start_at + 1, (place,), place.commune is not None)
-
+            place = places.pop()
+            return _Mention(start, end, (place,), index.is_specific(place))
+    return None

@@ -72,14 +72,14 @@ def latest_model() -> Path | None:
     return models[-1] if models else None
 
 
-def build_servers(rasa_port: int, action_port: int, model: Path, endpoints: Path) -> list[Server]:
-    logs = config.VAR_DIR / "logs"
+def build_servers(rasa_port: int, action_port: int, model: Path, endpoints: Path,
+                  token: str | None, log_dir: Path) -> list[Server]:
+    """The action server and the Rasa server, in start order."""
     rasa_command = [
         str(BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
         "--model", str(model), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
         "--response-timeout", "30",
     ]
-    token = os.environ.get("RASA_AUTH_TOKEN")
     if token:
         rasa_command += ["--auth-token", token]
     else:
@@ -87,9 +87,26 @@ def build_servers(rasa_port: int, action_port: int, model: Path, endpoints: Path
         rasa_command += ["--interface", "127.0.0.1"]
     return [
         Server("action server", [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                                 "--port", str(action_port)], action_port, "/health", logs / "actions.log"),
-        Server("Rasa server", rasa_command, rasa_port, "/", logs / "rasa.log"),
+                                 "--port", str(action_port)], action_port, "/health", log_dir / "actions.log"),
+        Server("Rasa server", rasa_command, rasa_port, "/", log_dir / "rasa.log"),
     ]
+
+
+def wait_until_healthy(servers: list[Server], timeout: float = 300,
+                       should_stop=lambda: False) -> str | None:
+    """Waits until every server answers; returns a one-line French problem, or None."""
+    deadline = time.monotonic() + timeout
+    pending = list(servers)
+    while pending and not should_stop():
+        for server in list(pending):
+            if server.process.poll() is not None:
+                return f"Le {server.name} s'est arrêté au démarrage : voir {server.log_path}."
+            if server.is_healthy():
+                pending.remove(server)
+        if pending and time.monotonic() > deadline:
+            return f"Le {pending[0].name} ne répond pas après {timeout:.0f} s : voir {pending[0].log_path}."
+        time.sleep(0.5)
+    return None
 
 
 def main() -> int:
@@ -107,7 +124,8 @@ def main() -> int:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT)}
     endpoints = write_endpoints(action_url=os.environ.get("ACTION_SERVER_URL",
                                                           f"http://localhost:{action_port}/webhook"))
-    servers = build_servers(rasa_port, action_port, model, endpoints)
+    servers = build_servers(rasa_port, action_port, model, endpoints, os.environ.get("RASA_AUTH_TOKEN"),
+                            config.VAR_DIR / "logs")
 
     stopping = False
 
@@ -125,21 +143,11 @@ def main() -> int:
     for server in servers:
         server.start(env)
 
-    deadline = time.monotonic() + 300
-    pending = list(servers)
-    while pending and not stopping:
-        for server in list(pending):
-            if server.process.poll() is not None:
-                print(f"Le {server.name} s'est arrêté au démarrage : voir {server.log_path}.", file=sys.stderr)
-                stop_all()
-                return 1
-            if server.is_healthy():
-                pending.remove(server)
-        if time.monotonic() > deadline:
-            print(f"Le {pending[0].name} ne répond pas après 5 minutes : voir {pending[0].log_path}.", file=sys.stderr)
-            stop_all()
-            return 1
-        time.sleep(0.5)
+    problem = wait_until_healthy(servers, should_stop=lambda: stopping)
+    if problem:
+        print(problem, file=sys.stderr)
+        stop_all()
+        return 1
     if stopping:
         return 0
 

@@ -7,15 +7,19 @@ constraints only; most queries need just the first. Rows come back as slim tuple
 from __future__ import annotations
 
 import datetime as _dt
+import threading
+from contextlib import contextmanager
 from typing import Optional
 
-from sqlalchemy import and_, bindparam, exists, false, func, or_, select, true
+from sqlalchemy import Boolean, Float, Integer, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 from bot.catalogue.models import Action, Formation, Organisme, Session
-from bot.catalogue.vocabulary_mapping import department_bit
+from bot.catalogue.payload import course_payload
+from bot.catalogue.vocabulary_mapping import ALL_DEPARTMENTS_MASK, department_bit
 from bot.matching.rules import (
-    CANDIDATE_FIELDS, Candidate, MatchResult, Profile, Refinement, rank, reasons,
+    CANDIDATE_FIELDS, YOUTH_AGE_LIMIT, Candidate, MatchResult, Profile, Refinement, rank, reasons,
 )
 from bot.vocab import OUTSIDE_REGION, RELATED_DOMAINS
 
@@ -24,6 +28,21 @@ S = Session.__table__
 F = Formation.__table__
 O = Organisme.__table__
 ETAT_OUVERT = 1
+
+_PAYLOAD_ACTION_COLUMNS = (
+    "id", "domaine", "modalite", "heures_total", "heures_semaine", "creneau", "certifiante",
+    "niveau_entree", "age_min", "age_max", "departements", "equipement_requis", "url",
+)
+
+# The final page: payload columns of a few actions, mapped by course_payload.
+_PAGE_STATEMENT = (
+    select(*[A.c[name] for name in _PAYLOAD_ACTION_COLUMNS],
+           F.c.intitule.label("intitule"), F.c.url.label("formation_url"),
+           O.c.nom.label("organisme_nom"))
+    .select_from(A.join(F, F.c.id == A.c.formation_id)
+                 .outerjoin(O, O.c.id == A.c.organisme_formateur_id))
+    .where(A.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 # Domain tiers: never more than three queries.
 _EXACT, _RELATED, _OTHER, _ALL = "exact", "related", "other", "all"
@@ -43,98 +62,162 @@ def _to_date(value) -> Optional[_dt.date]:
     return _dt.date.fromisoformat(str(value)[:10])
 
 
+def _flag(name: str):
+    return bindparam(name, type_=Boolean)
+
+
+def _prefilter(tier: str, has_exclude: bool):
+    """SELECT the Candidate columns of the actions passing every hard constraint.
+
+    Bound values: today, age_lo/age_hi (the person's age, or -1/1000 when unknown), depbit
+    (the department's bit, or all 8), rank + level_unknown, the public flags (any_public,
+    p_de, p_jeune, p_sal), the equipment flags (own_any, phone_ok, onsite_ok), dom/doms for
+    the domain tier and exclude.
+    """
+    today = bindparam("today", type_=S.c.debut.type)
+    next_start = (
+        select(func.min(S.c.debut))
+        .where(S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT, S.c.debut >= today)
+        .scalar_subquery()
+    )
+    permanent = exists().where(
+        S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT,
+        S.c.entrees_permanentes == true(), or_(S.c.fin.is_(None), S.c.fin >= today),
+    )
+    any_open = exists().where(
+        S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT, _open_session_clause(today),
+    )
+    columns = {name: A.c[name] for name in CANDIDATE_FIELDS if name in A.c}
+    columns["niveau_sortie"] = (
+        select(F.c.niveau_sortie).where(F.c.id == A.c.formation_id).scalar_subquery()
+    )
+    columns["next_debut"] = next_start
+    columns["permanent"] = permanent
+    stmt = select(*[columns[name].label(name) for name in CANDIDATE_FIELDS])
+
+    where = [
+        A.c.modalite.in_(("distance", "hybride")),
+        or_(A.c.age_min.is_(None), A.c.age_min <= bindparam("age_hi", type_=Float)),
+        or_(A.c.age_max.is_(None), A.c.age_max >= bindparam("age_lo", type_=Float)),
+        A.c.departements_mask.op("&")(bindparam("depbit", type_=Integer)) != 0,
+        or_(A.c.niveau_entree_rank <= bindparam("rank", type_=Integer),
+            and_(A.c.niveau_entree_obligatoire == false(), _flag("level_unknown"))),
+        or_(_flag("any_public"), A.c.public_tous == true(),
+            and_(A.c.public_demandeur_emploi == true(), _flag("p_de")),
+            and_(A.c.public_jeune == true(), _flag("p_jeune")),
+            and_(A.c.public_salarie == true(), _flag("p_sal"))),
+        or_(_flag("own_any"), A.c.equipement_requis == "aucun", A.c.equipement_prete == true(),
+            and_(A.c.equipement_requis == "smartphone", _flag("phone_ok")),
+            and_(A.c.modalite == "hybride", A.c.places_sur_site > 0, _flag("onsite_ok"))),
+    ]
+    if tier == _EXACT:
+        where.append(A.c.domaine == bindparam("dom"))
+    elif tier == _RELATED:
+        where.append(A.c.domaine.in_(bindparam("doms", expanding=True)))
+    elif tier == _OTHER:
+        where.append(A.c.domaine.not_in(bindparam("doms", expanding=True)))
+    if has_exclude:
+        where.append(A.c.id.not_in(bindparam("exclude", expanding=True)))
+    where.append(any_open)
+    return stmt.where(*where)
+
+
 class MatchingEngine:
     """Recommends catalogue actions for a profile (see bot.matching.rules for the rules)."""
 
     def __init__(self, engine: Engine, today: Optional[_dt.date] = None):
         self.engine = engine
         self._today = today
+        self._statements: dict = {}
+        # SQLite file engines use NullPool in SQLAlchemy 1.4: every connect() reopens the file
+        # and replays the PRAGMAs (~2 ms). Keep one connection per thread instead, ending its
+        # read transaction after each query so that imports are seen at once.
+        self._reuse = isinstance(engine.pool, NullPool)
+        self._local = threading.local()
+
+    @contextmanager
+    def _connection(self):
+        if not self._reuse:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._local.conn = self.engine.connect()
+        try:
+            yield conn
+        except BaseException:
+            self._local.conn = None
+            conn.close()
+            raise
+        else:
+            conn.rollback()
+
+    def close(self) -> None:
+        """Close this thread's kept connection (tests dropping their database)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     @property
     def today(self) -> _dt.date:
         return self._today or _dt.date.today()
 
     # -- pre-filter ------------------------------------------------------------------
-    def _prefilter(self, profile: Profile, tier: str, exclude: tuple):
-        today = bindparam("today", type_=S.c.debut.type)
-        next_start = (
-            select(func.min(S.c.debut))
-            .where(S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT,
-                   S.c.debut >= today)
-            .scalar_subquery()
-        )
-        permanent = exists().where(
-            S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT,
-            S.c.entrees_permanentes == true(), or_(S.c.fin.is_(None), S.c.fin >= today),
-        )
-        any_open = exists().where(
-            S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT,
-            _open_session_clause(today),
-        )
-        columns = {name: A.c[name] for name in CANDIDATE_FIELDS if name in A.c}
-        columns["niveau_sortie"] = (
-            select(F.c.niveau_sortie).where(F.c.id == A.c.formation_id).scalar_subquery()
-        )
-        columns["next_debut"] = next_start
-        columns["permanent"] = permanent
-        stmt = select(*[columns[name].label(name) for name in CANDIDATE_FIELDS])
+    @staticmethod
+    def _shape(tier: str, exclude: tuple) -> tuple:
+        """What the pre-filter statement depends on beyond bound values: 8 shapes in all.
+        Unknown profile values are bound as "anything goes" values, not left out."""
+        return (tier, bool(exclude))
 
-        where = [A.c.modalite.in_(("distance", "hybride"))]
-        params = {"today": self.today}
-        if profile.age is not None:
-            where.append(or_(A.c.age_min.is_(None), A.c.age_min <= bindparam("age")))
-            where.append(or_(A.c.age_max.is_(None), A.c.age_max >= bindparam("age")))
-            params["age"] = profile.age
-        if profile.departement is not None:
-            where.append(A.c.departements_mask.op("&")(bindparam("depbit")) != 0)
-            params["depbit"] = department_bit(profile.departement)
-        rank_ = profile.level_rank
-        if rank_ is None:
-            where.append(or_(A.c.niveau_entree_obligatoire == false(), A.c.niveau_entree_rank == 0))
-        else:
-            where.append(A.c.niveau_entree_rank <= bindparam("rank"))
-            params["rank"] = rank_
-        situation = profile.situation
-        if situation == "demandeur_emploi":
-            publics = [A.c.public_tous == true(), A.c.public_demandeur_emploi == true()]
-            if profile.age is None or profile.age < 26:
-                publics.append(A.c.public_jeune == true())
-            where.append(or_(*publics))
-        elif situation == "jeune_decrocheur":
-            where.append(or_(A.c.public_tous == true(), A.c.public_jeune == true()))
-        elif situation == "salarie":
-            where.append(or_(A.c.public_tous == true(), A.c.public_salarie == true()))
-        elif situation == "autre":
-            where.append(A.c.public_tous == true())
-        if profile.equipement == "smartphone":
-            where.append(or_(A.c.equipement_requis.in_(("smartphone", "aucun")),
-                             A.c.equipement_prete == true()))
-        elif profile.equipement == "aucun":
-            where.append(or_(A.c.equipement_requis == "aucun", A.c.equipement_prete == true(),
-                             and_(A.c.modalite == "hybride", A.c.places_sur_site > 0)))
+    def _params(self, profile: Profile, tier: str, exclude: tuple) -> dict:
+        situation, age = profile.situation, profile.age
+        equipement = profile.equipement
+        params = {
+            "today": self.today,
+            "age_lo": age if age is not None else -1.0,
+            "age_hi": age if age is not None else 1000.0,
+            "depbit": (department_bit(profile.departement) if profile.departement is not None
+                       else ALL_DEPARTMENTS_MASK),
+            "rank": profile.level_rank if profile.level_rank is not None else 0,
+            "level_unknown": profile.level_rank is None,
+            "any_public": situation is None,
+            "p_de": situation == "demandeur_emploi",
+            "p_jeune": situation == "jeune_decrocheur" or (
+                situation == "demandeur_emploi" and (age is None or age < YOUTH_AGE_LIMIT)),
+            "p_sal": situation == "salarie",
+            "own_any": equipement in (None, "ordinateur"),
+            "phone_ok": equipement == "smartphone",
+            "onsite_ok": equipement == "aucun",
+        }
         wanted = profile.wanted_domain
         if tier == _EXACT:
-            where.append(A.c.domaine == bindparam("dom"))
             params["dom"] = wanted
         elif tier == _RELATED:
-            where.append(A.c.domaine.in_(bindparam("doms", expanding=True)))
             params["doms"] = list(RELATED_DOMAINS[wanted])
         elif tier == _OTHER:
-            where.append(A.c.domaine.not_in(bindparam("doms", expanding=True)))
             params["doms"] = [wanted, *RELATED_DOMAINS[wanted]]
         if exclude:
-            where.append(A.c.id.not_in(bindparam("exclude", expanding=True)))
             params["exclude"] = list(exclude)
-        where.append(any_open)
-        return stmt.where(*where), params
+        return params
+
+    def _statement(self, tier: str, exclude: tuple):
+        """The pre-filter statement for this shape, built once and reused (SQLAlchemy
+        memoises a reused statement's cache key and keeps its compiled form)."""
+        key = self._shape(tier, exclude)
+        stmt = self._statements.get(key)
+        if stmt is None:
+            stmt = self._statements[key] = _prefilter(tier, bool(exclude))
+        return stmt
 
     def candidates(self, profile: Profile, tier: str = _ALL, exclude: tuple = ()) -> list:
         """Hard-valid candidates for one domain tier, as Candidate tuples."""
         if profile.departement == OUTSIDE_REGION:
             return []
-        stmt, params = self._prefilter(profile, tier, exclude)
-        with self.engine.connect() as conn:
-            rows = conn.execute(stmt, params).all()
+        stmt = self._statement(tier, exclude)
+        with self._connection() as conn:
+            rows = conn.execute(stmt, self._params(profile, tier, exclude)).all()
         make = Candidate._make
         out = []
         for row in rows:
@@ -147,7 +230,6 @@ class MatchingEngine:
     # -- public API ------------------------------------------------------------------
     def recommend(self, profile: Profile, limit: int = 3, offset: int = 0,
                   refinement: Optional[Refinement] = None) -> MatchResult:
-        base = profile
         if refinement is not None:
             profile = refinement.apply(profile)
         exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
@@ -165,24 +247,24 @@ class MatchingEngine:
         courses = self._payloads([c for c, _ in ranking.selected])
         for (cand, viol), course in zip(ranking.selected, courses):
             course["raisons"] = reasons(cand, profile, self.today, viol)
-        del base
         return MatchResult(courses, ranking.relaxed, ranking.total, profile)
 
     def _payloads(self, chosen: list) -> list:
-        """CONTRACT §2 dicts (without reasons) for the chosen candidates, in order."""
+        """CONTRACT §2 dicts (without reasons) for the chosen candidates, in order: one Core
+        query for the page, mapped by bot.catalogue.payload.course_payload."""
         if not chosen:
             return []
-        from sqlalchemy.orm import Session as OrmSession
-        from bot.catalogue.payload import course_payload
-
-        ids = [c.id for c in chosen]
-        with OrmSession(self.engine, future=True) as db:
-            actions = {a.id: a for a in db.execute(
-                select(Action).where(Action.id.in_(ids))).scalars()}
-            out = []
-            for c in chosen:
-                action = actions[c.id]
-                out.append(dict(course_payload(action, self._session_for(action, c))))
+        stmt = _PAGE_STATEMENT
+        with self._connection() as conn:
+            rows = {row.id: row._asdict()
+                    for row in conn.execute(stmt, {"ids": [c.id for c in chosen]})}
+        out = []
+        for c in chosen:
+            row = rows[c.id]
+            row["url"] = row["url"] or row.pop("formation_url")
+            session = {"debut": None if c.permanent else c.next_debut,
+                       "entrees_permanentes": c.permanent}
+            out.append(dict(course_payload(row, session)))
         return out
 
     def _session_for(self, action, cand: Candidate):
@@ -202,7 +284,6 @@ class MatchingEngine:
         """Full details of one action: the §2 payload plus objectif, contenu, dates,
         modalites_inscription, contact, cout_stagiaire, remuneree and organisme."""
         from sqlalchemy.orm import Session as OrmSession
-        from bot.catalogue.payload import course_payload
 
         today = self.today
         with OrmSession(self.engine, future=True) as db:

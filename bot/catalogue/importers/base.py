@@ -291,14 +291,17 @@ _LENGTHS = {name: {c.name: c.type.length for c in t.columns
                    if isinstance(c.type, String) and c.type.length} for name, t in _TABLES.items()}
 
 
+_FIT = {kind: [(c, _LENGTHS[kind].get(c), c == "id" or c.endswith("_id")) for c in cols]
+        for kind, cols in _COLUMNS.items()}
+
+
 def _fit(kind: str, row: dict) -> dict:
     """Only model columns; over-long identifiers are errors, over-long texts are cut."""
     out = {}
-    for col in _COLUMNS[kind]:
+    for col, limit, is_id in _FIT[kind]:
         value = row.get(col)
-        limit = _LENGTHS[kind].get(col)
-        if limit and isinstance(value, str) and len(value) > limit:
-            if col == "id" or col.endswith("_id"):
+        if limit and value.__class__ is str and len(value) > limit:
+            if is_id:
                 raise RecordError(f"identifiant trop long ({len(value)} caractères, {limit} au plus)")
             value = value[:limit].rsplit(",", 1)[0] if "," in value[:limit] else value[:limit]
         out[col] = value

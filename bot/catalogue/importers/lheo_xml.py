@@ -27,8 +27,14 @@ EXTRAS_INFO = "cap-numerique"  # the project's own <extras> (fields LHÉO has no
 CHUNK = 1 << 16
 
 
+_LOCAL_CACHE: dict = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    local = _LOCAL_CACHE.get(tag)
+    if local is None:
+        local = _LOCAL_CACHE[tag] = tag.rsplit("}", 1)[-1]
+    return local
 
 
 def _ns(tag: str) -> str:
@@ -47,6 +53,7 @@ class _Stream:
         self.ns = None
 
     def start(self, tag, attrs):
+        # Elements are built with local names: the namespace is checked once on the root.
         local = _local(tag)
         if not self.root_checked:
             self.root_checked = True
@@ -63,16 +70,17 @@ class _Stream:
                 raise FileError(f"espace de noms LHÉO inconnu '{ns}' (attendu http://www.lheo.org/2.2 "
                                 "ou http://lheo.gouv.fr/2.3)")
             self.ns = ns
-        elem = self.builder.start(tag, attrs)
+        elem = self.builder.start(local, attrs)
         if local in ("formation", "action", "session", "organisme-formateur"):
             elem.set(LINE_ATTR, str(self.parser_ref().parser.CurrentLineNumber))
         self.stack.append(elem)
         return elem
 
     def end(self, tag):
-        elem = self.builder.end(tag)
+        local = _local(tag)
+        elem = self.builder.end(local)
         self.stack.pop()
-        if _local(tag) == "formation" and self.stack and _local(self.stack[-1].tag) == "offres":
+        if local == "formation" and self.stack and self.stack[-1].tag == "offres":
             self.on_formation(elem)
             self.stack[-1].remove(elem)
         return elem
@@ -140,14 +148,11 @@ def _parse_error_message(path: Path, exc: ParseError) -> str:
 # --- element helpers ---------------------------------------------------------------------
 
 def _children(elem, name):
-    return [c for c in elem if _local(c.tag) == name]
+    return elem.findall(name)
 
 
 def _child(elem, name):
-    for c in elem:
-        if _local(c.tag) == name:
-            return c
-    return None
+    return elem.find(name)
 
 
 def _text(elem, *path) -> Optional[str]:
@@ -163,10 +168,7 @@ def _all_text(elem, name) -> list:
 
 
 def _first_deep(elem, name):
-    for c in elem.iter():
-        if _local(c.tag) == name:
-            return c
-    return None
+    return next(elem.iter(name), None)
 
 
 def _line(elem) -> Optional[int]:

@@ -1,0 +1,71 @@
+# Cap Numérique: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+# Python 3.10 wherever it is installed (Rasa 3.6 refuses 3.11+).
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+MODEL := models/capnum.tar.gz
+GENERATED_NLU := var/nlu/communes.yml
+
+.PHONY: help run test install train validate test-stories bench bench-nlu clean
+
+help:
+	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
+	@echo "make test   installe, entraîne si besoin, lance tous les tests"
+	@echo "make bench-nlu  précision de la compréhension sur tests/nlu_holdout.yml"
+	@echo "make bench  mesures de performance"
+
+$(VENV)/.installed: requirements.txt requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 introuvable : installez python3.10."; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+$(GENERATED_NLU): $(VENV)/.installed bot/nlu_lookups.py
+	$(PY) -m bot.nlu_lookups $@
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS) $(GENERATED_NLU)
+	$(RASA) train --data data $(GENERATED_NLU) --config config.yml --domain domain.yml \
+	  --out models --fixed-model-name capnum
+	@touch $@
+
+train: $(MODEL)
+
+var/catalogue.ready: $(VENV)/.installed $(shell find bot/catalogue -name '*.py' -o -name '*.yml' 2>/dev/null)
+	$(PY) -m bot.catalogue seed-demo
+	@touch $@
+
+run: $(MODEL) var/catalogue.ready
+	$(PY) -m bot.serve
+
+validate: $(VENV)/.installed $(GENERATED_NLU)
+	$(RASA) data validate --data data $(GENERATED_NLU) --config config.yml --domain domain.yml --fail-on-warnings
+
+test-stories: $(MODEL)
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --fail-on-prediction-errors --out results/core
+
+test: $(MODEL) var/catalogue.ready validate
+	$(PY) -m pytest -q tests
+	$(MAKE) --no-print-directory test-stories
+
+bench-nlu: $(MODEL)
+	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/nlu
+	$(PY) -m bot.nlu_report results/nlu
+
+bench: $(MODEL) var/catalogue.ready
+	$(PY) -m bot.bench_matching
+
+clean:
+	rm -rf models/*.tar.gz results var/nlu var/catalogue.ready

@@ -1,0 +1,135 @@
+"""Matching engine latency: p50 / p95 / p99 per query on the demo and on a generated catalogue.
+
+    python -m bot.bench_matching [--actions 100000] [--queries 500] [--keep]
+
+The demo catalogue is seeded into a temporary SQLite file. The generated catalogue is built
+by bot.catalogue.generate + the LHÉO importer into var/bench_<n>.db, reused when present
+(with --actions 100000 the file is var/bench_100k.db). Profiles are random but realistic and
+seeded, so two runs ask the same questions.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot import config
+from bot.matching import MatchingEngine, Profile
+from bot.vocab import CRENEAUX, DOMAINES, EQUIPEMENTS, IDF_DEPARTMENTS, LEVELS, MODALITES
+
+
+def random_profiles(n: int, seed: int = 7) -> list:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        def maybe(value, p=0.85):
+            return value if rng.random() < p else None
+        out.append(Profile(
+            situation=maybe(rng.choice(("demandeur_emploi", "demandeur_emploi", "jeune_decrocheur",
+                                        "salarie", "autre"))),
+            age=maybe(float(rng.randint(16, 60))),
+            departement=maybe(rng.choice(IDF_DEPARTMENTS), 0.95),
+            niveau=maybe(rng.choice(LEVELS)),
+            domaine=maybe(rng.choice(DOMAINES)),
+            heures_semaine=maybe(float(rng.choice((4, 6, 8, 10, 15, 20, 25, 35)))),
+            creneau=maybe(rng.choice(CRENEAUX)),
+            equipement=maybe(rng.choice(("ordinateur", "ordinateur", "smartphone", "aucun"))),
+            modalite=maybe(rng.choice(MODALITES)),
+            certification=maybe(rng.choice(("oui", "indifferent"))),
+            handicap=maybe(rng.random() < 0.1),
+        ))
+    return out
+
+
+def measure(matcher: MatchingEngine, profiles: list, warmup: int = 20) -> dict:
+    for p in profiles[:warmup]:
+        matcher.recommend(p)
+    times, empty, relaxed = [], 0, 0
+    for p in profiles:
+        t0 = time.perf_counter()
+        result = matcher.recommend(p)
+        times.append((time.perf_counter() - t0) * 1000)
+        empty += not result.courses
+        relaxed += bool(result.relaxed)
+    q = statistics.quantiles(times, n=100, method="inclusive")
+    return {"n": len(times), "p50": q[49], "p95": q[94], "p99": q[98], "max": max(times),
+            "empty": empty, "relaxed": relaxed}
+
+
+def report(name: str, stats: dict) -> str:
+    return (f"{name:<28} {stats['n']} requêtes  p50 {stats['p50']:.2f} ms  p95 {stats['p95']:.2f} ms  "
+            f"p99 {stats['p99']:.2f} ms  max {stats['max']:.1f} ms  "
+            f"(sans résultat {stats['empty']}, avec élargissement {stats['relaxed']})")
+
+
+def demo_engine(directory: Path):
+    from bot.catalogue.db import create_catalogue_engine
+    from bot.catalogue.demo import seed_demo
+
+    engine = create_catalogue_engine(f"sqlite:///{directory / 'demo.db'}")
+    seed_demo(engine)
+    return engine
+
+
+def generated_engine(actions: int):
+    """var/bench_<n>.db, generated and imported when missing."""
+    from sqlalchemy import text
+
+    from bot.catalogue.db import create_catalogue_engine, ensure_schema
+    from bot.catalogue.generate import generate
+    from bot.catalogue.importers.base import import_file
+
+    label = f"{actions // 1000}k" if actions % 1000 == 0 else str(actions)
+    path = config.VAR_DIR / f"bench_{label}.db"
+    engine = create_catalogue_engine(f"sqlite:///{path}")
+    if path.exists():
+        try:
+            with engine.connect() as conn:
+                count = conn.execute(text("SELECT count(*) FROM action")).scalar()
+            if count == actions:
+                print(f"catalogue généré réutilisé : {path} ({count} actions)", flush=True)
+                return engine
+        except Exception:  # noqa: BLE001 - rebuilt below
+            pass
+        engine.dispose()
+        path.unlink()
+        engine = create_catalogue_engine(f"sqlite:///{path}")
+    print(f"génération de {actions} actions dans {path} (quelques minutes)...", flush=True)
+    ensure_schema(engine)
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = Path(tmp) / "bench.xml"
+        generate(xml, actions)
+        import_file(xml, engine=engine, fmt="auto", on_error="skip", progress=False)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    return engine
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--actions", type=int, default=100_000)
+    ap.add_argument("--queries", type=int, default=500)
+    ap.add_argument("--skip-demo", action="store_true")
+    args = ap.parse_args(argv)
+    profiles = random_profiles(args.queries)
+    lines = []
+    if not args.skip_demo:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = demo_engine(Path(tmp))
+            lines.append(report("catalogue de démonstration", measure(MatchingEngine(engine), profiles)))
+            engine.dispose()
+            print(lines[-1], flush=True)
+    if args.actions:
+        engine = generated_engine(args.actions)
+        lines.append(report(f"catalogue généré ({args.actions} actions)",
+                            measure(MatchingEngine(engine), profiles)))
+        print(lines[-1], flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Shared test fixtures.
+
+``database_url`` is parametrised over SQLite and PostgreSQL so that every test using it
+runs on both back ends. PostgreSQL comes from, in order:
+  1. CAPNUM_TEST_POSTGRES_URL (an existing server; a fresh database is created in it),
+  2. a server already listening on 127.0.0.1:5432 (user postgres, trust auth),
+  3. a throwaway cluster started with Debian's binaries (/usr/lib/postgresql/*/bin) in a
+     temporary directory on a free loopback port (as user postgres when running as root),
+otherwise the PostgreSQL variants are skipped, and the terminal summary says so loudly.
+Each test session works in its own database ``capnum_test_<random>``, dropped at the end;
+each test gets an empty schema (tables dropped between tests).
+"""
+from __future__ import annotations
+
+import glob
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+DEFAULT_LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+_pg_skip_reasons: list = []
+
+
+def _can_connect(url: str) -> bool:
+    try:
+        import psycopg2
+
+        conn = psycopg2.connect(url, connect_timeout=3)
+        conn.close()
+        return True
+    except Exception:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Cluster:
+    """A throwaway PostgreSQL cluster from Debian's server binaries."""
+
+    def __init__(self):
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not bins:
+            raise RuntimeError("aucun binaire PostgreSQL (/usr/lib/postgresql/*/bin/initdb)")
+        self.bindir = Path(bins[-1]).parent
+        self.dir = Path(tempfile.mkdtemp(prefix="capnum-pg-"))
+        self.port = _free_port()
+        self.prefix = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        data = self.dir / "data"
+        self._run([str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"])
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"), "-w", "-o",
+                   f"-h 127.0.0.1 -p {self.port} -k {self.dir} -F", "start"])
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, cmd):
+        subprocess.run(self.prefix + cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+
+    def stop(self):
+        try:
+            self._run([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"])
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """URL of a PostgreSQL database created for this test session (dropped afterwards)."""
+    cluster = None
+    server = os.environ.get("CAPNUM_TEST_POSTGRES_URL")
+    if server and not _can_connect(server):
+        _pg_skip_reasons.append(f"CAPNUM_TEST_POSTGRES_URL={server} n'accepte pas de connexion")
+        server = None
+    if not server and _can_connect(DEFAULT_LOCAL_URL):
+        server = DEFAULT_LOCAL_URL
+    if not server:
+        try:
+            cluster = _Cluster()
+            server = cluster.url
+        except Exception as exc:  # no binaries, or they cannot start here
+            reason = f"PostgreSQL indisponible : {exc}"
+            _pg_skip_reasons.append(reason)
+            pytest.skip(reason)
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    name = f"capnum_test_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(server)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        from bot.catalogue.db import dispose_engine
+
+        dispose_engine(url)
+        cur = admin.cursor()
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                    "AND pid <> pg_backend_pid()", (name,))
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+        if cluster is not None:
+            cluster.stop()
+
+
+def _reset_postgres(url: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    conn.cursor().execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database URL, once on SQLite (temp file) and once on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        yield url
+    else:
+        server_db = request.getfixturevalue("postgres_server_url")
+        from bot.catalogue.db import dispose_engine
+
+        dispose_engine(server_db)
+        _reset_postgres(server_db)
+        yield server_db
+        dispose_engine(server_db)
+        return
+    from bot.catalogue.db import dispose_engine
+
+    dispose_engine(url)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _pg_skip_reasons:
+        line = "!" * 78
+        terminalreporter.write_line(line, red=True, bold=True)
+        terminalreporter.write_line("ATTENTION : les tests PostgreSQL ont été SAUTÉS (PostgreSQL tests were SKIPPED)",
+                                    red=True, bold=True)
+        for reason in sorted(set(_pg_skip_reasons)):
+            terminalreporter.write_line(f"  raison : {reason}", red=True)
+        terminalreporter.write_line(line, red=True, bold=True)

@@ -1,0 +1,82 @@
+"""Starts the real action server and Rasa server on loopback for integration tests."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot import config
+from bot.endpoints import write_endpoints
+from bot.serve import build_servers, latest_model, wait_until_healthy
+
+TOKEN = "integration-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Assistant:
+    url: str
+    token: str
+
+    def call(self, method: str, path: str, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        return self.call("POST", "/webhooks/rest/webhook", {"sender": sender, "message": text}) or []
+
+    def tracker(self, sender: str) -> dict:
+        query = urllib.parse.urlencode({"token": self.token})
+        return self.call("GET", f"/conversations/{urllib.parse.quote(sender)}/tracker?{query}")
+
+    def slots(self, sender: str) -> dict:
+        return self.tracker(sender)["slots"]
+
+
+def seed_catalogue(env: dict) -> None:
+    subprocess.run([sys.executable, "-m", "bot.catalogue", "seed-demo"], env=env, check=True,
+                   cwd=config.PROJECT_ROOT, capture_output=True)
+
+
+@contextmanager
+def running_assistant(work_dir: Path, extra_env: dict | None = None) -> Iterator[Assistant]:
+    model = latest_model()
+    if model is None:
+        pytest.fail("No trained model in models/: run `make test` (it trains first).")
+    rasa_port, action_port = free_port(), free_port()
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT),
+           "CAPNUM_VAR_DIR": str(work_dir), "DATABASE_URL": f"sqlite:///{work_dir / 'catalogue.db'}",
+           **(extra_env or {})}
+    env.setdefault("TRACKER_DB_URL", f"sqlite:///{work_dir / 'conversations.db'}")
+    seed_catalogue(env)
+    endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work_dir / "endpoints.yml", env)
+    servers = build_servers(rasa_port, action_port, model, endpoints, TOKEN, work_dir / "logs")
+    try:
+        for server in servers:
+            server.start(env)
+        problem = wait_until_healthy(servers, timeout=400)
+        if problem:
+            logs = "\n".join(s.log_path.read_text(errors="replace")[-3000:] for s in servers if s.log_path.exists())
+            pytest.fail(f"{problem}\n{logs}")
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", TOKEN)
+    finally:
+        for server in reversed(servers):
+            server.stop()

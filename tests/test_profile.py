@@ -1,0 +1,450 @@
+"""bot.profile: what users write -> canonical slot values (CONTRACT.md §1).
+
+Each case gives the message, the question the bot just asked (or None) and the exact
+non-place values expected: a slot missing from `expected` must stay unset.
+"""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from bot.profile import Extraction, extract_profile, is_dont_know, normalise_slot
+from bot.vocab import AGE_RANGE, DOMAINES, PROFILE_SLOTS
+
+TODAY = datetime.date(2025, 6, 1)
+PLACE_SLOTS = ("departement", "commune")
+
+
+def values(text: str, requested: str | None = None) -> dict:
+    found = extract_profile(text, requested_slot=requested, today=TODAY).values
+    return {k: v for k, v in found.items() if k not in PLACE_SLOTS}
+
+
+def case(text, expected, requested=None):
+    return pytest.param(text, requested, expected, id=f"{requested or '-'}:{text}"[:70])
+
+
+SITUATION = [
+    case("je suis au chômage", {"situation": "demandeur_emploi"}),
+    case("chomage depuis 1 an", {"situation": "demandeur_emploi"}),
+    case("je suis chomeuse", {"situation": "demandeur_emploi"}),
+    case("au chaumage", {"situation": "demandeur_emploi"}),
+    case("je suis sans emploi", {"situation": "demandeur_emploi"}),
+    case("inscrit à France Travail", {"situation": "demandeur_emploi"}),
+    case("inscrite a pole emploi depuis mars", {"situation": "demandeur_emploi"}),
+    case("Pôle Emploi m'a dit de venir", {"situation": "demandeur_emploi"}),
+    case("je cherche du travail", {"situation": "demandeur_emploi"}),
+    case("jcherche un taf", {"situation": "demandeur_emploi"}),
+    case("je cherche un emploi dans la vente", {"situation": "demandeur_emploi", "domaine": "commerce_vente"}),
+    case("demandeuse d'emploi", {"situation": "demandeur_emploi"}),
+    case("je suis au RSA", {"situation": "demandeur_emploi"}),
+    case("je touche le rsa", {"situation": "demandeur_emploi"}),
+    case("je ne travaille pas en ce moment", {"situation": "demandeur_emploi"}),
+    case("jai perdu mon boulot", {"situation": "demandeur_emploi"}),
+    case("je suis sans emploi, inscrit à la mission locale", {"situation": "demandeur_emploi"}),
+    case("j'ai arrêté le lycée", {"situation": "jeune_decrocheur"}),
+    case("jai quitté le lycée l'an dernier", {"situation": "jeune_decrocheur"}),
+    case("j'ai arreté les cours", {"situation": "jeune_decrocheur"}),
+    case("j'ai décroché en première", {"situation": "jeune_decrocheur"}),
+    case("je suis déscolarisée", {"situation": "jeune_decrocheur"}),
+    case("je suis plus à l'école", {"situation": "jeune_decrocheur"}),
+    case("chui plus au lycee", {"situation": "jeune_decrocheur"}),
+    case("viré du lycée en mars", {"situation": "jeune_decrocheur"}),
+    case("je travaille", {"situation": "salarie"}),
+    case("je bosse en intérim", {"situation": "salarie"}),
+    case("je suis en CDD", {"situation": "salarie"}),
+    case("en CDI depuis 3 ans", {"situation": "salarie"}),
+    case("je suis salariée", {"situation": "salarie"}),
+    case("j'ai un job", {"situation": "salarie"}),
+    case("jbosse", {"situation": "salarie"}),
+    case("je suis étudiant", {"situation": "autre"}),
+    case("mère au foyer", {"situation": "autre"}),
+    case("je suis retraité", {"situation": "autre"}),
+    case("je ne suis pas au chômage", {}),
+    case("je suis plus au chômage", {}),
+    case("je travaille en CDD dans la logistique mais je veux me reconvertir dans la data",
+         {"situation": "salarie", "domaine": "data_ia"}),
+]
+
+AGE = [
+    case("22 ans", {"age": 22}),
+    case("j'ai vingt-deux ans", {"age": 22}),
+    case("g 19 ans", {"age": 19}),
+    case("19a", {"age": 19}),
+    case("jai 19ans", {"age": 19}),
+    case("J'AI DIX-HUIT ANS", {"age": 18}),
+    case("âgée de 45 ans", {"age": 45}),
+    case("née en 2004", {"age": 21}),
+    case("ne en 2004", {"age": 21}),
+    case("je suis de 2004", {"age": 21}),
+    case("je suis née le 12 mars 1990", {"age": 35}),
+    case("18", {"age": 18}, "age"),
+    case("jai 18", {"age": 18}, "age"),
+    case("2001", {"age": 24}, "age"),
+    case("trente", {"age": 30}, "age"),
+    case("18", {}),
+    case("depuis 6 mois", {}),
+    case("au chômage depuis 2 ans", {"situation": "demandeur_emploi"}),
+    case("j'ai arrêté l'école à 16 ans", {"situation": "jeune_decrocheur"}),
+    case("j'ai 5 ans d'expérience dans la vente", {"domaine": "commerce_vente"}),
+    case("la formation est pour les moins de 26 ans ?", {}),
+    case("il y a 3 ans", {}),
+    case("10h", {}),
+    case("j'habite dans le 93", {}),
+    case("j'ai un bac+2", {"niveau": "bac+2"}),
+]
+
+NIVEAU = [
+    case("pas de diplôme", {"niveau": "sans_diplome"}),
+    case("aucun diplome", {"niveau": "sans_diplome"}),
+    case("sans diplome", {"niveau": "sans_diplome"}),
+    case("j'ai le brevet", {"niveau": "sans_diplome"}),
+    case("brevet des collèges", {"niveau": "sans_diplome"}),
+    case("niveau 3e", {"niveau": "sans_diplome"}),
+    case("rien", {"niveau": "sans_diplome"}, "niveau"),
+    case("j'ai rien", {"niveau": "sans_diplome"}, "niveau"),
+    case("aucun", {"niveau": "sans_diplome"}, "niveau"),
+    case("j'ai arrêté en seconde, pas de diplôme", {"niveau": "sans_diplome"}),
+    case("CAP cuisine", {"niveau": "cap_bep"}),
+    case("j'ai un BEP", {"niveau": "cap_bep"}),
+    case("cap petite enfance", {"niveau": "cap_bep"}),
+    case("j'ai le CAP AEPE", {"niveau": "cap_bep"}),
+    case("bac pro", {"niveau": "bac"}),
+    case("j'ai le bac", {"niveau": "bac"}),
+    case("bac ES", {"niveau": "bac"}),
+    case("baccalauréat", {"niveau": "bac"}),
+    case("un bac technologique", {"niveau": "bac"}),
+    case("j'ai eu mon bac en 2019", {"niveau": "bac"}),
+    case("BTS", {"niveau": "bac+2"}),
+    case("un DUT GEA", {"niveau": "bac+2"}),
+    case("DEUG de psycho", {"niveau": "bac+2"}),
+    case("bac+2", {"niveau": "bac+2"}),
+    case("bac +2", {"niveau": "bac+2"}),
+    case("bac 2", {"niveau": "bac+2"}),
+    case("licence", {"niveau": "bac+3"}),
+    case("une licence pro", {"niveau": "bac+3"}),
+    case("bachelor", {"niveau": "bac+3"}),
+    case("bac+3", {"niveau": "bac+3"}),
+    case("master", {"niveau": "bac+5"}),
+    case("diplôme d'ingénieur", {"niveau": "bac+5"}),
+    case("bac+5", {"niveau": "bac+5"}),
+    case("un MBA", {"niveau": "bac+5"}),
+    case("doctorat", {"niveau": "bac+5"}),
+    case("j'ai un bac pro et un BTS", {"niveau": "bac+2"}),
+    case("j'ai raté le bac", {}),
+    case("niveau bac sans l'avoir", {}),
+    case("j'ai pas le bac mais j'ai un CAP", {"niveau": "cap_bep"}),
+    case("je suis en BTS", {"niveau": "bac"}),
+    case("je veux passer un BTS", {}),
+    case("c'est quoi Cap Numérique ?", {}),
+]
+
+DOMAINE = [
+    case("coder des sites", {"domaine": "developpement_web"}),
+    case("créer des sites internet", {"domaine": "developpement_web"}),
+    case("devenir développeur", {"domaine": "developpement_web"}),
+    case("dev web", {"domaine": "developpement_web"}),
+    case("la programmation", {"domaine": "developpement_web"}),
+    case("developpeuse web", {"domaine": "developpement_web"}),
+    case("la data", {"domaine": "data_ia"}),
+    case("l'intelligence artificielle", {"domaine": "data_ia"}),
+    case("data analyst", {"domaine": "data_ia"}),
+    case("cybersécurité", {"domaine": "cybersecurite"}),
+    case("la cybersecuriter", {"domaine": "cybersecurite"}),
+    case("les réseaux", {"domaine": "systemes_reseaux"}),
+    case("admin sys", {"domaine": "systemes_reseaux"}),
+    case("le cloud", {"domaine": "systemes_reseaux"}),
+    case("réparer des ordis", {"domaine": "support_informatique"}),
+    case("technicien informatique", {"domaine": "support_informatique"}),
+    case("l'informatique", {"domaine": "support_informatique"}),
+    case("graphisme", {"domaine": "design_graphique"}),
+    case("infographie", {"domaine": "design_graphique"}),
+    case("UX design", {"domaine": "design_graphique"}),
+    case("community manager", {"domaine": "marketing_digital"}),
+    case("les réseaux sociaux", {"domaine": "marketing_digital"}),
+    case("marketing", {"domaine": "marketing_digital"}),
+    case("la vente", {"domaine": "commerce_vente"}),
+    case("vendeuse", {"domaine": "commerce_vente"}),
+    case("caissière", {"domaine": "commerce_vente"}),
+    case("conseiller clientèle", {"domaine": "commerce_vente"}),
+    case("secrétariat, comptabilité, ce genre de choses", {"domaine": "gestion_administration"}),
+    case("la compta", {"domaine": "gestion_administration"}),
+    case("assistante administrative", {"domaine": "gestion_administration"}),
+    case("les RH", {"domaine": "gestion_administration"}),
+    case("cariste", {"domaine": "logistique"}),
+    case("magasinier", {"domaine": "logistique"}),
+    case("préparateur de commandes", {"domaine": "logistique"}),
+    case("livreur", {"domaine": "logistique"}),
+    case("aide-soignante", {"domaine": "sante_social"}),
+    case("aide soignante", {"domaine": "sante_social"}),
+    case("auxiliaire de vie", {"domaine": "sante_social"}),
+    case("la petite enfance", {"domaine": "sante_social"}),
+    case("travailler en ehpad", {"domaine": "sante_social"}),
+    case("le BTP", {"domaine": "batiment"}),
+    case("électricien", {"domaine": "batiment"}),
+    case("plombier", {"domaine": "batiment"}),
+    case("la cuisine", {"domaine": "hotellerie_restauration"}),
+    case("serveur", {"domaine": "hotellerie_restauration"}),
+    case("hôtellerie", {"domaine": "hotellerie_restauration"}),
+    case("l'anglais", {"domaine": "langues"}),
+    case("apprendre le français", {"domaine": "langues"}),
+    case("FLE", {"domaine": "langues"}),
+    case("apprendre à lire et écrire", {"domaine": "competences_de_base"}),
+    case("une remise à niveau", {"domaine": "competences_de_base"}),
+    case("apprendre à utiliser un ordinateur", {"domaine": "competences_de_base"}),
+    case("les bases de l'informatique", {"domaine": "competences_de_base"}),
+    case("télépilote de drone", {"domaine": "drones"}),
+    case("créer mon entreprise", {"domaine": "creation_entreprise"}),
+    case("auto-entrepreneur", {"domaine": "creation_entreprise"}),
+    case("me mettre à mon compte", {"domaine": "creation_entreprise"}),
+    case("je sais pas trop", {"domaine": "indecis"}, "domaine"),
+    case("je sais pas", {"domaine": "indecis"}, "domaine"),
+    case("aucune idée", {"domaine": "indecis"}, "domaine"),
+    case("n'importe", {"domaine": "indecis"}, "domaine"),
+    case("je veux découvrir des métiers", {"domaine": "indecis"}),
+    case("je sais pas quoi faire", {"domaine": "indecis"}),
+    case("je travaille dans la logistique", {"situation": "salarie"}),
+    case("je travaille dans la logistique", {"situation": "salarie", "domaine": "logistique"}, "domaine"),
+    case("je suis vendeuse mais je veux devenir développeuse", {"domaine": "developpement_web"}),
+    case("pas la vente, plutôt la cuisine", {"domaine": "hotellerie_restauration"}),
+    case("je veux pas faire de la vente", {}),
+    case("CAP cuisine mais je veux travailler dans la vente", {"niveau": "cap_bep", "domaine": "commerce_vente"}),
+    case("supprime mes données", {}),
+    case("code postal 95100", {}),
+]
+
+HEURES = [
+    case("10h par semaine", {"heures_semaine": 10}),
+    case("10 heures", {"heures_semaine": 10}),
+    case("8h max", {"heures_semaine": 8}),
+    case("pas plus de 15h", {"heures_semaine": 15}),
+    case("à plein temps", {"heures_semaine": 35}),
+    case("dispo à temps plein", {"heures_semaine": 35}),
+    case("mi-temps", {"heures_semaine": 20}),
+    case("temps partiel", {"heures_semaine": 20}),
+    case("2h par jour", {"heures_semaine": 10}),
+    case("une heure par jour", {"heures_semaine": 5}),
+    case("le week-end 6h", {"heures_semaine": 6, "creneau": "soir_weekend"}),
+    case("30", {"heures_semaine": 30}, "heures_semaine"),
+    case("vingt heures par semaine", {"heures_semaine": 20}),
+    case("1h30 par jour", {"heures_semaine": 7.5}),
+    case("bcp", {}, "heures_semaine"),
+    case("pas bcp", {}, "heures_semaine"),
+    case("à partir de 18h", {"creneau": "soir_weekend"}),
+    case("de 9h à 17h", {"creneau": "journee"}),
+    case("je travaille à temps partiel", {"situation": "salarie"}),
+]
+
+CRENEAU = [
+    case("le soir", {"creneau": "soir_weekend"}),
+    case("le soir après le travail", {"creneau": "soir_weekend"}),
+    case("le week-end", {"creneau": "soir_weekend"}),
+    case("le we", {"creneau": "soir_weekend"}),
+    case("le soir quand les enfants dorment", {"creneau": "soir_weekend"}),
+    case("en soirée", {"creneau": "soir_weekend"}),
+    case("la journée", {"creneau": "journee"}),
+    case("en journée", {"creneau": "journee"}),
+    case("le matin", {"creneau": "journee"}),
+    case("l'aprem", {"creneau": "journee"}),
+    case("je travaille la journée donc le soir", {"situation": "salarie", "creneau": "soir_weekend"}),
+    case("le matin ou le soir", {"creneau": "indifferent"}),
+    case("n'importe quand", {"creneau": "indifferent"}),
+    case("peu importe", {"creneau": "indifferent"}, "creneau"),
+    case("pas de préférence", {"creneau": "indifferent"}, "creneau"),
+    case("je sais pas", {"creneau": "indifferent"}, "creneau"),
+    case("bonsoir", {}),
+]
+
+EQUIPEMENT = [
+    case("un ordi", {"equipement": "ordinateur"}),
+    case("ordinateur portable", {"equipement": "ordinateur"}),
+    case("j'ai un pc", {"equipement": "ordinateur"}),
+    case("un laptop", {"equipement": "ordinateur"}),
+    case("j'ai un mac", {"equipement": "ordinateur"}),
+    case("j'ai qu'un téléphone", {"equipement": "smartphone"}),
+    case("juste mon tel", {"equipement": "smartphone"}),
+    case("que mon tel", {"equipement": "smartphone"}),
+    case("mon portable", {"equipement": "smartphone"}),
+    case("smartphone", {"equipement": "smartphone"}),
+    case("j'ai juste mon téléphone, pas d'ordinateur", {"equipement": "smartphone"}),
+    case("pas d'ordi ni internet", {"equipement": "aucun"}),
+    case("rien", {"equipement": "aucun"}, "equipement"),
+    case("aucun", {"equipement": "aucun"}, "equipement"),
+    case("pas de téléphone", {"equipement": "aucun"}),
+    case("un ordi et un tel", {"equipement": "ordinateur"}),
+    case("j'ai un ordinateur portable et internet", {"equipement": "ordinateur"}),
+    case("j'ai un ordi mais pas de tel", {"equipement": "ordinateur"}),
+]
+
+MODALITE = [
+    case("100% en ligne", {"modalite": "distance"}),
+    case("à distance", {"modalite": "distance"}),
+    case("en ligne", {"modalite": "distance"}),
+    case("de chez moi", {"modalite": "distance"}),
+    case("full distanciel", {"modalite": "distance"}),
+    case("pas de présentiel", {"modalite": "distance"}),
+    case("un peu en présentiel ça me va", {"modalite": "hybride"}),
+    case("hybride", {"modalite": "hybride"}),
+    case("mixte", {"modalite": "hybride"}),
+    case("quelques jours sur place", {"modalite": "hybride"}),
+    case("peu importe", {"modalite": "indifferent"}, "modalite"),
+    case("jsp", {"modalite": "indifferent"}, "modalite"),
+    case("aide à domicile", {"domaine": "sante_social"}),
+]
+
+CERTIFICATION = [
+    case("je veux un diplôme reconnu", {"certification": "oui"}),
+    case("je veux un diplome reconnu par l'etat", {"certification": "oui"}),
+    case("une formation certifiante", {"certification": "oui"}),
+    case("une certification", {"certification": "oui"}),
+    case("un titre pro", {"certification": "oui"}),
+    case("RNCP", {"certification": "oui"}),
+    case("oui si possible", {"certification": "oui"}, "certification"),
+    case("oui", {"certification": "oui"}, "certification"),
+    case("peu importe", {"certification": "indifferent"}, "certification"),
+    case("pas besoin", {"certification": "indifferent"}, "certification"),
+    case("bof", {"certification": "indifferent"}, "certification"),
+    case("non", {"certification": "indifferent"}, "certification"),
+    case("pas besoin de diplôme", {"certification": "indifferent"}),
+]
+
+HANDICAP = [
+    case("j'ai une RQTH", {"handicap": True}),
+    case("reconnaissance travailleur handicapé", {"handicap": True}),
+    case("je suis handicapé", {"handicap": True}),
+    case("j'ai un handicap", {"handicap": True}),
+    case("dossier MDPH en cours", {"handicap": True}),
+    case("je touche l'AAH", {"handicap": True}),
+    case("non", {"handicap": False}, "handicap"),
+    case("nan", {"handicap": False}, "handicap"),
+    case("oui", {"handicap": True}, "handicap"),
+    case("pas de handicap", {"handicap": False}),
+    case("aucun handicap", {"handicap": False}),
+    case("je ne suis pas handicapée", {"handicap": False}),
+    case("non", {}),
+]
+
+MANY = [
+    case("j'ai un BTS et je suis dispo à temps plein", {"niveau": "bac+2", "heures_semaine": 35}),
+    case("je peux y consacrer 10 heures par semaine le soir", {"heures_semaine": 10, "creneau": "soir_weekend"}),
+    case("je cherche une formation 100% en ligne dans la cybersécurité",
+         {"modalite": "distance", "domaine": "cybersecurite"}),
+    case("jsui au chomage g 24 ans jvoudrais faire de la compta",
+         {"situation": "demandeur_emploi", "age": 24, "domaine": "gestion_administration"}),
+    case("Bonjour, j'ai 30 ans, un CAP petite enfance et je veux devenir aide-soignante",
+         {"age": 30, "niveau": "cap_bep", "domaine": "sante_social"}),
+    case("je bosse la journée donc 5h max le soir sur mon ordi",
+         {"situation": "salarie", "heures_semaine": 5, "creneau": "soir_weekend", "equipement": "ordinateur"}),
+    case("en fait j'ai 24 ans", {"age": 24}),
+    case("salut je suis maman solo et je voudrais me former le soir", {"creneau": "soir_weekend"}),
+]
+
+NOTHING = [
+    case("bonjour", {}), case("merci", {}), case("ok", {}), case("c'est quoi le CPF ?", {}),
+    case("quel temps fait-il", {}), case("quel temps fait-il demain ?", {}), case("salut", {}),
+    case("Bonjour je cherche une formation", {}), case("bjr g besoin d'une formation", {}),
+    case("je veux parler à un conseiller", {}), case("c'est gratuit ?", {}), case("d'accord", {}),
+    case("plus d'infos svp", {}), case("c'est combien de temps la formation ?", {}),
+]
+
+
+@pytest.mark.parametrize(
+    "text, requested, expected",
+    SITUATION + AGE + NIVEAU + DOMAINE + HEURES + CRENEAU + EQUIPEMENT + MODALITE
+    + CERTIFICATION + HANDICAP + MANY + NOTHING,
+)
+def test_extracts_exactly_the_given_values(text, requested, expected):
+    assert values(text, requested) == expected
+
+
+@pytest.mark.parametrize("text, requested", [
+    ("150 ans", None), ("j'ai 12 ans", None), ("5 ans", None), ("5", "age"), ("150", "age"),
+    ("j'ai cent ans", None),
+])
+def test_age_out_of_range_is_invalid_without_value(text, requested):
+    result = extract_profile(text, requested_slot=requested, today=TODAY)
+    assert "age" not in result.values
+    assert result.invalid["age"] == f"L'âge doit être compris entre {AGE_RANGE[0]} et {AGE_RANGE[1]} ans."
+
+
+@pytest.mark.parametrize("text, requested", [
+    ("60h par semaine", None), ("10h par jour", None), ("80", "heures_semaine"),
+])
+def test_weekly_hours_out_of_range_is_invalid(text, requested):
+    result = extract_profile(text, requested_slot=requested, today=TODAY)
+    assert "heures_semaine" not in result.values
+    assert "entre 1 et 45" in result.invalid["heures_semaine"]
+
+
+def test_values_are_canonical_and_typed():
+    result = extract_profile("j'ai 22 ans, 10h par semaine", today=TODAY)
+    assert isinstance(result, Extraction)
+    assert isinstance(result.values["age"], float) and isinstance(result.values["heures_semaine"], float)
+    assert set(result.values) <= set(PROFILE_SLOTS)
+    assert result.invalid == {}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?", "!!!"])
+def test_empty_messages(text):
+    assert extract_profile(text) == Extraction()
+
+
+@pytest.mark.parametrize("text", [
+    "je ne sais pas", "jsp", "j'sais pas", "jsais pas", "aucune idée", "peu importe", "n'importe",
+    "bof", "je sais pas trop", "chai pas", "ché pas", "Je Sais Pas", "pas d'idée", "j'en sais rien",
+])
+def test_is_dont_know(text):
+    assert is_dont_know(text)
+
+
+@pytest.mark.parametrize("text", [
+    "oui", "non", "22 ans", "la cuisine", "je sais pas si j'ai droit au CPF", "je sais lire", "bonjour",
+])
+def test_is_not_dont_know(text):
+    assert not is_dont_know(text)
+
+
+@pytest.mark.parametrize("slot, raw, expected", [
+    ("niveau", "bac+2", "bac+2"), ("niveau", "Bac +2", "bac+2"), ("niveau", "sans_diplome", "sans_diplome"),
+    ("niveau", "BTS", "bac+2"), ("situation", "demandeur_emploi", "demandeur_emploi"),
+    ("situation", "au chômage", "demandeur_emploi"), ("domaine", "data_ia", "data_ia"),
+    ("domaine", "développement web", "developpement_web"), ("domaine", "je sais pas", "indecis"),
+    ("age", 22, 22.0), ("age", "22", 22.0), ("age", "vingt-deux ans", 22.0), ("age", 150, None),
+    ("age", "150", None), ("heures_semaine", "10h", 10.0), ("heures_semaine", 10, 10.0),
+    ("handicap", True, True), ("handicap", "non", False), ("handicap", "true", True),
+    ("creneau", "soir_weekend", "soir_weekend"), ("equipement", "un ordi", "ordinateur"),
+    ("modalite", "peu importe", "indifferent"), ("certification", "oui", "oui"),
+    ("departement", "93", "93"), ("departement", "hors_idf", "hors_idf"),
+    ("niveau", "n'importe quoi", None), ("domaine", None, None), ("not_a_slot", "x", None),
+])
+def test_normalise_slot(slot, raw, expected):
+    assert normalise_slot(slot, raw, today=TODAY) == expected
+
+
+def test_every_domain_value_is_reachable_from_its_name():
+    for domain in DOMAINES:
+        assert normalise_slot("domaine", domain) == domain
+
+
+# Places come from bot.geo.find_place (integration: they pass once bot/geo.py exists).
+geo = pytest.importorskip("bot.geo")
+
+
+@pytest.mark.parametrize("text, requested, expected", [
+    ("j'ai 22 ans et j'habite à Créteil", None, {"age": 22, "departement": "94", "commune": "Créteil"}),
+    ("jsui a evry g 19 ans", None, {"age": 19, "departement": "91"}),
+    ("j'habite à Bobigny", "departement", {"departement": "93", "commune": "Bobigny"}),
+    ("Sarcelles", "commune", {"departement": "95", "commune": "Sarcelles"}),
+    ("j'habite à Lyon", None, {"departement": "hors_idf"}),
+])
+def test_places_come_from_geo(text, requested, expected):
+    found = extract_profile(text, requested_slot=requested, today=TODAY).values
+    assert {k: found.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize("text, requested", [("93", "age"), ("22 ans", None), ("30", "heures_semaine"),
+                                             ("10h par semaine", None)])
+def test_numbers_answering_other_questions_are_not_places(text, requested):
+    found = extract_profile(text, requested_slot=requested, today=TODAY).values
+    assert "departement" not in found
