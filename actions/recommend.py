@@ -16,7 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_io import latest_text, profile_of, send_buttons
 from bot import dialogue, replies
-from bot.catalogue.db import get_engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.catalogue.db import ensure_schema, get_engine
 from bot.dialogue import Button
 from bot.matching import MatchingEngine, Profile, Refinement
 from bot.refine import parse_refinement
@@ -25,9 +27,13 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 3
 
 
+CATALOGUE_UNAVAILABLE = ("Le catalogue des formations est indisponible pour le moment. "
+                         "Vos réponses sont gardées : réessayez dans quelques minutes.")
+
+
 @functools.lru_cache(maxsize=1)
 def matching_engine() -> MatchingEngine:
-    return MatchingEngine(get_engine())
+    return MatchingEngine(ensure_schema(get_engine()))
 
 
 REFINEMENT_SLOT = "active_refinements"
@@ -51,8 +57,13 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, refinement:
             Button("Parler à un conseiller", "/human_handoff"),
         ])
         return []
-    result = matching_engine().recommend(Profile.from_slots(profile), limit=PAGE_SIZE, offset=offset,
-                                         refinement=refinement)
+    try:
+        result = matching_engine().recommend(Profile.from_slots(profile), limit=PAGE_SIZE, offset=offset,
+                                             refinement=refinement)
+    except SQLAlchemyError:
+        logger.exception("Catalogue query failed")
+        dispatcher.utter_message(text=CATALOGUE_UNAVAILABLE)
+        return []
     if not result.courses:
         text = replies.no_result_text() if offset == 0 else "Je n'ai pas d'autre formation à vous montrer."
         send_buttons(dispatcher, text, [

@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from bot.text import fold, words_to_numbers
@@ -93,7 +94,15 @@ FUZZY_MIN_LENGTH = 8
 FUZZY_EXTRA_WORDS = (
     "ordinateur", "telephone", "smartphone", "distanciel", "presentiel", "baccalaureat",
     "certifiante", "certification", "reconnaissance", "handicape", "demandeur", "demandeuse",
-    "chomage", "descolarise", "decroche", "interimaire",
+    "chomage", "descolarise", "decroche", "interimaire", "cybersecurite", "comptabilite",
+    "developpeur", "developpeuse", "informatique", "logistique", "restauration", "hotellerie",
+    "secretariat", "secretaire", "marketing", "graphisme", "graphiste", "infographie",
+    "infographiste", "programmation", "programmeur", "electricien", "plombier", "batiment",
+    "boulangerie", "patisserie", "cuisinier", "cuisiniere", "vendeuse", "magasinier",
+    "preparateur", "entrepreneur", "auxiliaire", "puericulture", "infirmier", "infirmiere",
+    "educateur", "educatrice", "telepilote", "intelligence", "artificielle", "administrative",
+    "assistante", "receptionniste", "menuisier", "carreleur", "chauffeur", "manutention",
+    "conseillere", "conseiller", "clientele", "commerciale", "soignante",
 )
 # Real words one typo away from a keyword: never "corrected".
 FUZZY_PROTECTED = {
@@ -121,9 +130,8 @@ SITUATION_PATTERNS: list[tuple[str, list[str]]] = [  # precedence order, first g
         r"allocations? chomage", r"\bare\b(?= de france travail)",
     ]),
     ("jeune_decrocheur", [
-        r"(?:arrete|quitte|lache|abandonne|stoppe|fini|termine) (?:le |l'|les |la |mes |mon |ma )?"
+        r"(?:arret(?:e|er|ee)|quitt(?:e|er|ee)|lach(?:e|er|ee)|abandonn(?:e|er|ee)|stopp(?:e|er|ee)|fini|termine) (?:le |l'|l|les |la |mes |mon |ma )?"
         r"(?:lycee|ecole|cours|college|etudes|fac|cfa|scolarite|bahut|seconde|premiere|terminale)",
-        r"(?:arrete|quitte|lache|abandonne|stoppe) (?:l'ecole|les cours|les etudes) en",
         r"decroch(?:e|ee|eur|euse|age)", r"descolaris(?:e|ee|es|ation)",
         r"plus (?:a l'ecole|au lycee|au college|scolarise(?:e)?|en cours|a la fac|en formation)",
         r"(?:vire|viree|renvoye|renvoyee|exclu|exclue) (?:du|de l') ?(?:lycee|college|ecole|cfa)",
@@ -168,7 +176,7 @@ LEVEL_PATTERNS: list[tuple[str, str]] = [
     (r"(?:pas|jamais) (?:eu|obtenu) (?:de |d'|aucun )?diplomes?", "sans_diplome"),
     (r"(?:pas|aucun|sans) diplome", "sans_diplome"), (r"non diplome(?:e)?", "sans_diplome"),
     (r"niveau (?:3e|3eme|3|troisieme|college|4e|4eme|brevet)", "sans_diplome"),
-    (r"(?:arrete|quitte|lache|stoppe) (?:l'ecole |les cours |les etudes |le lycee |le college )?"
+    (r"(?:arret(?:e|er|ee)|quitt(?:e|er|ee)|lach(?:e|er|ee)|abandonn(?:e|er|ee)|stopp(?:e|er|ee)) (?:l'ecole |lecole |les cours |les etudes |le lycee |le college )?"
      r"(?:en|au|a la fin de la) (?:3e|3eme|troisieme|4e|4eme|seconde|2nde|premiere|1ere|terminale|college)",
      "sans_diplome"),
 ]
@@ -238,7 +246,7 @@ DOMAIN_LEXICON: dict[str, list[str]] = {
     "design_graphique": [
         r"graphis(?:me|te)s?", r"grafis(?:me|te)s?", r"infograph(?:ie|iste)s?",
         r"design(?:er|eur|euse)?s?(?: graphique| web| ux| ui)?", r"ux", r"ux ui", r"ui ux",
-        r"webdesign(?:er)?", r"photoshop", r"illustrator", r"indesign", r"figma", r"canva",
+        r"web ?design(?:er|eur|euse)?s?", r"photoshop", r"illustrator", r"indesign", r"figma", r"canva",
         r"dessin", r"dessiner", r"illustrat(?:ion|eur|rice)s?", r"pao", r"mise en page",
         r"montage video", r"monteu(?:r|se) video", r"motion design", r"photographe?s?",
         r"photographie", r"modelisation 3d", r"animation (?:2d|3d)", r"3d",
@@ -275,7 +283,7 @@ DOMAIN_LEXICON: dict[str, list[str]] = {
         r"chauffeu(?:r|se)s?(?: livreur| poids lourds?| routier| de bus| vtc)?",
         r"(?:le|du|les metiers du) transport(?! en commun)", r"transport (?:routier|de marchandises|logistique)",
         r"conduct(?:eur|rice) (?:de bus|routier|poids lourds?)", r"poids lourds?",
-        r"supply chain", r"manutention(?:naire)?", r"stockage", r"gestion des stocks",
+        r"supply chain", r"conduire (?:des |un )?(?:camions?|poids lourds?|bus)", r"camion(?:s|neur|neuse)?", r"manutention(?:naire)?", r"stockage", r"gestion des stocks",
     ],
     "sante_social": [
         r"aide ?soignant(?:e)?s?", r"ash", r"agent(?:e)? de service hospitalier",
@@ -287,7 +295,8 @@ DOMAIN_LEXICON: dict[str, list[str]] = {
         r"accompagnant(?:e)? educati(?:f|ve)", r"social", r"(?<!securite )sociale", r"medico social",
         r"travailleu(?:r|se) social(?:e)?", r"educat(?:eur|rice)s?(?: specialise(?:e)?)?",
         r"animat(?:eur|rice)s?", r"bafa", r"infirmi(?:er|ere)s?", r"sante", r"soins?",
-        r"soignant(?:e)?s?", r"ehpad", r"hopital", r"medical(?:e)?", r"personnes? agees?",
+        r"soignant(?:e)?s?", r"ehpad",
+        r"(?:avec|aupres) (?:les|des|de) (?:enfants|personnes agees|personnes handicapees|malades|personnes en difficulte)", r"hopital", r"medical(?:e)?", r"personnes? agees?",
         r"ambulanci(?:er|ere)s?", r"pharmacie", r"brancardier",
     ],
     "batiment": [
@@ -382,7 +391,7 @@ HOURS_CURRENT_JOB = re.compile(r"\b(?:travaille|bosse|taffe|salarie|salariee|cdi
 PER_WEEK = re.compile(r"\b(?:par semaine|semaine|semaines|hebdomadaires?|a la semaine|chaque semaine|par sem)\b")
 PER_DAY = re.compile(
     r"\b(?:par jour|jour|jours|par j|chaque jour|tous les jours|quotidien(?:nement)?|par soir|"
-    r"chaque soir|tous les soirs|le soir|les soirs|par matin|chaque matin|tous les matins)\b"
+    r"chaque soir|tous les soirs|par matin|chaque matin|tous les matins)\b"
 )
 PER_MONTH = re.compile(r"\b(?:par mois|mois)\b")
 HOURS_WORDS = [
@@ -419,8 +428,8 @@ PHONE = [r"telephones?(?: portables?| mobiles?)?", r"smartphones?", r"portables?
          r"(?<=mon )tel", r"(?<=un )tel", r"(?<=le )tel", r"(?<=que )tel", r"(?<=juste )tel",
          r"(?<=seulement )tel", r"(?<=du )tel", r"(?<=ton )tel", r"tel(?= portable)",
          r"^tel$", r"(?<=mon )tph"]
-NO_EQUIPMENT = [r"(?:aucun|pas d'|pas de|sans|zero) ?(?:equipement|materiel)", r"je n'ai rien",
-                r"j'ai rien", r"rien du tout", r"pas d'ordi(?:nateur)? ni (?:de )?(?:tel|telephone|smartphone|portable)"]
+NO_EQUIPMENT = [r"(?:aucun|pas d'|pas de|sans|zero) ?(?:equipement|materiel)",
+                r"pas d'ordi(?:nateur)? ni (?:de )?(?:tel|telephone|smartphone|portable)"]
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
     r"fournit|cherche|veux|voudrais|emprunter|louer)\b[^;]{0,20}$"
@@ -585,12 +594,18 @@ def _fuzzy_vocabulary() -> set[str]:
 _FUZZY_VOCABULARY = _fuzzy_vocabulary()
 
 
+_SINGLE_WORD_FRAGMENTS = [re.compile(f) for fragments in DOMAIN_LEXICON.values() for f in fragments
+                          if " " not in f and "'" not in f]
+
+
+@lru_cache(maxsize=4096)
 def _correct_typo(token: str) -> str:
+    """A long unknown word one or two edits away from exactly one keyword -> that keyword."""
     prefix = ""
     if len(token) > 2 and token[1] == "'":
         prefix, token = token[:2], token[2:]
     if len(token) < FUZZY_MIN_LENGTH or token in _FUZZY_VOCABULARY or token in FUZZY_PROTECTED \
-            or not token.isalpha():
+            or not token.isalpha() or any(f.fullmatch(token) for f in _SINGLE_WORD_FRAGMENTS):
         return prefix + token
     limit = 2 if len(token) >= 11 else 1
     best, best_distance, ties = None, limit + 1, 0
@@ -613,7 +628,11 @@ def _prepare_clause(clause: str) -> str:
     folded = _INFORMATION.sub(lambda m: m.group(0).replace("info", "information"), folded)
     tokens = []
     for token in folded.split():
-        tokens.append(_correct_typo(SMS_TOKENS.get(token, token)))
+        if token in SMS_TOKENS:
+            token = SMS_TOKENS[token]
+        elif len(token) > 2 and token[1] == "'" and token[2:] in SMS_TOKENS:  # "l'aprem"
+            token = token[:2] + SMS_TOKENS[token[2:]]
+        tokens.append(_correct_typo(token))
     return " ".join(tokens)
 
 
@@ -715,7 +734,7 @@ def _age(msg: _Message, out: Extraction) -> None:
     if not ages:
         for pattern in AGE_PATTERNS:
             for m in re.finditer(pattern, text):
-                before = _clause_before(text, m.start(), 2)
+                before = text[:m.start()].split()[-2:]  # "et" counts here: "de 5 et 8 ans"
                 after = text[m.end():m.end() + 4]
                 if before and (before[-1] in AGE_DURATION_BEFORE or before[-1].isdigit()):
                     if not (len(before) == 2 and before[-2] in ("age", "agee") and before[-1] == "de"):
@@ -911,7 +930,7 @@ def _creneau(msg: _Message, out: Extraction) -> None:
     elif len(seen) > 1:
         out.values["creneau"] = "indifferent"
     elif msg.requested == "creneau" and (msg.dont_know or re.search(
-            r"\b(?:les deux|tout|egal|flexible|comme vous voulez|quand je veux|tout le temps)\b", msg.core)):
+            r"\b(?:les (?:deux|2)|tout|egal|flexible|comme vous voulez|quand je veux|tout le temps)\b", msg.core)):
         out.values["creneau"] = "indifferent"
 
 
@@ -946,7 +965,8 @@ def _equipement(msg: _Message, out: Extraction) -> None:
         out.values["equipement"] = "smartphone"
     elif no_computer or no_phone or _any(_NO_EQUIPMENT, text):
         out.values["equipement"] = "aucun"
-    elif msg.requested == "equipement" and re.search(r"^(?:rien|aucun|nada|que dalle|non|zero|0)\b", msg.core):
+    elif msg.requested == "equipement" and re.search(
+            r"^(?:rien|aucun|nada|que dalle|non|zero|0)\b|\b(?:j'ai|n'ai) rien\b|\brien du tout\b", msg.core):
         out.values["equipement"] = "aucun"
 
 
@@ -967,8 +987,10 @@ def _modalite(msg: _Message, out: Extraction) -> None:
                 out.values["modalite"] = value
                 return
     if msg.requested == "modalite" and (msg.dont_know or re.search(
-            r"\b(?:les deux|egal|comme vous voulez|tout me va)\b", msg.core)):
+            r"\b(?:les (?:deux|2)|egal|comme vous voulez|tout me va)\b", msg.core)):
         out.values["modalite"] = "indifferent"
+    elif msg.requested == "modalite" and re.search(r"\b(?:un peu des|des) (?:deux|2)\b", msg.core):
+        out.values["modalite"] = "hybride"
 
 
 _CERT_YES = _compile(CERTIFICATION_YES)

@@ -80,12 +80,20 @@ def words_to_numbers(folded: str) -> str:
     'nee en 2004'
     >>> words_to_numbers("quatre vingt dix neuf")
     '99'
+    >>> words_to_numbers("nee en deux mille quatre un bts")
+    'nee en 2004 un bts'
+    >>> words_to_numbers("vingt et un ans")
+    '21 ans'
     """
     def replace(match: re.Match) -> str:
         words = match.group(0).split()
         # A lone "un"/"une"/"et" is an article or a conjunction, not a number.
         if all(w in ("un", "une", "et") for w in words):
             return match.group(0)
+        # A trailing "un"/"une" not joined by "et" starts a new phrase: "2004 un BTS".
+        trailing_article = ""
+        if len(words) > 1 and words[-1] in ("un", "une") and words[-2] != "et":
+            trailing_article = f" {words.pop()}"
         # "quatre vingt" = 80: French multiplies 4 by 20.
         merged: list[str] = []
         for w in words:
@@ -95,6 +103,6 @@ def words_to_numbers(folded: str) -> str:
                 merged.append(w)
         value = _parse_number_words(merged)
         trailing = " " if match.group(0).endswith(" ") else ""
-        return f"{value}{trailing}" if value is not None else match.group(0)
+        return f"{value}{trailing_article}{trailing}" if value is not None else match.group(0)
 
     return _NUMBER_WORD.sub(replace, folded).strip()

@@ -51,6 +51,7 @@ SITUATION = [
     case("je suis plus à l'école", {"situation": "jeune_decrocheur"}),
     case("chui plus au lycee", {"situation": "jeune_decrocheur"}),
     case("viré du lycée en mars", {"situation": "jeune_decrocheur"}),
+    case("g arreter lécole en 3eme", {"situation": "jeune_decrocheur", "niveau": "sans_diplome"}),
     case("je travaille", {"situation": "salarie"}),
     case("je bosse en intérim", {"situation": "salarie"}),
     case("je suis en CDD", {"situation": "salarie"}),
@@ -87,10 +88,10 @@ AGE = [
     case("depuis 6 mois", {}),
     case("au chômage depuis 2 ans", {"situation": "demandeur_emploi"}),
     case("j'ai arrêté l'école à 16 ans", {"situation": "jeune_decrocheur"}),
-    case("j'ai 5 ans d'expérience dans la vente", {"domaine": "commerce_vente"}),
+    case("j'ai 5 ans d'expérience dans la vente", {}),  # past experience is not a wish
     case("la formation est pour les moins de 26 ans ?", {}),
     case("il y a 3 ans", {}),
-    case("10h", {}),
+    case("10h", {"heures_semaine": 10}),
     case("j'habite dans le 93", {}),
     case("j'ai un bac+2", {"niveau": "bac+2"}),
 ]
@@ -211,6 +212,12 @@ DOMAINE = [
     case("je veux pas faire de la vente", {}),
     case("CAP cuisine mais je veux travailler dans la vente", {"niveau": "cap_bep", "domaine": "commerce_vente"}),
     case("supprime mes données", {}),
+    case("je voudrais faire du web design", {"domaine": "design_graphique"}),
+    case("je veux travailler avec les enfants", {"domaine": "sante_social"}),
+    case("je veux conduire des camions", {"domaine": "logistique"}),
+    case("j'ai un bac+2 en compta mais je veux faire de la cybersécu", {"niveau": "bac+2", "domaine": "cybersecurite"}),
+    case("je suis intéressée par le marketing digital", {"domaine": "marketing_digital"}),
+    case("la sécurité sociale", {}),
     case("code postal 95100", {}),
 ]
 
@@ -234,6 +241,9 @@ HEURES = [
     case("à partir de 18h", {"creneau": "soir_weekend"}),
     case("de 9h à 17h", {"creneau": "journee"}),
     case("je travaille à temps partiel", {"situation": "salarie"}),
+    case("3h par jour le soir", {"heures_semaine": 15, "creneau": "soir_weekend"}),
+    case("dispo tous les jours 3h", {"heures_semaine": 15}),
+    case("j'ai 2 enfants de 5 et 8 ans", {}),
 ]
 
 CRENEAU = [
@@ -291,6 +301,8 @@ MODALITE = [
     case("peu importe", {"modalite": "indifferent"}, "modalite"),
     case("jsp", {"modalite": "indifferent"}, "modalite"),
     case("aide à domicile", {"domaine": "sante_social"}),
+    case("un peu des deux", {"modalite": "hybride"}, "modalite"),
+    case("les deux", {"modalite": "indifferent"}, "modalite"),
 ]
 
 CERTIFICATION = [

@@ -368,7 +368,7 @@ def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict) -> dict:
             finished = finish_action(action, formation)
             rows["action"].append(_fit("action", finished))
             action_ids.add(finished["id"])
-        except RecordError as exc:
+        except ValueError as exc:
             raise _Located(action.get("_line"), ident, str(exc)) from None
     for session in bundle.sessions:
         ident = f"session {session.get('id') or '?'}"
@@ -377,7 +377,7 @@ def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict) -> dict:
             if parent["id"] not in action_ids:
                 raise RecordError(f"action '{parent['id']}' inconnue dans cette formation")
             rows["session"].append(_fit("session", finish_session(session, parent)))
-        except RecordError as exc:
+        except ValueError as exc:
             raise _Located(session.get("_line"), ident, str(exc)) from None
     # Duplicate identifiers within this import (organisations may recur: merged).
     for kind in ("formation", "action", "session"):
@@ -428,7 +428,7 @@ def store(engine: Engine, items: Iterable[Union[Bundle, BadRecord]], source: str
                 location = item.location if exc.line is None else _with_line(item.location, exc.line)
                 bad(BadRecord(location, exc.ident, exc.reason))
                 continue
-            except RecordError as exc:
+            except ValueError as exc:
                 bad(BadRecord(item.location, f"formation {item.formation.get('id') or '?'}", str(exc)))
                 continue
             for message in item.warnings:

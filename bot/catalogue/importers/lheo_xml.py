@@ -208,7 +208,7 @@ def _formation(elem, filename: str) -> Union[Bundle, BadRecord]:
     ident = elem.get("numero")
     try:
         return _formation_bundle(elem, location)
-    except RecordError as exc:
+    except (RecordError, ValueError) as exc:
         located = getattr(exc, "line", None)
         where = f"{filename} ligne {located}" if located else location
         return BadRecord(where, getattr(exc, "ident", None) or f"formation {ident or '?'}", str(exc))
@@ -380,7 +380,7 @@ def _action(elem, bundle: Bundle, niveau_entree, entree_code, location) -> None:
         sessions = _children(elem, "session")
         if not sessions:
             raise RecordError("aucune <session> dans l'action")
-    except RecordError as exc:
+    except (RecordError, ValueError) as exc:
         raise _ActionError(line, label, str(exc)) from None
     bundle.actions.append(row)
     for session in sessions:
@@ -402,7 +402,7 @@ def _session(elem, bundle: Bundle, action_id: str, entrees_permanentes: bool) ->
         etat = to_int(_text(elem, "etat-recrutement"), "etat-recrutement")
         adresse = _first_deep(_child(elem, "adresse-inscription"), "adresse") \
             if _child(elem, "adresse-inscription") is not None else None
-    except RecordError as exc:
+    except (RecordError, ValueError) as exc:
         raise _ActionError(line, label, str(exc)) from None
     bundle.sessions.append({
         "id": ident, "_line": line, "action_id": action_id, "debut": debut, "fin": fin,

@@ -65,7 +65,7 @@ def parse_mcf_csv(path: Path, progress: Optional[bool] = None) -> Iterator[Union
                 row = dict(zip(header, values))
                 try:
                     yield _bundle(row, location)
-                except RecordError as exc:
+                except (RecordError, ValueError) as exc:
                     yield BadRecord(location, f"formation {text(row.get('numero_formation')) or '?'}", str(exc))
         except csv.Error as exc:
             raise FileError(f"{path.name} ligne {line_number} : CSV mal formé ({exc})") from None

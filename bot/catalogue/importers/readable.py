@@ -66,6 +66,8 @@ def _construct_mapping(loader, node, deep=False):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text: the importer checks them and reports a bad one with its line.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def _refuse_aliases(node, seen_depth=0):
@@ -140,7 +142,7 @@ def parse_readable(path: Path, today: Optional[dt.date] = None) -> Iterator[Unio
             yield _bundle(formation, organismes, location, path.name, today)
         except _Located as exc:
             yield BadRecord(f"{path.name} ligne {exc.line}", exc.ident, str(exc))
-        except RecordError as exc:
+        except (RecordError, ValueError) as exc:
             yield BadRecord(location, f"formation {formation.get('id') or '?'}", str(exc))
 
 
@@ -205,7 +207,7 @@ def _bundle(f: dict, organismes: dict, location: str, filename: str, today: dt.d
             if not isinstance(a, dict):
                 raise RecordError("entrée d'action invalide (dictionnaire attendu)")
             _action(a, bundle, organismes, today)
-        except RecordError as exc:
+        except (RecordError, ValueError) as exc:
             if isinstance(exc, _Located):
                 raise
             raise _Located(line, label, str(exc)) from None
@@ -275,7 +277,7 @@ def _action(a: dict, bundle: Bundle, organismes: dict, today: dt.date) -> None:
             if not isinstance(s, dict):
                 raise RecordError("entrée de session invalide (dictionnaire attendu)")
             bundle.sessions.append(_session(s, ident, today))
-        except RecordError as exc:
+        except (RecordError, ValueError) as exc:
             raise _Located(line, label, str(exc)) from None
 
 
