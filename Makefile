@@ -27,7 +27,7 @@ help:
 $(VENV)/.installed: requirements.txt requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 introuvable : installez python3.10."; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
+	$(PY) -m pip install --quiet --upgrade wheel
 	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
 	@touch $@
 
@@ -43,8 +43,9 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS) $(GENERATED_NLU)
 
 train: $(MODEL)
 
-var/catalogue.ready: $(VENV)/.installed $(shell find bot/catalogue -name '*.py' -o -name '*.yml' 2>/dev/null)
+var/catalogue.ready: $(VENV)/.installed $(shell find bot/catalogue -name '*.py' -o -name '*.yml' 2>/dev/null) bot/directory.py bot/directory_demo.csv
 	$(PY) -m bot.catalogue seed-demo
+	$(PY) -m bot.directory seed-demo --if-empty
 	@touch $@
 
 run: $(MODEL) var/catalogue.ready

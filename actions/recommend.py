@@ -53,7 +53,7 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, refinement:
     profile = profile_of(tracker)
     if profile.get("departement") == "hors_idf":
         send_buttons(dispatcher, dialogue.outside_region_message(), [
-            Button("Je me suis trompé de ville", "/restart"),
+            Button("Je me suis trompé de ville", "/start_over"),
             Button("Parler à un conseiller", "/human_handoff"),
         ])
         return []
@@ -67,7 +67,7 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, refinement:
     if not result.courses:
         text = replies.no_result_text() if offset == 0 else "Je n'ai pas d'autre formation à vous montrer."
         send_buttons(dispatcher, text, [
-            Button("Changer mes réponses", "/restart"),
+            Button("Changer mes réponses", "/start_over"),
             Button("Parler à un conseiller", "/human_handoff"),
         ])
         return [SlotSet("result_offset", offset)]

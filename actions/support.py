@@ -1,20 +1,64 @@
 """Human next step, erasure and the fallback when no rule applies."""
 from __future__ import annotations
 
+import logging
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
-from actions.tracker_io import profile_of
-from bot.handoff import handoff_text
+from actions.tracker_io import profile_of, send_buttons
+from bot import handoff
+from bot.catalogue.db import open_session
+from bot.directory import find_places
+from bot.privacy import erase_person
+from bot.recap import create_recap
+
+logger = logging.getLogger(__name__)
 
 
 class ActionHumanHandoff(Action):
+    """Names the places that fit the person (bot.directory) and offers a recap code."""
+
     def name(self) -> str:
         return "action_human_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        dispatcher.utter_message(text=handoff_text(profile_of(tracker)))
+        profile = profile_of(tracker)
+        dispatcher.utter_message(text=handoff.handoff_text(profile))
+        try:
+            places = find_places(handoff.place_types_for(profile), profile.get("departement"),
+                                 profile.get("commune"))
+        except SQLAlchemyError as exc:
+            # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
+            logger.error("Directory query failed: %s", type(exc).__name__)
+            places = []
+        for place in places:
+            dispatcher.utter_message(text=handoff.place_text(place.as_dict()))
+        if not places and (missing := handoff.missing_place_text(profile)):
+            dispatcher.utter_message(text=missing)
+        send_buttons(dispatcher, "Votre conseiller peut voir vos réponses avec un code.", [handoff.RECAP_BUTTON])
+        return []
+
+
+class ActionGiveRecapCode(Action):
+    """Stores the profile and the courses shown, and gives the code for an adviser."""
+
+    def name(self) -> str:
+        return "action_give_recap_code"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        try:
+            with open_session() as session:
+                code = create_recap(session, tracker.sender_id, profile_of(tracker),
+                                    list(tracker.get_slot("shown_course_ids") or []))
+        except SQLAlchemyError as exc:
+            # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
+            logger.error("Recap creation failed: %s", type(exc).__name__)
+            dispatcher.utter_message(text=handoff.RECAP_UNAVAILABLE)
+            return []
+        dispatcher.utter_message(text=handoff.recap_code_text(code))
         return []
 
 
@@ -40,6 +84,13 @@ class ActionDeleteData(Action):
         return "action_delete_data"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        try:
+            erase_person(tracker.sender_id)
+        except SQLAlchemyError as exc:
+            # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
+            logger.error("Erasure of the product data failed: %s", type(exc).__name__)
+            dispatcher.utter_message(text="Je n'ai pas pu tout effacer. Réessayez dans quelques minutes.")
+            return []
         dispatcher.utter_message(text="C'est fait : j'ai effacé vos réponses et notre conversation. "
                                       "Vous pouvez recommencer quand vous voulez.")
         return [AllSlotsReset()]

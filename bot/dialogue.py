@@ -27,7 +27,7 @@ ASKED_SLOTS = (
 
 # Intents that interrupt the form: the form pauses, a rule answers, the form resumes.
 INTERRUPTING_INTENTS = frozenset({
-    "faq", "bot_challenge", "human_handoff", "delete_data", "restart", "goodbye", "thanks",
+    "faq", "bot_challenge", "human_handoff", "delete_data", "request_recap", "start_over", "goodbye", "thanks",
     "out_of_scope", "other_language", "greet", "show_more", "course_details",
     "compare_courses", "none_fit", "refine_search",
 })

@@ -17,6 +17,15 @@ from bot import config
 TRACKER_STORE_CLASS = "capnum_rasa.tracker_store.ErasingSQLTrackerStore"
 
 
+def tracker_db_url(environ: dict | None = None) -> str:
+    """The tracker store's database: TRACKER_DB_URL, else DATABASE_URL, else var/conversations.db."""
+    env = os.environ if environ is None else environ
+    url = env.get("TRACKER_DB_URL") or env.get("DATABASE_URL")
+    if url:
+        return url.replace("postgres://", "postgresql://", 1)
+    return f"sqlite:///{config.VAR_DIR / 'conversations.db'}"
+
+
 def tracker_store_settings(url: str | None) -> dict:
     if not url or url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if url else str(config.VAR_DIR / "conversations.db")
@@ -58,7 +67,7 @@ def event_broker_settings(url: str | None) -> dict | None:
 
 def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
     env = os.environ if environ is None else environ
-    tracker_url = env.get("TRACKER_DB_URL") or env.get("DATABASE_URL")
+    tracker_url = tracker_db_url(env)
     settings = {
         "action_endpoint": {"url": action_url},
         "tracker_store": tracker_store_settings(tracker_url),

@@ -1,9 +1,23 @@
-"""Who can take over from the assistant: mission locale, France Travail, Cap emploi."""
+"""Who can take over from the assistant: mission locale, France Travail, Cap emploi.
+
+Pure texts and choices; the places themselves come from the directory (bot.directory).
+"""
 from __future__ import annotations
 
 from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from bot.dialogue import Button
 
 YOUTH_AGE_LIMIT = 26
+
+# The kinds of places of the directory (column `type` of the directory CSV).
+MISSION_LOCALE = "mission_locale"
+FRANCE_TRAVAIL = "france_travail"
+CAP_EMPLOI = "cap_emploi"
+PLACE_TYPES = (MISSION_LOCALE, FRANCE_TRAVAIL, CAP_EMPLOI)
+
+RECAP_BUTTON = Button("Obtenir un code pour mon conseiller", "/request_recap")
 
 
 def handoff_text(profile: Mapping[str, Any]) -> str:
@@ -22,3 +36,54 @@ def handoff_text(profile: Mapping[str, Any]) -> str:
     if profile.get("handicap") is True:
         text += " Cap emploi accompagne aussi les personnes en situation de handicap."
     return text
+
+
+def place_types_for(profile: Mapping[str, Any]) -> tuple[str, ...]:
+    """Which places fit: under 26 the mission locale, otherwise France Travail (both when
+    the age is unknown); Cap emploi as well for a person with a disability."""
+    age = profile.get("age")
+    if age is None:
+        types = [MISSION_LOCALE, FRANCE_TRAVAIL]
+    elif float(age) < YOUTH_AGE_LIMIT:
+        types = [MISSION_LOCALE]
+    else:
+        types = [FRANCE_TRAVAIL]
+    if profile.get("handicap") is True:
+        types.append(CAP_EMPLOI)
+    return tuple(types)
+
+
+def _site(url: str) -> str:
+    """'https://www.francetravail.fr/x' -> 'francetravail.fr' (easy to read and type)."""
+    host = urlsplit(url).hostname or url
+    return host[4:] if host.startswith("www.") else host
+
+
+def place_text(place: Mapping[str, Any]) -> str:
+    """One place in one or two short sentences. A fictional place never shows a phone number."""
+    name = place.get("nom") or ""
+    address = place.get("adresse") or ""
+    text = f"{name} : {address}." if address else f"{name}."
+    phone = place.get("telephone")
+    if phone and not place.get("fictif"):
+        text += f" Téléphone : {phone}."
+    elif place.get("url"):
+        text += f" Pour le téléphone et les horaires, consultez le site {_site(place['url'])}."
+    return text
+
+
+def missing_place_text(profile: Mapping[str, Any]) -> str | None:
+    """What to say when no address can be given (town unknown); None when nothing fits."""
+    if profile.get("departement") in (None, ""):
+        return "Dites-moi votre ville : je vous donnerai l'adresse la plus proche."
+    return None
+
+
+def recap_code_text(code: str) -> str:
+    """The recap code, how to use it, and when it expires."""
+    return (f"Votre code pour votre conseiller : {code}. "
+            "Donnez-lui ce code : il verra vos réponses et les formations retenues. "
+            "Ce code est valable 30 jours.")
+
+
+RECAP_UNAVAILABLE = "Je ne peux pas créer de code pour le moment. Réessayez dans quelques minutes."

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any, Mapping, Sequence
 
 from bot.dialogue import Button
+from bot.handoff import RECAP_BUTTON
 from bot.vocab import DOMAIN_LABELS
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -80,6 +81,7 @@ def result_buttons(courses: Sequence[Mapping[str, Any]], first_rank: int = 1, mo
         buttons.append(Button("Voir d'autres", "/show_more"))
     buttons.append(Button("Aucune ne me va", "/none_fit"))
     buttons.append(Button("Parler à un conseiller", "/human_handoff"))
+    buttons.append(RECAP_BUTTON)
     return buttons
 
 

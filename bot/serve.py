@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import config
+from bot.credentials import write_credentials
 from bot.endpoints import write_endpoints
 
 BIN = Path(sys.executable).parent
@@ -73,11 +74,14 @@ def latest_model() -> Path | None:
 
 
 def build_servers(rasa_port: int, action_port: int, model: Path, endpoints: Path,
-                  token: str | None, log_dir: Path) -> list[Server]:
-    """The action server and the Rasa server, in start order."""
+                  token: str | None, log_dir: Path, credentials: Path | None = None) -> list[Server]:
+    """The action server and the Rasa server, in start order.
+
+    `credentials`: the channels file (bot/credentials.py writes it); default credentials.yml."""
     rasa_command = [
         str(BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
-        "--model", str(model), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+        "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", str(credentials or "credentials.yml"),
         "--response-timeout", "30",
     ]
     if token:
@@ -124,8 +128,9 @@ def main() -> int:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT)}
     endpoints = write_endpoints(action_url=os.environ.get("ACTION_SERVER_URL",
                                                           f"http://localhost:{action_port}/webhook"))
+    credentials = write_credentials()  # REST, plus each messaging channel whose variables are set
     servers = build_servers(rasa_port, action_port, model, endpoints, os.environ.get("RASA_AUTH_TOKEN"),
-                            config.VAR_DIR / "logs")
+                            config.VAR_DIR / "logs", credentials)
 
     stopping = False
 

@@ -16,6 +16,7 @@ from typing import Iterator
 import pytest
 
 from bot import config
+from bot.credentials import write_credentials
 from bot.endpoints import write_endpoints
 from bot.serve import build_servers, latest_model, wait_until_healthy
 
@@ -54,6 +55,8 @@ class Assistant:
 def seed_catalogue(env: dict) -> None:
     subprocess.run([sys.executable, "-m", "bot.catalogue", "seed-demo"], env=env, check=True,
                    cwd=config.PROJECT_ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-m", "bot.directory", "seed-demo", "--if-empty"], env=env, check=True,
+                   cwd=config.PROJECT_ROOT, capture_output=True)
 
 
 @contextmanager
@@ -68,7 +71,9 @@ def running_assistant(work_dir: Path, extra_env: dict | None = None) -> Iterator
     env.setdefault("TRACKER_DB_URL", f"sqlite:///{work_dir / 'conversations.db'}")
     seed_catalogue(env)
     endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work_dir / "endpoints.yml", env)
-    servers = build_servers(rasa_port, action_port, model, endpoints, TOKEN, work_dir / "logs")
+    # Channels from the same environment: extra_env can switch messaging channels on.
+    credentials = write_credentials(work_dir / "credentials.yml", env)
+    servers = build_servers(rasa_port, action_port, model, endpoints, TOKEN, work_dir / "logs", credentials)
     try:
         for server in servers:
             server.start(env)

@@ -38,6 +38,8 @@ def test_profile_from_slots_tolerates_strings_and_unknown_keys():
     assert p.age == 22.0 and p.heures_semaine == 7.5 and p.departement == "93"
     assert p.handicap is False and p.niveau is None and p.domaine == "data_ia"
     assert Profile.from_slots({}) == Profile()
+    assert Profile.from_slots({"age": "22 ans", "heures_semaine": "10 h"}).age == 22.0
+    assert Profile.from_slots({"age": "vingt"}).age is None
 
 
 # --- pure relaxation -------------------------------------------------------------------
@@ -293,3 +295,74 @@ def test_course_details(tmp_path):
         assert key in details
     assert details["remuneree"] is True
     assert m.course("NOPE") is None
+
+
+# --- plain French ----------------------------------------------------------------------
+def test_texts_are_plain_french(tmp_path):
+    from tests.plain_french import problems
+
+    for relaxed in ([RELAXATION_ORDER[0]], list(RELAXATION_ORDER[:2]), list(RELAXATION_ORDER)):
+        for domain in (None, "developpement_web", "competences_de_base"):
+            text = relaxation_sentence(relaxed, Profile(domaine=domain))
+            assert problems(text) == [], text
+    specs = [action_spec("A1", modalite="hybride", departement_lieu="91", places_sur_site=5,
+                         certifiante=True, remuneree=True, accessible_handicap=True,
+                         age_min=16, age_max=25, creneau="journee", heures_semaine=6),
+             action_spec("A2", equipement_requis="smartphone", niveau_entree="bac",
+                         sessions=[dict(debut=TODAY + dt.timedelta(days=40))])]
+    m = make_engine(tmp_path, specs)
+    for p in (Profile(age=20, equipement="aucun", handicap=True, departement="91", niveau="bac"),
+              Profile(age=20, equipement="smartphone", heures_semaine=10, creneau="journee",
+                      niveau="bac+2", domaine="indecis", certification="oui")):
+        for course in m.recommend(p, limit=5).courses:
+            for reason in course["raisons"]:
+                assert problems(reason) == [], reason
+
+
+# --- the evaluator's own check on the demo catalogue -----------------------------------
+PERSONA_PROFILES = {  # public_cases.json personas, with the answers they give normalised
+    "p-p01": {"situation": "demandeur_emploi", "age": 21, "departement": "93", "niveau": "sans_diplome",
+              "domaine": "developpement_web", "heures_semaine": 20, "creneau": "indifferent",
+              "equipement": "ordinateur", "modalite": "indifferent", "certification": "indifferent",
+              "handicap": False},
+    "p-p02": {"situation": "demandeur_emploi", "age": 34, "departement": "77", "niveau": "bac",
+              "domaine": "gestion_administration", "heures_semaine": 8, "creneau": "soir_weekend",
+              "equipement": "ordinateur", "modalite": "distance", "certification": "oui",
+              "handicap": False},
+    "p-p03": {"situation": "jeune_decrocheur", "age": 18, "departement": "95", "niveau": "sans_diplome",
+              "domaine": "indecis", "heures_semaine": 30, "creneau": "journee",
+              "equipement": "smartphone", "modalite": "indifferent", "certification": "indifferent",
+              "handicap": False},
+}
+
+
+def test_public_personas_on_demo_catalogue(tmp_path):
+    import importlib.util
+    import json
+
+    from bot import config
+
+    converse_py = config.SHARED_DIR / "eval" / "converse.py"
+    cases_json = config.SHARED_DIR / "eval" / "public_cases.json"
+    if not converse_py.exists() or not cases_json.exists():
+        pytest.skip("../shared/eval absent")
+    spec = importlib.util.spec_from_file_location("converse", converse_py)
+    converse = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(converse)
+    from bot.catalogue.db import create_catalogue_engine
+    from bot.catalogue.demo import seed_demo
+
+    engine = create_catalogue_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    seed_demo(engine)
+    matcher = MatchingEngine(engine)
+    personas = {c["id"]: c for c in json.load(open(cases_json, encoding="utf-8"))
+                if c["kind"] == "persona"}
+    for case_id, slots in PERSONA_PROFILES.items():
+        if case_id not in personas:
+            continue
+        payload = matcher.recommend(Profile.from_slots(slots)).payload()
+        assert payload["courses"], case_id
+        relaxed = set(payload["relaxed"])
+        for course in payload["courses"]:
+            assert converse.violations(course, personas[case_id]["facts"], relaxed) == [], course
+    engine.dispose()

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bot.catalogue.vocabulary_mapping import served_departments
-from bot.matching import RELAXATION_ORDER, MatchingEngine, Profile
+from bot.matching import RELAXATION_ORDER, MatchingEngine, Profile, hard_violations
 from bot.vocab import (
     CERTIFICATIONS, COURSE_MODES, CRENEAUX, DEPARTEMENTS, DOMAINES, DOMAINS, EQUIPEMENTS,
     IDF_DEPARTMENTS, LEVELS, MODALITES, SITUATIONS,
@@ -108,12 +108,14 @@ def spec_course(spec):
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(specs=catalogues(), profile=profiles, limit=st.integers(1, 5), offset=st.integers(0, 3))
-def test_recommendations_respect_constraints(specs, profile, limit, offset):
+@given(specs=catalogues(), profile=profiles, limit=st.integers(1, 5), offset=st.integers(0, 3),
+       cap=st.sampled_from([1, 4, MatchingEngine.DEFAULT_CAP]))
+def test_recommendations_respect_constraints(specs, profile, limit, offset, cap):
+    """cap 1 or 4 forces the sampled path (more hard-valid actions than fetched)."""
     engine = fresh_engine()
     try:
         insert_catalogue(engine, specs)
-        matcher = MatchingEngine(engine, today=TODAY)
+        matcher = MatchingEngine(engine, today=TODAY, cap=cap)
         result = matcher.recommend(profile, limit=limit, offset=offset)
         slots = {k: v for k, v in profile.__dict__.items() if v is not None}
         by_id = {s["id"]: s for s in specs}
@@ -130,8 +132,12 @@ def test_recommendations_respect_constraints(specs, profile, limit, offset):
         # 2. Relaxation only when nothing matched strictly; nothing only when nothing is valid.
         strict = [s for s in specs if not violations(spec_course(s), slots, [], s)]
         valid = [s for s in specs if not violations(spec_course(s), slots, RELAXATION_ORDER, s)]
+        sampled = len(valid) > cap
         if strict:
-            assert result.relaxed == [] and result.total_matches == len(strict)
+            assert result.relaxed == []
+            assert 1 <= result.total_matches <= len(strict)
+            if not sampled:
+                assert result.total_matches == len(strict)
         else:
             assert result.total_matches <= len(valid)
         assert (result.total_matches == 0) == (not valid)
@@ -140,9 +146,17 @@ def test_recommendations_respect_constraints(specs, profile, limit, offset):
         expected = max(0, min(limit, result.total_matches - offset))
         assert len(result.courses) == expected
 
-        event(f"courses={bool(result.courses)} relaxed={bool(result.relaxed)}")
+        event(f"courses={bool(result.courses)} relaxed={bool(result.relaxed)} sampled={sampled}")
 
-        # 3. Deterministic.
+        # 3. The SQL pre-filter and its pure mirror agree.
+        every = matcher.candidates(Profile(), "all")
+        expected_ids = {c.id for c in every if not hard_violations(c, profile, TODAY)}
+        if profile.departement != "hors_idf":
+            assert {c.id for c in matcher.candidates(profile, "all")} == expected_ids
+        else:
+            assert matcher.candidates(profile, "all") == []
+
+        # 4. Deterministic.
         again = matcher.recommend(profile, limit=limit, offset=offset)
         assert again.payload() == result.payload()
     finally:

@@ -19,7 +19,8 @@ from bot.catalogue.models import Action, Formation, Organisme, Session
 from bot.catalogue.payload import course_payload
 from bot.catalogue.vocabulary_mapping import ALL_DEPARTMENTS_MASK, department_bit
 from bot.matching.rules import (
-    CANDIDATE_FIELDS, YOUTH_AGE_LIMIT, Candidate, MatchResult, Profile, Refinement, rank, reasons,
+    CANDIDATE_FIELDS, V_CERTIF, V_CRENEAU, V_HEURES, V_MODALITE, YOUTH_AGE_LIMIT, Candidate,
+    MatchResult, Profile, Refinement, rank, reasons, soft_violations,
 )
 from bot.vocab import OUTSIDE_REGION, RELATED_DOMAINS
 
@@ -44,6 +45,8 @@ _PAGE_STATEMENT = (
     .where(A.c.id.in_(bindparam("ids", expanding=True)))
 )
 
+_NON_DOMAIN = V_CRENEAU | V_HEURES | V_MODALITE | V_CERTIF
+
 # Domain tiers: never more than three queries.
 _EXACT, _RELATED, _OTHER, _ALL = "exact", "related", "other", "all"
 
@@ -66,7 +69,24 @@ def _flag(name: str):
     return bindparam(name, type_=Boolean)
 
 
-def _prefilter(tier: str, has_exclude: bool):
+def _strict_params(profile: Profile) -> dict:
+    """Bound values of the soft constraints (strict query)."""
+    return {
+        "any_creneau": profile.creneau not in ("journee", "soir_weekend"),
+        "creneau": profile.creneau or "indifferent",
+        "hmax": profile.heures_semaine if profile.heures_semaine is not None else 1e9,
+        "any_mode": profile.modalite != "distance",
+        "any_cert": profile.certification != "oui",
+    }
+
+
+def _has_soft_constraints(profile: Profile) -> bool:
+    p = _strict_params(profile)
+    return not (p["any_creneau"] and p["any_mode"] and p["any_cert"]
+                and profile.heures_semaine is None)
+
+
+def _prefilter(tier: str, has_exclude: bool, strict: bool = False):
     """SELECT the Candidate columns of the actions passing every hard constraint.
 
     Bound values: today, age_lo/age_hi (the person's age, or -1/1000 when unknown), depbit
@@ -118,16 +138,28 @@ def _prefilter(tier: str, has_exclude: bool):
         where.append(A.c.domaine.not_in(bindparam("doms", expanding=True)))
     if has_exclude:
         where.append(A.c.id.not_in(bindparam("exclude", expanding=True)))
+    if strict:
+        where += [
+            or_(_flag("any_creneau"), A.c.creneau.in_((bindparam("creneau"), "indifferent"))),
+            or_(A.c.heures_semaine.is_(None), A.c.heures_semaine <= bindparam("hmax", type_=Float)),
+            or_(_flag("any_mode"), A.c.modalite == "distance"),
+            or_(_flag("any_cert"), A.c.certifiante == true()),
+        ]
     where.append(any_open)
-    return stmt.where(*where)
+    # No ORDER BY: SQLite stops after `cap` rows (ranking happens in Python).
+    return stmt.where(*where).limit(bindparam("cap", type_=Integer))
 
 
 class MatchingEngine:
     """Recommends catalogue actions for a profile (see bot.matching.rules for the rules)."""
 
-    def __init__(self, engine: Engine, today: Optional[_dt.date] = None):
+    #: Most hard-valid actions fetched per domain tier and query (see recommend()).
+    DEFAULT_CAP = 200
+
+    def __init__(self, engine: Engine, today: Optional[_dt.date] = None, cap: int = DEFAULT_CAP):
         self.engine = engine
         self._today = today
+        self.cap = cap
         self._statements: dict = {}
         # SQLite file engines use NullPool in SQLAlchemy 1.4: every connect() reopens the file
         # and replays the PRAGMAs (~2 ms). Keep one connection per thread instead, ending its
@@ -153,6 +185,16 @@ class MatchingEngine:
         else:
             conn.rollback()
 
+    def warm_up(self) -> None:
+        """Compile every pre-filter statement shape once (about 10 ms each), e.g. at server
+        start, so that no user query pays for it."""
+        probe = Profile(domaine="developpement_web")
+        for tier in (_EXACT, _RELATED, _OTHER, _ALL):
+            for exclude in ((), ("-",)):
+                for strict in (False, True):
+                    self.candidates(probe, tier, exclude, strict=strict, cap=0)
+        self._payloads([])
+
     def close(self) -> None:
         """Close this thread's kept connection (tests dropping their database)."""
         conn = getattr(self._local, "conn", None)
@@ -165,11 +207,6 @@ class MatchingEngine:
         return self._today or _dt.date.today()
 
     # -- pre-filter ------------------------------------------------------------------
-    @staticmethod
-    def _shape(tier: str, exclude: tuple) -> tuple:
-        """What the pre-filter statement depends on beyond bound values: 8 shapes in all.
-        Unknown profile values are bound as "anything goes" values, not left out."""
-        return (tier, bool(exclude))
 
     def _params(self, profile: Profile, tier: str, exclude: tuple) -> dict:
         situation, age = profile.situation, profile.age
@@ -202,22 +239,29 @@ class MatchingEngine:
             params["exclude"] = list(exclude)
         return params
 
-    def _statement(self, tier: str, exclude: tuple):
-        """The pre-filter statement for this shape, built once and reused (SQLAlchemy
-        memoises a reused statement's cache key and keeps its compiled form)."""
-        key = self._shape(tier, exclude)
+    def _statement(self, tier: str, exclude: tuple, strict: bool):
+        """The pre-filter statement for this shape (16 in all), built once and reused:
+        SQLAlchemy memoises a reused statement's cache key and keeps its compiled form.
+        Unknown profile values are bound as "anything goes" values, not left out."""
+        key = (tier, bool(exclude), strict)
         stmt = self._statements.get(key)
         if stmt is None:
-            stmt = self._statements[key] = _prefilter(tier, bool(exclude))
+            stmt = self._statements[key] = _prefilter(tier, bool(exclude), strict)
         return stmt
 
-    def candidates(self, profile: Profile, tier: str = _ALL, exclude: tuple = ()) -> list:
-        """Hard-valid candidates for one domain tier, as Candidate tuples."""
+    def candidates(self, profile: Profile, tier: str = _ALL, exclude: tuple = (),
+                   strict: bool = False, cap: Optional[int] = None) -> list:
+        """Hard-valid candidates of one domain tier (also satisfying every soft constraint
+        when strict), as Candidate tuples: at most `cap` of them, in catalogue order."""
         if profile.departement == OUTSIDE_REGION:
             return []
-        stmt = self._statement(tier, exclude)
+        stmt = self._statement(tier, exclude, strict)
+        params = self._params(profile, tier, exclude)
+        if strict:
+            params.update(_strict_params(profile))
+        params["cap"] = cap if cap is not None else 2 ** 31 - 1
         with self._connection() as conn:
-            rows = conn.execute(stmt, self._params(profile, tier, exclude)).all()
+            rows = conn.execute(stmt, params).all()
         make = Candidate._make
         out = []
         for row in rows:
@@ -230,18 +274,39 @@ class MatchingEngine:
     # -- public API ------------------------------------------------------------------
     def recommend(self, profile: Profile, limit: int = 3, offset: int = 0,
                   refinement: Optional[Refinement] = None) -> MatchResult:
+        """The best `limit` courses from `offset` on (see the module docstring of
+        bot.matching.rules for the rules, and README-like notes below for the sampling).
+
+        Per domain tier (exact, related, other; a single tier for an undecided person), one
+        query fetches up to `cap` hard-valid actions in catalogue order (it stops early).
+        When those hold no strict match but were capped, one more query looks for strict
+        matches over the whole tier, so a constraint is never reported loosened while a
+        course fits it. Scoring, relaxation and paging then run in Python on that sample:
+        with more than `cap` hard-valid actions in a tier, the ranking and total_matches
+        cover the sample (total_matches is then a lower bound).
+        """
         if refinement is not None:
             profile = refinement.apply(profile)
         exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
-        if profile.departement == OUTSIDE_REGION:
+        if profile.departement == OUTSIDE_REGION or limit <= 0:
             return MatchResult([], [], 0, profile)
+        # Pages stay consistent for the first cap/4 results (50 by default); beyond, the
+        # sample grows with the page asked for.
+        wanted_rows = offset + limit
+        cap = self.cap if wanted_rows <= self.cap // 4 else self.cap + 4 * wanted_rows
         tiers = (_EXACT, _RELATED, _OTHER) if profile.wanted_domain else (_ALL,)
         ranking = None
         for tier in tiers:
-            found = self.candidates(profile, tier, exclude)
-            if found:
-                ranking = rank(found, profile, self.today, limit, offset, refinement)
-                break
+            found = self.candidates(profile, tier, exclude, cap=cap)
+            if not found:
+                continue  # nothing hard-valid in this tier (scanned in full): next tier
+            if len(found) >= cap and _has_soft_constraints(profile) and not any(
+                    soft_violations(c, profile) & _NON_DOMAIN == 0 for c in found):
+                strict = self.candidates(profile, tier, exclude, strict=True, cap=cap)
+                if strict:
+                    found = strict
+            ranking = rank(found, profile, self.today, limit, offset, refinement)
+            break
         if ranking is None:
             return MatchResult([], [], 0, profile)
         courses = self._payloads([c for c, _ in ranking.selected])

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Iterable, NamedTuple, Optional, Sequence
 
@@ -90,15 +91,19 @@ WEEKLY_HOURS_TOLERANCE = 1.0  # no tolerance on top of the person's hours (evalu
 # ---------------------------------------------------------------------------------------
 # Profile and refinement
 # ---------------------------------------------------------------------------------------
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
 def _as_float(value) -> Optional[float]:
+    """22 / 22.0 / "22" / "7,5" / "10 h" -> float; anything else -> None."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value) if math.isfinite(value) else None
-    try:
-        number = float(str(value).strip().replace(",", ".").replace("h", "").strip())
-    except ValueError:
+    found = _NUMBER.search(str(value))
+    if not found:
         return None
+    number = float(found.group().replace(",", "."))
     return number if math.isfinite(number) else None
 
 
@@ -443,6 +448,13 @@ def rank(candidates: Iterable[Candidate], profile: Profile, today: _dt.date, lim
 # ---------------------------------------------------------------------------------------
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
+# "in <department>" with the right preposition and article.
+IN_DEPARTMENT = {
+    "75": "à Paris", "77": "en Seine-et-Marne", "78": "dans les Yvelines", "91": "dans l'Essonne",
+    "92": "dans les Hauts-de-Seine", "93": "en Seine-Saint-Denis", "94": "dans le Val-de-Marne",
+    "95": "dans le Val-d'Oise",
+}
+assert set(IN_DEPARTMENT) == set(DEPARTMENT_NAMES)
 CRENEAU_WORDS = {"journee": "en journée", "soir_weekend": "le soir et le week-end"}
 RELAXED_LABELS = {
     "creneau": "le créneau",
@@ -479,10 +491,15 @@ def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> l
         out.append("Idéale pour découvrir des métiers avant de choisir")
     elif wanted is None and c.domaine == "competences_de_base":
         out.append("Pour renforcer vos bases : lire, écrire, compter, numérique")
-    if c.niveau_entree_rank == 0 or not c.niveau_entree_obligatoire:
-        out.append("Accessible sans diplôme")
-    elif p.niveau is not None:
-        out.append("Accessible avec votre niveau d'études")
+    if p.equipement == "smartphone" and c.equipement_requis in ("smartphone", "aucun"):
+        out.append("Fonctionne sur smartphone")
+    elif p.equipement in ("smartphone", "aucun") and c.equipement_requis != "aucun" \
+            and c.equipement_prete:
+        out.append("Ordinateur prêté")
+    elif p.equipement == "aucun" and c.equipement_requis == "aucun":
+        out.append("Aucun équipement à fournir")
+    elif p.equipement == "aucun" and c.modalite == "hybride" and (c.places_sur_site or 0) > 0:
+        out.append("Ordinateurs à disposition sur place")
     hours_ok = p.heures_semaine is not None and not violations & V_HEURES
     slot_ok = p.creneau in CRENEAU_WORDS and not violations & V_CRENEAU
     if hours_ok and slot_ok:
@@ -492,25 +509,20 @@ def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> l
         out.append(f"Compatible avec vos {french_number(p.heures_semaine)} h par semaine")
     elif slot_ok:
         out.append(f"Cours {CRENEAU_WORDS[p.creneau]}, comme vous le souhaitez")
-    if p.equipement == "smartphone" and c.equipement_requis in ("smartphone", "aucun"):
-        out.append("Fonctionne sur smartphone")
-    elif p.equipement in ("smartphone", "aucun") and c.equipement_requis != "aucun" \
-            and c.equipement_prete:
-        out.append("Ordinateur prêté")
-    elif p.equipement == "aucun" and c.equipement_requis == "aucun":
-        out.append("Aucun équipement à fournir")
-    elif p.equipement == "aucun" and c.modalite == "hybride":
-        out.append("Ordinateurs à disposition sur place")
+    if c.niveau_entree_rank == 0:
+        out.append("Accessible sans diplôme")
+    elif p.niveau is not None:
+        out.append("Accessible avec votre niveau d'études")
     if p.certification == "oui" and c.certifiante:
         out.append("Formation certifiante (reconnue par l'État)")
     if p.handicap and c.accessible_handicap:
         out.append("Accessible aux personnes en situation de handicap")
     if c.modalite == "distance":
         out.append("100 % à distance : vous pouvez suivre depuis chez vous")
-    elif c.departement_lieu in DEPARTMENT_NAMES:
-        out.append(f"En partie à distance, quelques séances en {DEPARTMENT_NAMES[c.departement_lieu]}"
-                   if c.departement_lieu != "75" else
-                   "En partie à distance, quelques séances à Paris")
+    elif c.departement_lieu in IN_DEPARTMENT:
+        out.append(f"En partie à distance, quelques séances {IN_DEPARTMENT[c.departement_lieu]}")
+    else:
+        out.append("En partie à distance, avec quelques séances sur place")
     if p.age is not None and c.age_max is not None and c.age_max <= 30:
         if c.age_max == YOUTH_AGE_LIMIT - 1:
             out.append("Réservée aux moins de 26 ans : vous êtes dans la tranche")
@@ -537,10 +549,10 @@ def relaxation_sentence(relaxed: Sequence[str], profile: Optional[Profile] = Non
     """The French sentence naming what was loosened, or None when nothing was."""
     if not relaxed:
         return None
-    text = ("Aucune formation ne correspondait exactement. J'ai élargi : "
+    text = ("Aucune formation ne correspondait exactement à votre demande. J'ai élargi : "
             + ", ".join(RELAXED_LABELS.get(name, name) for name in relaxed) + ".")
     if "domaine" in relaxed and profile is not None and profile.wanted_domain:
-        text += f" Je propose aussi d'autres domaines que : {DOMAIN_LABELS[profile.wanted_domain]}."
+        text += f" J'ai cherché hors de votre domaine ({DOMAIN_LABELS[profile.wanted_domain]})."
     return text
 
 

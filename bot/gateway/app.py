@@ -1,0 +1,304 @@
+"""The web gateway: chat page, chat API (proxy to Rasa's REST channel), advisers' console.
+
+    app = create_app("http://127.0.0.1:5005", engine=ensure_schema(get_engine()))
+    python -m bot.gateway        # port GATEWAY_PORT (8080), Rasa at RASA_URL
+
+Routes
+  GET  /                      the chat page (static/index.html, chat.js, chat.css)
+  POST /api/chat              {"sender", "message"} -> Rasa's list of messages
+  GET  /confidentialite       the privacy notice (bot.privacy.notice_html() when it exists)
+  GET  /healthz               {"status": "ok"}
+  /conseiller...              the advisers' console (bot.gateway.console)
+
+The browser only ever talks to this origin: Rasa's port and token stay server-side.
+Every response carries the security headers (CSP without inline script, nosniff,
+Referrer-Policy, X-Frame-Options DENY); no CORS header is ever sent.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from sqlalchemy.engine import Engine
+
+from bot.gateway.pages import escape, page
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+MAX_MESSAGE_CHARS = 2000
+MAX_BODY_BYTES = 32 * 1024
+SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+RASA_TIMEOUT_SECONDS = 60
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+UNAVAILABLE = "Désolé, l'assistant ne répond pas pour le moment. Réessayez dans quelques minutes."
+ERRORS = {
+    400: "La requête est incorrecte.",
+    403: "Accès refusé.",
+    404: "Cette page n'existe pas.",
+    405: "Cette action n'est pas possible ici.",
+    413: "La requête est trop longue.",
+    429: "Trop d'essais. Réessayez plus tard.",
+    500: "Une erreur est survenue. Réessayez plus tard.",
+}
+
+SETTINGS_KEY = web.AppKey("settings", object)
+
+
+@dataclass
+class Settings:
+    rasa_url: str
+    engine: Optional[Engine]
+    session_idle_seconds: float
+    secure_cookies: bool
+    trust_forwarded: bool
+    clock: Callable[[], dt.datetime]
+    http: Optional[ClientSession] = None
+    matching: object = None
+    extra: dict = field(default_factory=dict)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+
+def settings_of(request: web.Request) -> Settings:
+    return request.app[SETTINGS_KEY]
+
+
+async def in_thread(func, *args, **kwargs):
+    """Database work (and scrypt) off the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(func, *args, **kwargs))
+
+
+def client_address(request: web.Request) -> str:
+    if settings_of(request).trust_forwarded:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded.strip():
+            return forwarded.split(",")[0].strip()
+    return request.remote or "inconnu"
+
+
+def same_origin(request: web.Request) -> bool:
+    """False when the browser says the request comes from another site."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    expected = f"{request.scheme}://{request.host}"
+    forwarded_proto = request.headers.get("X-Forwarded-Proto") if settings_of(request).trust_forwarded else None
+    allowed = {expected}
+    if forwarded_proto:
+        allowed.add(f"{forwarded_proto}://{request.host}")
+    return origin in allowed
+
+
+def json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+# -- middlewares and signals --------------------------------------------------------------
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers[name] = value
+    response.headers.pop("Access-Control-Allow-Origin", None)
+    if request.path.startswith(("/conseiller", "/api/")):
+        response.headers["Cache-Control"] = "no-store"
+
+
+@web.middleware
+async def french_errors(request: web.Request, handler):
+    """Errors in French: JSON under /api/, a small page elsewhere. Never a traceback."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        message = ERRORS.get(exc.status, ERRORS[500] if exc.status >= 500 else ERRORS[400])
+        if request.path.startswith("/api/"):
+            return json_error(exc.status, message)
+        return web.Response(text=page("Erreur", f"<h1>Erreur</h1><p>{escape(message)}</p>"
+                                               '<p><a href="/">Retour à l\'accueil</a></p>'),
+                            status=exc.status, content_type="text/html", headers=_allow_header(exc))
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("Unexpected error on %s %s", request.method, request.path)
+        if request.path.startswith("/api/"):
+            return json_error(500, ERRORS[500])
+        return web.Response(text=page("Erreur", f"<h1>Erreur</h1><p>{escape(ERRORS[500])}</p>"),
+                            status=500, content_type="text/html")
+
+
+def _allow_header(exc: web.HTTPException) -> dict:
+    allow = exc.headers.get("Allow")
+    return {"Allow": allow} if allow else {}
+
+
+# -- chat ---------------------------------------------------------------------------------
+
+async def chat_page(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+def _clean_message(item) -> Optional[dict]:
+    """What the page may render of one Rasa message: text, buttons, custom payload, image."""
+    if not isinstance(item, dict):
+        return None
+    out = {}
+    if isinstance(item.get("text"), str):
+        out["text"] = item["text"]
+    buttons = item.get("buttons")
+    if isinstance(buttons, list):
+        out["buttons"] = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                          for b in buttons if isinstance(b, dict)]
+    if isinstance(item.get("custom"), dict):
+        out["custom"] = item["custom"]
+    if isinstance(item.get("image"), str):
+        out["image"] = item["image"]
+    return out or None
+
+
+async def chat_api(request: web.Request) -> web.Response:
+    settings = settings_of(request)
+    if not same_origin(request):
+        return json_error(403, "Cette page ne peut pas envoyer de message à l'assistant.")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return json_error(413, "Votre message est trop long : 2 000 caractères au plus.")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return json_error(400, "La requête doit être un objet JSON.")
+    if not isinstance(body, dict):
+        return json_error(400, "La requête doit être un objet JSON.")
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+        return json_error(400, "Identifiant de conversation invalide. Rechargez la page.")
+    if not isinstance(message, str):
+        return json_error(400, "Le message doit être un texte.")
+    if len(message) > MAX_MESSAGE_CHARS:
+        return json_error(413, "Votre message est trop long : 2 000 caractères au plus.")
+    if not message.strip():
+        return json_error(400, "Votre message est vide.")
+    url = settings.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+    try:
+        async with settings.http.post(url, json={"sender": sender, "message": message},
+                                      timeout=ClientTimeout(total=RASA_TIMEOUT_SECONDS)) as response:
+            if response.status >= 400:
+                log.warning("Rasa answered %s", response.status)
+                return json_error(503, UNAVAILABLE)
+            replies = await response.json(content_type=None)
+    except (ClientError, asyncio.TimeoutError, ValueError) as exc:
+        log.warning("Rasa unreachable: %s", exc)
+        return json_error(503, UNAVAILABLE)
+    if not isinstance(replies, list):
+        return json_error(503, UNAVAILABLE)
+    return web.json_response([m for m in map(_clean_message, replies) if m])
+
+
+# -- other pages --------------------------------------------------------------------------
+
+PRIVACY_PLACEHOLDER = """<h1>Vos données et la confidentialité</h1>
+<p>Cap Numérique garde seulement ce qu'il faut pour trouver une formation : vos réponses et la conversation.</p>
+<p>Pour tout effacer, écrivez « supprimer mes données » dans la conversation.</p>
+<p>La notice complète sera publiée ici.</p>"""
+
+
+def privacy_html() -> str:
+    try:
+        from bot.privacy import notice_html  # written by the privacy module
+    except ImportError:
+        return PRIVACY_PLACEHOLDER
+    return notice_html()
+
+
+async def privacy_page(request: web.Request) -> web.Response:
+    body = privacy_html()
+    if body.lstrip()[:15].lower().startswith("<!doctype"):
+        return web.Response(text=body, content_type="text/html")
+    return web.Response(text=page("Confidentialité", body + '<p><a href="/">Retour à la conversation</a></p>',
+                                  stylesheet="/static/chat.css"),
+                        content_type="text/html")
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+# -- application --------------------------------------------------------------------------
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
+               session_idle_seconds: Optional[float] = None, secure_cookies: Optional[bool] = None,
+               trust_forwarded: Optional[bool] = None,
+               clock: Optional[Callable[[], dt.datetime]] = None) -> web.Application:
+    """The gateway. engine: the product database (catalogue, advisers, recaps), migrated;
+    default: bot.catalogue.db.get_engine() migrated. clock: naive-UTC "now" (tests move it)."""
+    import os
+
+    from bot import accounts
+    from bot.gateway import console
+
+    if engine is None:
+        from bot.catalogue.db import ensure_schema, get_engine
+
+        engine = ensure_schema(get_engine())
+    if session_idle_seconds is None:
+        session_idle_seconds = float(os.environ.get("CONSOLE_SESSION_IDLE_SECONDS", accounts.DEFAULT_IDLE_SECONDS))
+    if secure_cookies is None:
+        secure_cookies = os.environ.get("GATEWAY_SECURE_COOKIES", "").lower() in ("1", "true", "yes", "oui")
+    if trust_forwarded is None:
+        trust_forwarded = os.environ.get("GATEWAY_TRUST_PROXY", "").lower() in ("1", "true", "yes", "oui")
+
+    settings = Settings(rasa_url=rasa_url, engine=engine, session_idle_seconds=session_idle_seconds,
+                        secure_cookies=secure_cookies, trust_forwarded=trust_forwarded,
+                        clock=clock or _utcnow)
+    app = web.Application(middlewares=[french_errors], client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS_KEY] = settings
+    app.on_response_prepare.append(_security_headers)
+
+    async def start_http(app_: web.Application) -> None:
+        settings.http = ClientSession()
+        from bot.matching import MatchingEngine
+
+        settings.matching = MatchingEngine(engine)
+
+    async def stop_http(app_: web.Application) -> None:
+        if settings.http is not None:
+            await settings.http.close()
+
+    app.on_startup.append(start_http)
+    app.on_cleanup.append(stop_http)
+
+    app.router.add_get("/", chat_page)
+    app.router.add_post("/api/chat", chat_api)
+    app.router.add_get("/confidentialite", privacy_page)
+    app.router.add_get("/healthz", health)
+    app.router.add_static("/static", STATIC_DIR, show_index=False, follow_symlinks=False)
+    console.add_routes(app)
+    return app

@@ -1,0 +1,466 @@
+"""The advisers' console: sign-in, course search over the matching engine, recap by code.
+
+  GET       /conseiller             sign-in form, or (signed in) the search and recap forms
+  POST      /conseiller/connexion   sign-in (rate-limited, see bot.accounts)
+  POST      /conseiller/recherche   profile -> ranked courses with reasons (printable)
+  POST      /conseiller/recap       code given by the young person -> recap (printable)
+  GET, POST /conseiller/logout      sign-out
+
+Pages are rendered server-side; every value goes through escape(). Forms carry a CSRF
+token (the session's, or before sign-in a double-submit cookie) and the Origin is checked;
+cookies are HttpOnly, SameSite=Strict, Secure behind HTTPS, limited to /conseiller.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from typing import Any, Mapping, Optional
+
+from aiohttp import web
+
+from bot import accounts
+from bot.gateway.app import client_address, in_thread, same_origin, settings_of
+from bot.gateway.pages import escape, page
+from bot.vocab import (
+    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINES,
+    EQUIPEMENTS, LEVELS, MODALITES, OUTSIDE_REGION, SITUATIONS, WEEKLY_HOURS_RANGE,
+)
+
+SESSION_COOKIE = "capnum_conseiller"
+LOGIN_CSRF_COOKIE = "capnum_connexion"
+COOKIE_PATH = "/conseiller"
+RESULTS_LIMIT = 10
+
+# French labels of the contract's values, for advisers.
+SITUATION_LABELS = {
+    "demandeur_emploi": "Demandeur d'emploi",
+    "jeune_decrocheur": "Jeune sorti de l'école sans diplôme ni emploi",
+    "salarie": "Salarié",
+    "autre": "Autre situation",
+}
+DEPARTEMENT_LABELS = {**{code: f"{name} ({code})" for code, name in DEPARTMENT_NAMES.items()},
+                      OUTSIDE_REGION: "Hors Île-de-France"}
+LEVEL_LABELS = {
+    "sans_diplome": "Sans diplôme (ou brevet)",
+    "cap_bep": "CAP ou BEP",
+    "bac": "Bac",
+    "bac+2": "Bac +2 (BTS, DUT)",
+    "bac+3": "Bac +3 (licence)",
+    "bac+5": "Bac +5 (master) ou plus",
+}
+DOMAINE_LABELS = {code: DOMAIN_LABELS[code][:1].upper() + DOMAIN_LABELS[code][1:] for code in DOMAINES}
+CRENEAU_LABELS = {"journee": "En journée", "soir_weekend": "Le soir ou le week-end", "indifferent": "Peu importe"}
+EQUIPEMENT_LABELS = {"ordinateur": "Un ordinateur", "smartphone": "Seulement un téléphone",
+                     "aucun": "Ni ordinateur ni téléphone"}
+MODALITE_LABELS = {"distance": "Tout à distance", "hybride": "À distance avec un peu de présence sur place",
+                   "indifferent": "Peu importe"}
+CERTIFICATION_LABELS = {"oui": "Oui, un diplôme reconnu", "indifferent": "Peu importe"}
+HANDICAP_LABELS = {"true": "Oui (RQTH ou besoin d'adaptation)", "false": "Non"}
+COURSE_MODE_LABELS = {"distance": "100 % à distance", "hybride": "À distance, avec un peu de présence sur place",
+                      "presentiel": "Sur place"}
+
+# (slot, label, kind, choices or range)
+CHOICE_FIELDS = (
+    ("situation", "Situation", SITUATIONS, SITUATION_LABELS),
+    ("departement", "Département", DEPARTEMENTS, DEPARTEMENT_LABELS),
+    ("niveau", "Diplôme le plus haut", LEVELS, LEVEL_LABELS),
+    ("domaine", "Domaine souhaité", DOMAINES, DOMAINE_LABELS),
+    ("creneau", "Moment de la journée", CRENEAUX, CRENEAU_LABELS),
+    ("equipement", "Équipement", EQUIPEMENTS, EQUIPEMENT_LABELS),
+    ("modalite", "Modalité", MODALITES, MODALITE_LABELS),
+    ("certification", "Certification souhaitée", CERTIFICATIONS, CERTIFICATION_LABELS),
+    ("handicap", "Situation de handicap", ("true", "false"), HANDICAP_LABELS),
+)
+NUMBER_FIELDS = (
+    ("age", "Âge", AGE_RANGE, "ans"),
+    ("heures_semaine", "Heures par semaine", WEEKLY_HOURS_RANGE, "h"),
+)
+FIELD_LABELS = {name: label for name, label, *_ in CHOICE_FIELDS + NUMBER_FIELDS}
+FIELD_LABELS["commune"] = "Commune"
+
+
+# -- cookies, sessions, CSRF ----------------------------------------------------------------
+
+def _secure(request: web.Request) -> bool:
+    return settings_of(request).secure_cookies or request.secure
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str) -> None:
+    response.set_cookie(name, value, path=COOKIE_PATH, httponly=True, samesite="Strict",
+                        secure=_secure(request))
+
+
+def _drop_cookie(response: web.StreamResponse, name: str) -> None:
+    response.del_cookie(name, path=COOKIE_PATH)
+
+
+async def current_session(request: web.Request) -> tuple[Optional[accounts.AdviserSession], bool]:
+    settings = settings_of(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None, False
+    return await in_thread(accounts.resume_session, settings.engine, token, settings.session_idle_seconds,
+                           settings.now())
+
+
+def _tokens_match(given: Any, expected: Optional[str]) -> bool:
+    return isinstance(given, str) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _html(body: str, status: int = 200, title: str = "Console des conseillers", header: str = "") -> web.Response:
+    return web.Response(text=page(title, body, header=header, script="/static/console.js"),
+                        status=status, content_type="text/html")
+
+
+# -- sign-in ----------------------------------------------------------------------------------
+
+def _login_page(request: web.Request, message: str = "", status: int = 200, email: str = "") -> web.Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    alert = f'<p class="alert" role="alert">{escape(message)}</p>' if message else ""
+    body = f"""<h1>Console des conseillers</h1>
+<p>Connectez-vous avec le compte créé pour vous.</p>
+{alert}
+<form method="post" action="/conseiller/connexion" class="card login">
+  <input type="hidden" name="csrf" value="{escape(token)}">
+  <p><label for="email">Adresse e-mail</label>
+  <input id="email" name="email" type="email" autocomplete="username" required value="{escape(email)}"></p>
+  <p><label for="password">Mot de passe</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required></p>
+  <p><button type="submit">Se connecter</button></p>
+</form>
+<p><a href="/">Retour à la conversation</a></p>"""
+    response = _html(body, status=status, title="Connexion")
+    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token)
+    return response
+
+
+async def login(request: web.Request) -> web.Response:
+    settings = settings_of(request)
+    form = await request.post()
+    email = str(form.get("email", ""))[:255]
+    if not same_origin(request) or not _tokens_match(form.get("csrf"), request.cookies.get(LOGIN_CSRF_COOKIE)):
+        return _login_page(request, "La page a expiré. Réessayez.", status=403, email=email)
+    client = accounts.client_key(client_address(request))
+    result = await in_thread(accounts.authenticate, settings.engine, email, str(form.get("password", "")),
+                             client, settings.now())
+    if not result.ok:
+        if result.locked_until is not None:
+            minutes = max(1, int((result.locked_until - settings.now()).total_seconds() // 60) + 1)
+            return _login_page(request, f"Trop d'essais de connexion. Réessayez dans {minutes} minutes.",
+                               status=429, email=email)
+        return _login_page(request, "Adresse e-mail ou mot de passe incorrect.", status=401, email=email)
+    session = await in_thread(accounts.open_session, settings.engine, result.adviser, settings.now())
+    response = web.HTTPSeeOther("/conseiller")
+    _set_cookie(request, response, SESSION_COOKIE, session.token)
+    _drop_cookie(response, LOGIN_CSRF_COOKIE)
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    """Sign-out. GET works too: the SameSite=Strict cookie is never sent from another site."""
+    settings = settings_of(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if request.method == "POST" and token:
+        form = await request.post()
+        session, _expired = await current_session(request)
+        if session is not None and (not same_origin(request)
+                                    or not _tokens_match(form.get("csrf"), session.csrf_token)):
+            return _html("<h1>Action refusée</h1><p>La page a expiré. Rechargez-la et réessayez.</p>", status=403)
+    if token:
+        await in_thread(accounts.close_session, settings.engine, token)
+    response = _login_page(request, "Vous êtes déconnecté.")
+    _drop_cookie(response, SESSION_COOKIE)
+    return response
+
+
+async def _require_session(request: web.Request, form=None):
+    """(session, None) or (None, the response to send instead)."""
+    session, expired = await current_session(request)
+    if session is None:
+        message = ("Votre session a expiré. Connectez-vous à nouveau." if expired
+                   else "Connectez-vous pour continuer.")
+        response = _login_page(request, message, status=401 if request.method == "POST" else 200)
+        _drop_cookie(response, SESSION_COOKIE)
+        return None, response
+    if form is not None and (not same_origin(request) or not _tokens_match(form.get("csrf"), session.csrf_token)):
+        return None, _html("<h1>Action refusée</h1><p>La page a expiré. Rechargez-la et réessayez.</p>"
+                           '<p><a href="/conseiller">Retour à la console</a></p>', status=403)
+    return session, None
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+def _header(session: accounts.AdviserSession) -> str:
+    return f"""<header class="bar">
+<p class="brand"><a href="/conseiller">Cap Numérique · Console des conseillers</a></p>
+<form method="post" action="/conseiller/logout" class="logout">
+  <input type="hidden" name="csrf" value="{escape(session.csrf_token)}">
+  <span>Connecté : {escape(session.adviser.email)}</span>
+  <button type="submit" class="secondary">Se déconnecter</button>
+</form>
+</header>"""
+
+
+def _profile_form(session: accounts.AdviserSession, values: Mapping[str, str]) -> str:
+    rows = []
+    for name, label, (low, high), unit in NUMBER_FIELDS:
+        rows.append(f'<p><label for="f-{name}">{escape(label)} ({escape(unit)})</label>'
+                    f'<input id="f-{name}" name="{name}" type="text" inputmode="decimal" '
+                    f'value="{escape(values.get(name, ""))}" aria-describedby="h-{name}">'
+                    f'<small id="h-{name}">Entre {low} et {high}.</small></p>')
+    for name, label, choices, labels in CHOICE_FIELDS:
+        options = ['<option value="">Non renseigné</option>']
+        for value in choices:
+            selected = " selected" if values.get(name) == value else ""
+            options.append(f'<option value="{escape(value)}"{selected}>{escape(labels[value])}</option>')
+        rows.append(f'<p><label for="f-{name}">{escape(label)}</label>'
+                    f'<select id="f-{name}" name="{name}">{"".join(options)}</select></p>')
+    return f"""<section aria-labelledby="t-search" class="card no-print">
+<h2 id="t-search">Chercher des formations</h2>
+<p>Remplissez ce que vous savez de la personne. Les champs vides ne filtrent pas.</p>
+<form method="post" action="/conseiller/recherche" class="profile">
+  <input type="hidden" name="csrf" value="{escape(session.csrf_token)}">
+  <div class="grid">{"".join(rows)}</div>
+  <p><button type="submit">Chercher</button></p>
+</form>
+</section>"""
+
+
+def _recap_form(session: accounts.AdviserSession, code: str = "") -> str:
+    return f"""<section aria-labelledby="t-recap" class="card no-print">
+<h2 id="t-recap">Ouvrir un récapitulatif</h2>
+<p>La personne vous donne un code de 8 caractères, par exemple K7QM-4TZP.</p>
+<form method="post" action="/conseiller/recap">
+  <input type="hidden" name="csrf" value="{escape(session.csrf_token)}">
+  <p><label for="code">Code du récapitulatif</label>
+  <input id="code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false"
+         maxlength="20" required value="{escape(code)}"></p>
+  <p><button type="submit">Ouvrir</button></p>
+</form>
+</section>"""
+
+
+async def home(request: web.Request) -> web.Response:
+    session, refusal = await _require_session(request)
+    if refusal is not None:
+        return refusal
+    body = "<h1>Console des conseillers</h1>" + _recap_form(session) + _profile_form(session, {})
+    return _html(body, header=_header(session))
+
+
+def parse_profile(form: Mapping[str, Any]) -> tuple[dict, dict, list[str]]:
+    """(profile slots, raw values to show again, French problems)."""
+    slots, raw, problems = {}, {}, []
+    for name, label, (low, high), unit in NUMBER_FIELDS:
+        text = str(form.get(name, "")).strip()[:20]
+        raw[name] = text
+        if not text:
+            continue
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            number = None
+        if number is None or not (low <= number <= high):
+            problems.append(f"{label} : indiquez un nombre entre {low} et {high}.")
+        else:
+            slots[name] = number
+    for name, label, choices, _labels in CHOICE_FIELDS:
+        value = str(form.get(name, ""))[:40]
+        if value in choices:
+            raw[name] = value
+            slots[name] = (value == "true") if name == "handicap" else value
+        elif value:
+            problems.append(f"{label} : valeur inconnue.")
+    return slots, raw, problems
+
+
+def _hours(value) -> str:
+    return f"{float(value):g}".replace(".", ",")
+
+
+def _start(course: Mapping[str, Any]) -> str:
+    from bot.replies import start_text
+
+    return start_text(course)
+
+
+def _safe_url(url: Any) -> Optional[str]:
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else None
+
+
+def course_html(rank: int, course: Mapping[str, Any]) -> str:
+    facts = [("Organisme", course.get("organisme") or "Non précisé"),
+             ("Mode", COURSE_MODE_LABELS.get(course.get("modalite"), course.get("modalite") or "Non précisé"))]
+    rhythm = []
+    if course.get("heures_semaine"):
+        rhythm.append(f"{_hours(course['heures_semaine'])} h par semaine")
+    if course.get("heures_total"):
+        rhythm.append(f"{_hours(course['heures_total'])} h en tout")
+    if course.get("creneau") in CRENEAU_LABELS and course.get("creneau") != "indifferent":
+        rhythm.append(CRENEAU_LABELS[course["creneau"]].lower())
+    facts.append(("Rythme", ", ".join(rhythm) or "Non précisé"))
+    facts.append(("Début", _start(course)))
+    if course.get("domaine") in DOMAINE_LABELS:
+        facts.append(("Domaine", DOMAINE_LABELS[course["domaine"]]))
+    if course.get("niveau_entree") in LEVEL_LABELS:
+        facts.append(("Niveau d'entrée", LEVEL_LABELS[course["niveau_entree"]]))
+    ages = (course.get("age_min"), course.get("age_max"))
+    if any(a is not None for a in ages):
+        facts.append(("Âge", f"{ages[0] if ages[0] is not None else 'sans minimum'} – "
+                             f"{ages[1] if ages[1] is not None else 'sans maximum'}"))
+    facts.append(("Certifiante", "Oui" if course.get("certifiante") else "Non"))
+    if course.get("cout_stagiaire"):
+        facts.append(("Coût", course["cout_stagiaire"]))
+    if course.get("contact"):
+        facts.append(("Contact", course["contact"]))
+    facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
+    reasons = course.get("raisons") or []
+    reasons_html = ("<h4>Pourquoi</h4><ul>" + "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul>"
+                    if reasons else "")
+    url = _safe_url(course.get("url"))
+    link = (f'<p><a href="{escape(url)}" rel="noopener noreferrer" target="_blank">Fiche de la formation'
+            f'<span class="visually-hidden"> (nouvelle fenêtre)</span></a> <span class="url">{escape(url)}</span></p>'
+            if url else "")
+    return (f'<li class="course"><article><h3>{rank}. {escape(course.get("titre") or "Formation")}</h3>'
+            f'<dl>{facts_html}</dl>{reasons_html}{link}'
+            f'<p class="ref">Référence : {escape(course.get("id"))}</p></article></li>')
+
+
+def _print_button() -> str:
+    return '<p class="no-print"><button type="button" id="print" class="secondary">Imprimer</button></p>'
+
+
+async def search(request: web.Request) -> web.Response:
+    form = await request.post()
+    session, refusal = await _require_session(request, form)
+    if refusal is not None:
+        return refusal
+    slots, raw, problems = parse_profile(form)
+    if problems:
+        alert = ('<div class="alert" role="alert"><p>Vérifiez le formulaire :</p><ul>'
+                 + "".join(f"<li>{escape(p)}</li>" for p in problems) + "</ul></div>")
+        return _html("<h1>Console des conseillers</h1>" + alert + _profile_form(session, raw),
+                     status=400, header=_header(session))
+    from bot.matching import Profile
+
+    settings = settings_of(request)
+    result = await in_thread(settings.matching.recommend, Profile.from_slots(slots), RESULTS_LIMIT)
+    summary = "".join(f"<li>{escape(FIELD_LABELS[name])} : {escape(_value_label(name, value))}</li>"
+                      for name, value in slots.items())
+    parts = ['<section aria-labelledby="t-results" class="results">',
+             '<h2 id="t-results">Formations proposées</h2>',
+             f'<p>Profil : </p><ul class="summary">{summary or "<li>Aucun critère</li>"}</ul>']
+    if not result.courses:
+        parts.append('<p role="status">Aucune formation ne correspond à ce profil pour le moment.</p>')
+    else:
+        sentence = result.relaxation_sentence()
+        if sentence:
+            parts.append(f'<p class="notice">{escape(sentence)}</p>')
+        parts.append(f'<p role="status">{len(result.courses)} formation(s), les plus adaptées d\'abord.</p>')
+        parts.append(_print_button())
+        parts.append('<ol class="courses">' + "".join(course_html(i + 1, c) for i, c in enumerate(result.courses))
+                     + "</ol>")
+    parts.append("</section>")
+    body = "<h1>Console des conseillers</h1>" + "".join(parts) + _profile_form(session, raw) + _recap_form(session)
+    return _html(body, header=_header(session), title="Recherche")
+
+
+def _value_label(name: str, value: Any) -> str:
+    if name == "age":
+        return f"{_hours(value)} ans"
+    if name == "heures_semaine":
+        return f"{_hours(value)} h"
+    if name == "handicap":
+        return HANDICAP_LABELS["true" if value else "false"]
+    if name == "commune":
+        return str(value)
+    for field_name, _label, _choices, labels in CHOICE_FIELDS:
+        if field_name == name:
+            return labels.get(value, str(value))
+    return str(value)
+
+
+def _date(value: Optional[dt.datetime]) -> str:
+    from bot.replies import french_date
+
+    return french_date(value.date()) if value else "inconnue"
+
+
+def _lookup(engine, code: str, client: str, now: dt.datetime):
+    """(recap, courses) or raises TooManyAttempts; courses are full details, None when gone."""
+    from bot.catalogue.db import session_factory
+    from bot.matching import MatchingEngine
+    from bot.recap import lookup_recap
+
+    with session_factory(engine)() as db:
+        recap = lookup_recap(db, code, client_key=client, now=now)
+    if recap is None:
+        return None, []
+    matching = MatchingEngine(engine)
+    try:
+        courses = [(course_id, matching.course(course_id)) for course_id in (recap.course_ids or [])]
+    finally:
+        matching.close()
+    return recap, courses
+
+
+async def recap_view(request: web.Request) -> web.Response:
+    form = await request.post()
+    session, refusal = await _require_session(request, form)
+    if refusal is not None:
+        return refusal
+    code = str(form.get("code", ""))[:20]
+    try:
+        from bot.recap import TooManyAttempts, format_code, normalise_code
+    except ImportError:
+        return _html("<h1>Récapitulatif</h1><p>Les récapitulatifs ne sont pas encore disponibles.</p>",
+                     status=503, header=_header(session))
+    settings = settings_of(request)
+    try:
+        recap, courses = await in_thread(_lookup, settings.engine, code, f"adviser:{session.adviser.id}",
+                                         settings.now())
+    except TooManyAttempts:
+        return _html('<h1>Récapitulatif</h1><p class="alert" role="alert">Trop de codes erronés. '
+                     'Réessayez dans 15 minutes.</p>' + _recap_form(session), status=429, header=_header(session))
+    if recap is None:
+        return _html('<h1>Récapitulatif</h1><p class="alert" role="alert">Aucun récapitulatif pour ce code. '
+                     'Vérifiez le code avec la personne : il expire après 30 jours.</p>' + _recap_form(session, code),
+                     status=404, header=_header(session))
+    shown_code = format_code(normalise_code(code))
+    profile = recap.profile or {}
+    order = ["situation", "age", "departement", "commune", "niveau", "domaine", "heures_semaine", "creneau",
+             "equipement", "modalite", "certification", "handicap"]
+    rows = "".join(f"<tr><th scope=\"row\">{escape(FIELD_LABELS.get(k, k))}</th>"
+                   f"<td>{escape(_value_label(k, profile[k]))}</td></tr>"
+                   for k in order if profile.get(k) is not None)
+    items = []
+    for rank, (course_id, course) in enumerate(courses, start=1):
+        if course is None:
+            items.append(f'<li class="course"><p>{rank}. Formation retirée du catalogue '
+                         f'(référence {escape(course_id)}).</p></li>')
+        else:
+            items.append(course_html(rank, course))
+    body = f"""<h1>Récapitulatif {escape(shown_code)}</h1>
+<p>Créé le {escape(_date(recap.created_at))}. Valable jusqu'au {escape(_date(recap.expires_at))}.</p>
+{_print_button()}
+<section aria-labelledby="t-profile" class="card">
+<h2 id="t-profile">Profil</h2>
+{f'<table class="profile">{rows}</table>' if rows else '<p>Aucune information de profil.</p>'}
+</section>
+<section aria-labelledby="t-courses" class="card">
+<h2 id="t-courses">Formations retenues</h2>
+{'<ol class="courses">' + ''.join(items) + '</ol>' if items else '<p>Aucune formation retenue.</p>'}
+</section>
+{_recap_form(session)}"""
+    return _html(body, header=_header(session), title=f"Récapitulatif {shown_code}")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/conseiller", home)
+    app.router.add_get("/conseiller/", home)
+    app.router.add_post("/conseiller/connexion", login)
+    app.router.add_post("/conseiller/recherche", search)
+    app.router.add_post("/conseiller/recap", recap_view)
+    app.router.add_get("/conseiller/logout", logout)
+    app.router.add_post("/conseiller/logout", logout)

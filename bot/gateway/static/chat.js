@@ -1,0 +1,321 @@
+/* Cap Numérique: the chat page. Vanilla JS, no build step, no third-party code.
+ * Every text from the user, the bot or the catalogue is inserted with textContent /
+ * createElement, never as HTML. The conversation (sender id and rendered messages) is kept
+ * in this browser's localStorage, so a reload shows it again; "Nouvelle conversation"
+ * forgets it on this device. */
+(function () {
+  "use strict";
+
+  var SENDER_KEY = "capnum.sender";
+  var HISTORY_KEY = "capnum.history";
+  var MAX_HISTORY = 300;
+  var MAX_CHARS = 2000;
+
+  var list = document.getElementById("messages");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("message");
+  var typing = document.getElementById("typing");
+  var restart = document.getElementById("restart");
+  var busy = false;
+
+  var MODES = {
+    distance: "100 % à distance",
+    hybride: "À distance, avec un peu de présence sur place",
+    presentiel: "Sur place"
+  };
+  var SLOTS = { journee: "en journée", soir_weekend: "le soir ou le week-end" };
+  var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                "septembre", "octobre", "novembre", "décembre"];
+
+  // -- storage (may be unavailable: private browsing) ------------------------------------
+  function load(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function save(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* nothing kept */ }
+  }
+  function forget(key) {
+    try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+  }
+
+  function newSender() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  var sender = load(SENDER_KEY);
+  if (!sender || !/^[A-Za-z0-9_-]{1,64}$/.test(sender)) {
+    sender = newSender();
+    save(SENDER_KEY, sender);
+  }
+
+  function readHistory() {
+    try {
+      var items = JSON.parse(load(HISTORY_KEY) || "[]");
+      return Array.isArray(items) ? items : [];
+    } catch (e) { return []; }
+  }
+  var history = readHistory();
+
+  function remember(entry) {
+    history.push(entry);
+    if (history.length > MAX_HISTORY) { history = history.slice(-MAX_HISTORY); }
+    save(HISTORY_KEY, JSON.stringify(history));
+  }
+
+  // -- rendering -------------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function hidden(text) { return el("span", "visually-hidden", text); }
+
+  function item(who) {
+    var li = el("li", "msg " + who);
+    li.appendChild(hidden(who === "user" ? "Vous : " : "Cap Numérique : "));
+    return li;
+  }
+
+  function append(node) {
+    list.appendChild(node);
+    node.scrollIntoView({ block: "end", behavior: "auto" });
+  }
+
+  function removeChips() {
+    var groups = list.querySelectorAll(".chips");
+    for (var i = 0; i < groups.length; i++) { groups[i].parentNode.removeChild(groups[i]); }
+  }
+
+  function renderUser(text) {
+    var li = item("user");
+    li.appendChild(el("p", "bubble", text));
+    append(li);
+  }
+
+  function frenchDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso || ""));
+    if (!m) { return null; }
+    var day = parseInt(m[3], 10);
+    return (day === 1 ? "1er" : String(day)) + " " + MONTHS[parseInt(m[2], 10) - 1] + " " + m[1];
+  }
+
+  function hours(value) { return String(Number(value)).replace(".", ","); }
+
+  function startText(course) {
+    if (course.entrees_permanentes) { return "Entrée possible à tout moment"; }
+    var date = frenchDate(course.debut);
+    return date ? "Début le " + date : "Date de début à confirmer";
+  }
+
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+  }
+
+  function fact(dl, label, value) {
+    dl.appendChild(el("dt", null, label));
+    dl.appendChild(el("dd", null, value));
+  }
+
+  function renderCard(course, rank) {
+    var card = el("article", "card");
+    var title = el("h3", "card-title", (rank ? rank + ". " : "") + (course.titre || "Formation"));
+    card.appendChild(title);
+    if (course.organisme) { card.appendChild(el("p", "org", course.organisme)); }
+    var dl = el("dl", "facts");
+    fact(dl, "Mode", MODES[course.modalite] || course.modalite || "Non précisé");
+    var rhythm = [];
+    if (course.heures_semaine) { rhythm.push(hours(course.heures_semaine) + " h par semaine"); }
+    if (SLOTS[course.creneau]) { rhythm.push(SLOTS[course.creneau]); }
+    fact(dl, "Rythme", rhythm.length ? rhythm.join(", ") : "Non précisé");
+    fact(dl, "Début", startText(course));
+    card.appendChild(dl);
+    var reasons = Array.isArray(course.raisons) ? course.raisons : [];
+    if (reasons.length) {
+      card.appendChild(el("h4", "why", "Pourquoi"));
+      var ul = el("ul", "reasons");
+      reasons.forEach(function (r) { ul.appendChild(el("li", null, r)); });
+      card.appendChild(ul);
+    }
+    var actions = el("p", "card-actions");
+    var url = safeUrl(course.url);
+    if (url) {
+      var a = el("a", "card-link", "Voir la formation");
+      a.href = url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.appendChild(hidden(" (nouvelle fenêtre)"));
+      actions.appendChild(a);
+    }
+    if (course.id) {
+      var details = el("button", "chip details", "Détails");
+      details.type = "button";
+      details.appendChild(hidden(" : " + (course.titre || "")));
+      details.addEventListener("click", function () {
+        send('/course_details{"course_id":' + JSON.stringify(String(course.id)) + "}",
+             "Détails : " + (course.titre || ""));
+      });
+      actions.appendChild(details);
+    }
+    card.appendChild(actions);
+    return card;
+  }
+
+  function renderRecommendations(payload) {
+    var courses = Array.isArray(payload.courses) ? payload.courses : [];
+    if (!courses.length) { return null; }
+    var li = item("bot");
+    li.classList.add("recommendations");
+    var ul = el("ul", "cards");
+    ul.setAttribute("aria-label", "Formations proposées");
+    courses.forEach(function (course, i) {
+      if (course && typeof course === "object") {
+        var cardItem = el("li");
+        cardItem.appendChild(renderCard(course, i + 1));
+        ul.appendChild(cardItem);
+      }
+    });
+    li.appendChild(ul);
+    return li;
+  }
+
+  function renderChips(buttons) {
+    var group = el("div", "chips");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Réponses proposées");
+    buttons.forEach(function (b) {
+      if (!b || typeof b.title !== "string") { return; }
+      var chip = el("button", "chip", b.title);
+      chip.type = "button";
+      chip.addEventListener("click", function () {
+        send(typeof b.payload === "string" && b.payload ? b.payload : b.title, b.title);
+      });
+      group.appendChild(chip);
+    });
+    return group;
+  }
+
+  // withChips: only the last bot turn keeps its buttons.
+  function renderBot(message, withChips) {
+    var li = null;
+    if (typeof message.text === "string" && message.text) {
+      li = item("bot");
+      li.appendChild(el("p", "bubble", message.text));
+    }
+    if (message.custom && typeof message.custom === "object" && message.custom.type === "recommendations") {
+      var cards = renderRecommendations(message.custom);
+      if (cards) { append(cards); }
+    }
+    if (li) { append(li); }
+    if (withChips && Array.isArray(message.buttons) && message.buttons.length) {
+      var holder = li || item("bot");
+      holder.appendChild(renderChips(message.buttons));
+      if (!li) { append(holder); }
+    }
+  }
+
+  function renderError(text) {
+    var li = item("bot");
+    li.classList.add("error");
+    li.appendChild(el("p", "bubble", text));
+    li.setAttribute("role", "alert");
+    append(li);
+  }
+
+  function renderWelcome() {
+    var li = item("bot");
+    li.classList.add("welcome");
+    li.appendChild(el("p", "bubble",
+      "Bonjour ! Je vous aide à trouver une formation à distance, payée par la Région. " +
+      "Écrivez votre message en bas, ou appuyez sur « Commencer »."));
+    li.appendChild(renderChips([{ title: "Commencer", payload: "Bonjour" }]));
+    append(li);
+  }
+
+  function replay() {
+    list.textContent = "";
+    if (!history.length) { renderWelcome(); return; }
+    var lastUser = -1;
+    history.forEach(function (entry, i) { if (entry.who === "user") { lastUser = i; } });
+    history.forEach(function (entry, i) {
+      if (entry.who === "user") { renderUser(entry.text); }
+      else if (entry.who === "bot" && entry.message) { renderBot(entry.message, i > lastUser); }
+    });
+  }
+
+  // -- sending ---------------------------------------------------------------------------
+  function setBusy(value) {
+    busy = value;
+    typing.hidden = !value;
+    form.setAttribute("aria-busy", value ? "true" : "false");
+  }
+
+  function send(payload, shown) {
+    if (busy) { return; }
+    var text = String(payload || "").trim();
+    if (!text) { return; }
+    if (text.length > MAX_CHARS) {
+      renderError("Votre message est trop long : 2 000 caractères au plus.");
+      return;
+    }
+    var display = shown || text;
+    removeChips();
+    var welcome = list.querySelector(".welcome");
+    if (welcome) { welcome.parentNode.removeChild(welcome); }
+    renderUser(display);
+    remember({ who: "user", text: display });
+    setBusy(true);
+    fetch("/api/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({ sender: sender, message: text })
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        if (!response.ok || !Array.isArray(data)) {
+          throw new Error(data && typeof data.error === "string" ? data.error
+            : "Désolé, l'assistant ne répond pas pour le moment. Réessayez dans quelques minutes.");
+        }
+        return data;
+      });
+    }).then(function (messages) {
+      setBusy(false);
+      messages.forEach(function (m) {
+        if (m && typeof m === "object") {
+          renderBot(m, true);
+          remember({ who: "bot", message: m });
+        }
+      });
+    }).catch(function (error) {
+      setBusy(false);
+      renderError(error && error.message && !/fetch|network/i.test(error.message) ? error.message
+        : "Connexion impossible. Vérifiez votre réseau et réessayez.");
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim() || busy) { return; }
+    input.value = "";
+    send(text);
+    input.focus();
+  });
+
+  restart.addEventListener("click", function () {
+    forget(HISTORY_KEY);
+    history = [];
+    sender = newSender();
+    save(SENDER_KEY, sender);
+    replay();
+    input.focus();
+  });
+
+  replay();
+  document.documentElement.setAttribute("data-ready", "true");
+})();

@@ -1,0 +1,173 @@
+"""Personal data: erasure of one person, purge of old conversations, the privacy notice.
+
+    python -m bot.privacy purge --older-than 90d [--tracker-db-url URL] [--database-url URL] [--dry-run]
+    python -m bot.privacy erase SENDER_ID [--tracker-db-url URL] [--database-url URL]
+
+- `erase_person(sender_id)` removes every per-person row of the product database (the
+  recaps; profiles are only kept in the tracker and in recaps). When the person asks in
+  the conversation, the tracker store (capnum_rasa.tracker_store) removes the events
+  itself; the command line removes them too.
+- `purge(...)` removes from the tracker store's `events` table every conversation whose
+  LAST event is older than the cutoff, and every expired recap.
+- `notice_html()` is the full `/confidentialite` page (bot/privacy_notice.html).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+NOTICE_FILE = Path(__file__).resolve().parent / "privacy_notice.html"
+EVENTS_TABLE = "events"  # rasa.core.tracker_store.SQLTrackerStore
+_DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_duration(value: str) -> dt.timedelta:
+    """'90d' -> 90 days, '12h' -> 12 hours, '30m' -> 30 minutes; ValueError otherwise."""
+    match = _DURATION.match(value or "")
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"durée '{value}' invalide : écrivez par exemple 90d (jours), 12h (heures) ou 30m (minutes)")
+    return dt.timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+
+
+def notice_html() -> str:
+    """The privacy page (HTML fragment, plain French), served at /confidentialite."""
+    return NOTICE_FILE.read_text(encoding="utf-8")
+
+
+def _product_engine(database_url: Optional[str] = None) -> Engine:
+    from bot.catalogue.db import ensure_schema, get_engine
+
+    return ensure_schema(get_engine(database_url))
+
+
+def _tracker_engine(tracker_db_url: Optional[str] = None) -> Engine:
+    from bot.endpoints import tracker_db_url as default_url
+
+    return create_engine(tracker_db_url or default_url(), future=True)
+
+
+def _delete_tracker_events(engine: Engine, sender_id: str) -> int:
+    if not inspect(engine).has_table(EVENTS_TABLE):
+        return 0
+    with engine.begin() as connection:
+        result = connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :sender"),
+                                    {"sender": sender_id})
+        return result.rowcount or 0
+
+
+@dataclass
+class ErasureReport:
+    recaps: int = 0
+    events: int = 0
+
+
+def erase_person(sender_id: str, database_url: Optional[str] = None, tracker_db_url: Optional[str] = None,
+                 erase_events: bool = False, engine: Optional[Engine] = None) -> ErasureReport:
+    """Remove everything kept about sender_id in the product database (recaps), and, with
+    erase_events, its conversation in the tracker store. Never logs the sender id."""
+    from bot.catalogue.db import session_factory
+    from bot.recap import delete_recaps_of
+
+    report = ErasureReport()
+    engine = engine or _product_engine(database_url)
+    with session_factory(engine)() as session:
+        report.recaps = delete_recaps_of(session, sender_id)
+        session.commit()
+    if erase_events:
+        tracker = _tracker_engine(tracker_db_url)
+        try:
+            report.events = _delete_tracker_events(tracker, sender_id)
+        finally:
+            tracker.dispose()
+    logger.info("Personal data erased: %d recap(s), %d event(s).", report.recaps, report.events)
+    return report
+
+
+@dataclass
+class PurgeReport:
+    conversations: int = 0
+    events: int = 0
+    recaps: int = 0
+
+
+def purge(older_than: dt.timedelta, tracker_db_url: Optional[str] = None, database_url: Optional[str] = None,
+          dry_run: bool = False, now: Optional[float] = None, tracker_engine: Optional[Engine] = None,
+          product_engine: Optional[Engine] = None) -> PurgeReport:
+    """Delete conversations whose last event is older than older_than, and expired recaps."""
+    from bot.catalogue.db import session_factory
+    from bot.recap import delete_expired_recaps
+
+    now = time.time() if now is None else now
+    cutoff = now - older_than.total_seconds()
+    report = PurgeReport()
+    own_tracker = tracker_engine is None
+    tracker = tracker_engine or _tracker_engine(tracker_db_url)
+    try:
+        if inspect(tracker).has_table(EVENTS_TABLE):
+            old = (f"SELECT sender_id FROM {EVENTS_TABLE} GROUP BY sender_id "
+                   f"HAVING MAX(timestamp) < :cutoff")
+            with tracker.begin() as connection:
+                report.conversations = connection.execute(
+                    text(f"SELECT COUNT(*) FROM ({old}) AS old_senders"), {"cutoff": cutoff}).scalar_one()
+                report.events = connection.execute(
+                    text(f"SELECT COUNT(*) FROM {EVENTS_TABLE} WHERE sender_id IN ({old})"),
+                    {"cutoff": cutoff}).scalar_one()
+                if not dry_run and report.events:
+                    connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id IN ({old})"),
+                                       {"cutoff": cutoff})
+    finally:
+        if own_tracker:
+            tracker.dispose()
+    product = product_engine or _product_engine(database_url)
+    with session_factory(product)() as session:
+        report.recaps = delete_expired_recaps(session, now=dt.datetime.fromtimestamp(now, dt.timezone.utc),
+                                              dry_run=dry_run)
+    logger.info("Purge%s: %d conversation(s), %d event(s), %d expired recap(s).",
+                " (dry run)" if dry_run else "", report.conversations, report.events, report.recaps)
+    return report
+
+
+def main(argv: Optional[Iterable[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.privacy", description="Données personnelles Cap Numérique")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--tracker-db-url", default=None,
+                        help="conversations ; défaut : TRACKER_DB_URL, DATABASE_URL ou var/conversations.db")
+    common.add_argument("--database-url", default=None, help="codes récapitulatifs ; défaut : DATABASE_URL ou var/catalogue.db")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("purge", parents=[common], help="effacer les conversations anciennes et les codes expirés")
+    p.add_argument("--older-than", required=True, help="ex. 90d, 12h, 30m")
+    p.add_argument("--dry-run", action="store_true", help="compter sans effacer")
+    p = sub.add_parser("erase", parents=[common], help="effacer tout ce qui concerne une personne")
+    p.add_argument("sender_id")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.command == "erase":
+        report = erase_person(args.sender_id, args.database_url, args.tracker_db_url, erase_events=True)
+        print(f"effacé : {report.events} événements de conversation, {report.recaps} codes récapitulatifs.")
+        return 0
+    try:
+        older_than = parse_duration(args.older_than)
+    except ValueError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    report = purge(older_than, args.tracker_db_url, args.database_url, dry_run=args.dry_run)
+    verb = "à effacer (simulation, rien n'est effacé)" if args.dry_run else "effacées"
+    print(f"conversations {verb} : {report.conversations} ({report.events} événements)\n"
+          f"codes récapitulatifs expirés {'à effacer' if args.dry_run else 'effacés'} : {report.recaps}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

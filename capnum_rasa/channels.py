@@ -1,0 +1,335 @@
+"""Messaging channels for Rasa: Telegram, Facebook Messenger, WhatsApp through Twilio.
+
+Thin on purpose: authenticity checks live in `bot/webhook_security.py`, rendering in
+`bot/messaging.py`. Each webhook:
+  1. checks authenticity first: a forged or unsigned call gets 403 and never reaches the bot;
+  2. parses the platform's payload (malformed: 400);
+  3. hands the text (or the tapped button's payload, sent as is) to Rasa with an output
+     channel that collects the turn's messages;
+  4. renders the turn for the platform and posts it to the platform's API (`api_url`, so that
+     tests point it at a loopback stub), with aiohttp.
+
+Webhook paths: /webhooks/telegram/webhook, /webhooks/messenger/webhook (GET: subscription
+check with the verify token), /webhooks/whatsapp/webhook.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import messaging
+from bot.messaging import ButtonMemory
+from bot.webhook_security import (form_pairs, messenger_signature_ok, telegram_secret_ok,
+                                  twilio_signature_ok)
+
+logger = logging.getLogger(__name__)
+
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=20)
+Deliver = Callable[[str, List[Dict[str, Any]]], Awaitable[None]]
+
+
+class TurnOutput(OutputChannel):
+    """Collects the bot's messages of one turn; the input channel delivers them together, so
+    that a numbered list or a keyboard covers the whole turn. Without `collect`, each message
+    is delivered at once (messages the bot sends on its own, e.g. through the HTTP API)."""
+
+    def __init__(self, channel_name: str, deliver: Deliver, collect: bool = True) -> None:
+        self.channel_name = channel_name
+        self.deliver = deliver
+        self.collect = collect
+        self.messages: List[Dict[str, Any]] = []
+
+    def name(self) -> Text:  # type: ignore[override]
+        return self.channel_name
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if self.collect:
+            self.messages.append(dict(message))
+        else:
+            await self.deliver(recipient_id, [dict(message)])
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+async def _post(url: str, *, json_body: Any = None, form: Any = None,
+                auth: Optional[aiohttp.BasicAuth] = None, params: Optional[dict] = None) -> None:
+    """One call to a platform's API; a failure is logged (the person cannot be told anyway)."""
+    try:
+        async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
+            async with session.post(url, json=json_body, data=form, auth=auth, params=params) as resp:
+                if resp.status >= 300:
+                    logger.error("Messaging API %s answered %s: %s", url.split("?")[0], resp.status,
+                                 (await resp.text())[:300])
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        logger.error("Messaging API %s unreachable: %s", url.split("?")[0], error)
+
+
+def _bad_request(reason: str) -> HTTPResponse:
+    return response.text(reason, status=400)
+
+
+def _forbidden() -> HTTPResponse:
+    return response.text("forbidden", status=403)
+
+
+class _MessagingChannel(InputChannel):
+    """What the three channels share: health route, handing a message to Rasa, delivery."""
+
+    def __init__(self, api_url: str, max_chars: Optional[int] = None) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.max_chars = max_chars
+        self.memory = ButtonMemory()
+
+    def limit(self, platform: str) -> int:
+        return min(self.max_chars or messaging.TEXT_LIMITS[platform], messaging.TEXT_LIMITS[platform])
+
+    async def deliver(self, recipient_id: str, messages: List[Dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def get_output_channel(self) -> OutputChannel:
+        return TurnOutput(self.name(), self.deliver, collect=False)
+
+    async def handle_text(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str,
+                          text: str, metadata: Optional[dict] = None) -> None:
+        output = TurnOutput(self.name(), self.deliver)
+        try:
+            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
+                                             metadata=metadata))
+        except Exception:
+            logger.exception("The bot failed to handle a %s message", self.name())
+        if output.messages:
+            await self.deliver(sender, output.messages)
+
+    def _blueprint(self) -> Blueprint:
+        blueprint = Blueprint(f"capnum_{self.name()}_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        return blueprint
+
+
+def _json_object(body: bytes) -> Optional[dict]:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class TelegramChannel(_MessagingChannel):
+    """Telegram Bot API webhook. Register it with setWebhook(url=…, secret_token=…)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if not credentials or not credentials.get("access_token") or not credentials.get("secret_token"):
+            cls.raise_missing_credentials_exception()
+        return cls(credentials["access_token"], credentials["secret_token"],
+                   credentials.get("api_url") or "https://api.telegram.org", credentials.get("max_chars"))
+
+    def __init__(self, access_token: str, secret_token: str, api_url: str, max_chars: Optional[int] = None) -> None:
+        super().__init__(api_url, max_chars)
+        self.access_token = access_token
+        self.secret_token = secret_token
+
+    def _method_url(self, method: str) -> str:
+        return f"{self.api_url}/bot{self.access_token}/{method}"
+
+    async def deliver(self, recipient_id: str, messages: List[Dict[str, Any]]) -> None:
+        chat_id: Any = int(recipient_id) if recipient_id.lstrip("-").isdigit() else recipient_id
+        for body in messaging.telegram_messages(chat_id, messages, self.memory, self.limit(messaging.TELEGRAM)):
+            await _post(self._method_url("sendMessage"), json_body=body)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = self._blueprint()
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not telegram_secret_ok(self.secret_token, request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
+                return _forbidden()
+            update = _json_object(request.body or b"")
+            if update is None or "update_id" not in update:
+                return _bad_request("not a Telegram update")
+            try:
+                if isinstance(update.get("callback_query"), dict):
+                    query = update["callback_query"]
+                    chat = ((query.get("message") or {}).get("chat") or {}).get("id") or query["from"]["id"]
+                    sender = str(chat)
+                    await _post(self._method_url("answerCallbackQuery"), json_body={"callback_query_id": query["id"]})
+                    text = self.memory.resolve_token(sender, str(query.get("data") or ""))
+                else:
+                    message = update.get("message") or update.get("edited_message")
+                    if not isinstance(message, dict):
+                        return response.text("ignored")  # other update kinds: nothing to answer
+                    sender = str(message["chat"]["id"])
+                    text = message.get("text")
+                    if isinstance(text, str):
+                        # Telegram's start button sends "/start", which Rasa would read as an intent.
+                        text = "Bonjour" if text.split("@")[0].strip() == "/start" else self.memory.resolve(sender, text)
+            except (KeyError, TypeError, AttributeError):
+                return _bad_request("malformed Telegram update")
+            if not text:
+                return response.text("ignored")
+            await self.handle_text(on_new_message, sender, text)
+            return response.text("ok")
+
+        return blueprint
+
+
+class MessengerChannel(_MessagingChannel):
+    """Facebook Messenger (Send API) webhook, subscribed to messages and messaging_postbacks."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "messenger"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        keys = ("page_access_token", "app_secret", "verify_token")
+        if not credentials or not all(credentials.get(k) for k in keys):
+            cls.raise_missing_credentials_exception()
+        return cls(*(credentials[k] for k in keys),
+                   api_url=credentials.get("api_url") or "https://graph.facebook.com/v19.0",
+                   max_chars=credentials.get("max_chars"))
+
+    def __init__(self, page_access_token: str, app_secret: str, verify_token: str, api_url: str,
+                 max_chars: Optional[int] = None) -> None:
+        super().__init__(api_url, max_chars)
+        self.page_access_token = page_access_token
+        self.app_secret = app_secret
+        self.verify_token = verify_token
+
+    async def deliver(self, recipient_id: str, messages: List[Dict[str, Any]]) -> None:
+        for body in messaging.messenger_messages(recipient_id, messages, self.memory, self.limit(messaging.MESSENGER)):
+            await _post(f"{self.api_url}/me/messages", json_body=body,
+                        params={"access_token": self.page_access_token})
+
+    @staticmethod
+    def _event_text(event: dict) -> Optional[str]:
+        message = event.get("message")
+        if isinstance(message, dict):
+            if message.get("is_echo"):
+                return None
+            quick_reply = message.get("quick_reply")
+            if isinstance(quick_reply, dict) and quick_reply.get("payload"):
+                return str(quick_reply["payload"])
+            return message.get("text") if isinstance(message.get("text"), str) else None
+        postback = event.get("postback")
+        if isinstance(postback, dict) and postback.get("payload"):
+            return str(postback["payload"])
+        return None  # deliveries, reads, reactions…
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = self._blueprint()
+
+        @blueprint.route("/webhook", methods=["GET"])
+        async def verification(request: Request) -> HTTPResponse:
+            if request.args.get("hub.mode") == "subscribe" and telegram_secret_ok(
+                    self.verify_token, request.args.get("hub.verify_token")):
+                return response.text(request.args.get("hub.challenge") or "")
+            return _forbidden()
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            body = request.body or b""
+            if not messenger_signature_ok(self.app_secret, body, request.headers.get("X-Hub-Signature-256")):
+                return _forbidden()
+            payload = _json_object(body)
+            if payload is None or payload.get("object") != "page" or not isinstance(payload.get("entry"), list):
+                return _bad_request("not a Messenger page event")
+            turns = []
+            try:
+                for entry in payload["entry"]:
+                    for event in entry.get("messaging") or []:
+                        text = self._event_text(event)
+                        sender = (event.get("sender") or {}).get("id")
+                        if text and sender:
+                            sender = str(sender)
+                            turns.append((sender, self.memory.resolve(sender, text)))
+            except (AttributeError, TypeError):
+                return _bad_request("malformed Messenger event")
+            for sender, text in turns:
+                await self.handle_text(on_new_message, sender, text)
+            return response.text("EVENT_RECEIVED")
+
+        return blueprint
+
+
+TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+class WhatsAppChannel(_MessagingChannel):
+    """WhatsApp through Twilio's Messaging API. Replies are sent with the REST API (not TwiML),
+    so that a long turn can be several messages. Buttons become a numbered list; the numbers
+    of the last turn are kept per sender in this process (`ButtonMemory`)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        keys = ("account_sid", "auth_token", "whatsapp_number", "public_url")
+        if not credentials or not all(credentials.get(k) for k in keys):
+            cls.raise_missing_credentials_exception()
+        return cls(*(credentials[k] for k in keys), api_url=credentials.get("api_url") or "https://api.twilio.com",
+                   max_chars=credentials.get("max_chars"))
+
+    def __init__(self, account_sid: str, auth_token: str, whatsapp_number: str, public_url: str, api_url: str,
+                 max_chars: Optional[int] = None) -> None:
+        super().__init__(api_url, max_chars)
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.whatsapp_number = whatsapp_number
+        self.public_url = public_url.rstrip("/")
+
+    async def deliver(self, recipient_id: str, messages: List[Dict[str, Any]]) -> None:
+        url = f"{self.api_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        auth = aiohttp.BasicAuth(self.account_sid, self.auth_token)
+        for form in messaging.whatsapp_messages(recipient_id, self.whatsapp_number, messages, self.memory,
+                                                self.limit(messaging.WHATSAPP)):
+            await _post(url, form=form, auth=auth)
+
+    def signed_url(self, request: Request) -> str:
+        """The URL Twilio signed: the public one, not the one seen behind a proxy."""
+        query = request.query_string
+        return self.public_url + request.path + (f"?{query}" if query else "")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = self._blueprint()
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            signature = request.headers.get("X-Twilio-Signature")
+            if not signature:
+                return _forbidden()
+            try:
+                pairs = form_pairs(request.body or b"")
+            except UnicodeDecodeError:
+                return _bad_request("not a form")
+            if not twilio_signature_ok(self.auth_token, self.signed_url(request), pairs, signature):
+                return _forbidden()
+            fields = dict(pairs)
+            sender = fields.get("From")
+            if not sender:
+                return _bad_request("no sender")
+            text = (fields.get("Body") or "").strip()
+            if text:
+                await self.handle_text(on_new_message, sender, self.memory.resolve(sender, text))
+            return response.text(TWIML_EMPTY, content_type="text/xml")
+
+        return blueprint
