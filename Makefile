@@ -33,10 +33,10 @@ $(VENV)/.installed: requirements.txt requirements.lock
 
 install: $(VENV)/.installed
 
-$(GENERATED_NLU): $(VENV)/.installed bot/nlu_lookups.py
+$(GENERATED_NLU): bot/nlu_lookups.py | $(VENV)/.installed
 	$(PY) -m bot.nlu_lookups $@
 
-$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS) $(GENERATED_NLU)
+$(MODEL): $(TRAINING_INPUTS) $(GENERATED_NLU) | $(VENV)/.installed
 	$(RASA) train --data data $(GENERATED_NLU) --config config.yml --domain domain.yml \
 	  --out models --fixed-model-name capnum
 	@touch $@
@@ -67,6 +67,7 @@ bench-nlu: $(MODEL)
 
 bench: $(MODEL) var/catalogue.ready
 	$(PY) -m bot.bench_matching
+	$(PY) -m bot.loadtest bench
 
 clean:
 	rm -rf models/*.tar.gz results var/nlu var/catalogue.ready

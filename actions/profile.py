@@ -44,15 +44,20 @@ class ActionValidateSlotMappings(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = latest_text(tracker)
         requested = tracker.get_slot("requested_slot")
-        values: dict[str, Any] = {}
-        if not is_payload(text):
+        entity_values = _values_from_entities(tracker)
+        if is_payload(text):
+            # A button: its entities are exactly what the person chose.
+            values = entity_values
+        else:
             extraction = extract_profile(text, requested_slot=requested)
             values = dict(extraction.values)
             for reason in extraction.invalid.values():
                 dispatcher.utter_message(text=reason)
-        # The rule-based reading of the text wins; entities only fill the gaps.
-        for slot, value in _values_from_entities(tracker).items():
-            values.setdefault(slot, value)
+            # The statistical NLU only helps with the question just asked, when the
+            # rules found nothing: elsewhere a number may be hours read as an age.
+            answered = {"departement", "commune"} if requested in ("departement", "commune") else {requested}
+            if requested and not answered & set(values) and not extraction.invalid:
+                values.update({k: v for k, v in entity_values.items() if k in answered})
         if "departement" in values and "commune" not in values:
             # A new department without a commune makes any older commune wrong.
             values["commune"] = None

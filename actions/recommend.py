@@ -33,7 +33,9 @@ CATALOGUE_UNAVAILABLE = ("Le catalogue des formations est indisponible pour le m
 
 @functools.lru_cache(maxsize=1)
 def matching_engine() -> MatchingEngine:
-    return MatchingEngine(ensure_schema(get_engine()))
+    engine = MatchingEngine(ensure_schema(get_engine()))
+    engine.warm_up()
+    return engine
 
 
 REFINEMENT_SLOT = "active_refinements"

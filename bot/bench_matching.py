@@ -10,6 +10,7 @@ seeded, so two runs ask the same questions.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import statistics
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from bot import config
 from bot.matching import MatchingEngine, Profile
-from bot.vocab import CRENEAUX, DOMAINES, EQUIPEMENTS, IDF_DEPARTMENTS, LEVELS, MODALITES
+from bot.vocab import CRENEAUX, DOMAINES, IDF_DEPARTMENTS, LEVELS, MODALITES
 
 
 def random_profiles(n: int, seed: int = 7) -> list:
@@ -96,7 +97,11 @@ def generated_engine(actions: int):
         try:
             with engine.connect() as conn:
                 count = conn.execute(text("SELECT count(*) FROM action")).scalar()
-            if count == actions:
+                # Sessions are generated relative to the generation day: regenerate when
+                # most of them have started since.
+                ahead = conn.execute(text("SELECT avg(CASE WHEN debut >= :d THEN 1.0 ELSE 0 END) "
+                                          "FROM session"), {"d": dt.date.today().isoformat()}).scalar()
+            if count == actions and (ahead or 0) >= 0.5:
                 print(f"catalogue généré réutilisé : {path} ({count} actions)", flush=True)
                 return engine
         except Exception:  # noqa: BLE001 - rebuilt below

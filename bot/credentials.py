@@ -21,6 +21,7 @@ import yaml
 
 from bot import config
 
+REST_CHANNEL = "capnum_rasa.rest.RestChannel"
 TELEGRAM_CHANNEL = "capnum_rasa.channels.TelegramChannel"
 MESSENGER_CHANNEL = "capnum_rasa.channels.MessengerChannel"
 WHATSAPP_CHANNEL = "capnum_rasa.channels.WhatsAppChannel"
@@ -77,7 +78,10 @@ def credentials_settings(environ: dict | None = None, base: Path | None = BASE_C
     settings: dict = {}
     if base is not None and base.exists():
         settings = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
-    settings.setdefault("rest", None)
+    # The REST channel is always on, as capnum_rasa.rest.RestChannel: the stock `rest` channel
+    # (same URL /webhooks/rest/webhook, same answers) with input validation and fault handling.
+    settings.pop("rest", None)
+    settings.setdefault(REST_CHANNEL, None)
     for name in REQUIRED:
         settings.pop(name, None)
     settings.update(messaging_settings(environ))

@@ -2,10 +2,11 @@
 
     python -m bot.serve            # what `make run` calls
 
-Starts the action server (5055) and the Rasa server (5005, REST channel, HTTP API),
-waits until both answer, then prints where to chat. Configuration comes from the
+Starts the action server (5055), the Rasa server (5005, REST channel, HTTP API) and the
+web gateway (8080: chat page and advisers' console), waits until all answer, then prints
+where to chat. Configuration comes from the
 environment (see README): RASA_AUTH_TOKEN, DATABASE_URL, TRACKER_DB_URL, REDIS_URL,
-RABBITMQ_URL, ACTION_SERVER_URL, RASA_PORT, ACTION_PORT.
+RABBITMQ_URL, ACTION_SERVER_URL, RASA_PORT, ACTION_PORT, GATEWAY_PORT.
 A server that cannot start says why in one line, and this command exits non-zero.
 """
 from __future__ import annotations
@@ -35,10 +36,12 @@ class Server:
     health_path: str
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    env: dict[str, str] = field(default_factory=dict)  # added to the environment given to start()
 
     def start(self, env: dict[str, str]) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
+        env = {**env, **self.env}
         self.process = subprocess.Popen(self.command, cwd=config.PROJECT_ROOT, env=env, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -96,6 +99,12 @@ def build_servers(rasa_port: int, action_port: int, model: Path, endpoints: Path
     ]
 
 
+def gateway_server(port: int, rasa_url: str, log_dir: Path) -> Server:
+    """The web gateway (python -m bot.gateway), in front of the Rasa server at rasa_url."""
+    return Server("serveur web (passerelle)", [str(BIN / "python"), "-m", "bot.gateway"], port, "/healthz",
+                  log_dir / "gateway.log", env={"GATEWAY_PORT": str(port), "RASA_URL": rasa_url})
+
+
 def wait_until_healthy(servers: list[Server], timeout: float = 300,
                        should_stop=lambda: False) -> str | None:
     """Waits until every server answers; returns a one-line French problem, or None."""
@@ -116,13 +125,15 @@ def wait_until_healthy(servers: list[Server], timeout: float = 300,
 def main() -> int:
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
+    gateway_port = int(os.environ.get("GATEWAY_PORT", "8080"))
     model = latest_model()
     if model is None:
         print("Aucun modèle entraîné dans models/ : lancez `make run` (il entraîne le modèle).", file=sys.stderr)
         return 1
-    for port in (rasa_port, action_port):
+    for port in (rasa_port, action_port, gateway_port):
         if not port_is_free(port):
-            print(f"Le port {port} est déjà utilisé : arrêtez l'autre serveur ou changez RASA_PORT / ACTION_PORT.",
+            print(f"Le port {port} est déjà utilisé : arrêtez l'autre serveur ou changez "
+                  f"RASA_PORT / ACTION_PORT / GATEWAY_PORT.",
                   file=sys.stderr)
             return 1
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT)}
@@ -131,6 +142,7 @@ def main() -> int:
     credentials = write_credentials()  # REST, plus each messaging channel whose variables are set
     servers = build_servers(rasa_port, action_port, model, endpoints, os.environ.get("RASA_AUTH_TOKEN"),
                             config.VAR_DIR / "logs", credentials)
+    servers.append(gateway_server(gateway_port, f"http://127.0.0.1:{rasa_port}", config.VAR_DIR / "logs"))
 
     stopping = False
 
@@ -157,6 +169,8 @@ def main() -> int:
         return 0
 
     print(f"Cap Numérique est prêt.\n"
+          f"  Discuter : http://localhost:{gateway_port}/\n"
+          f"  Console des conseillers : http://localhost:{gateway_port}/conseiller\n"
           f"  Discuter (canal REST) : POST http://localhost:{rasa_port}/webhooks/rest/webhook "
           f"{{\"sender\": \"moi\", \"message\": \"bonjour\"}}\n"
           f"  Évaluer : python3 ../shared/eval/converse.py ../shared/eval/public_cases.json"

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select
 from bot.catalogue import vocabulary_mapping as vm
 from bot.catalogue.db import ensure_schema, get_engine, session_factory
 from bot.catalogue.models import Action, Base, Formation, Organisme, Session
-from bot.catalogue.payload import PAYLOAD_KEYS, course_payload
+from bot.catalogue.payload import EXTRA_KEYS, PAYLOAD_KEYS, course_payload
 from bot.config import LHEO_REFERENCE_DIR, SHARED_DIR
 from bot.vocab import IDF_DEPARTMENTS
 
@@ -67,7 +67,7 @@ def test_payload_has_contract_keys(database_url):
         db.commit()
         action = db.execute(select(Action)).scalar_one()
         payload = course_payload(action, action.sessions[0])
-    assert tuple(payload) == PAYLOAD_KEYS and "raisons" not in payload
+    assert tuple(payload) == PAYLOAD_KEYS + EXTRA_KEYS and "raisons" not in payload
     assert payload["departements"] == list(IDF_DEPARTMENTS) and payload["debut"] is None
     assert payload["entrees_permanentes"] is True and payload["heures_semaine"] == 6
     assert payload["organisme"] == "Exemple (organisme fictif)" and payload["titre"] == "Titre"
@@ -101,3 +101,20 @@ def test_level_and_mode_mapping():
     assert vm.exit_level(1) is None and vm.exit_level(17) == "bac+5"
     with pytest.raises(ValueError):
         vm.course_mode(3)
+
+
+def test_payload_states_what_the_person_must_meet_or_bring(database_url):
+    """An advised level is not required; lent equipment means nothing to bring."""
+    engine = ensure_schema(get_engine(database_url))
+    with session_factory(engine)() as db:
+        db.add(Organisme(id="O", nom="Exemple (organisme fictif)", fictif=True))
+        db.add(Formation(id="F", intitule="Titre", organisme_responsable_id="O", domaine="langues"))
+        db.add(Action(id="A", formation_id="F", organisme_formateur_id="O", domaine="langues",
+                      modalites_enseignement=2, modalite="distance", niveau_entree="bac",
+                      niveau_entree_rank=2, niveau_entree_obligatoire=False, heures_total=100, creneau="journee",
+                      equipement_requis="ordinateur", equipement_prete=True,
+                      departements=",".join(IDF_DEPARTMENTS), departements_mask=255))
+        db.commit()
+        payload = course_payload(db.execute(select(Action)).scalar_one())
+    assert payload["niveau_entree"] == "sans_diplome" and payload["niveau_conseille"] == "bac"
+    assert payload["equipement_requis"] == "aucun" and payload["equipement_prete"] is True

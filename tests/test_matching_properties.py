@@ -7,6 +7,7 @@ when no course is valid on the hard constraints; results deterministic.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -112,10 +113,11 @@ def spec_course(spec):
        cap=st.sampled_from([1, 4, MatchingEngine.DEFAULT_CAP]))
 def test_recommendations_respect_constraints(specs, profile, limit, offset, cap):
     """cap 1 or 4 forces the sampled path (more hard-valid actions than fetched)."""
-    engine = fresh_engine()
+    tmp = tempfile.TemporaryDirectory(prefix="matching-")
+    engine = fresh_engine(tmp.name)
+    matcher = MatchingEngine(engine, today=TODAY, cap=cap)
     try:
         insert_catalogue(engine, specs)
-        matcher = MatchingEngine(engine, today=TODAY, cap=cap)
         result = matcher.recommend(profile, limit=limit, offset=offset)
         slots = {k: v for k, v in profile.__dict__.items() if v is not None}
         by_id = {s["id"]: s for s in specs}
@@ -149,7 +151,7 @@ def test_recommendations_respect_constraints(specs, profile, limit, offset, cap)
         event(f"courses={bool(result.courses)} relaxed={bool(result.relaxed)} sampled={sampled}")
 
         # 3. The SQL pre-filter and its pure mirror agree.
-        every = matcher.candidates(Profile(), "all")
+        every = matcher.candidates(Profile(niveau="bac+5"), "all")  # admits every level
         expected_ids = {c.id for c in every if not hard_violations(c, profile, TODAY)}
         if profile.departement != "hors_idf":
             assert {c.id for c in matcher.candidates(profile, "all")} == expected_ids
@@ -160,16 +162,19 @@ def test_recommendations_respect_constraints(specs, profile, limit, offset, cap)
         again = matcher.recommend(profile, limit=limit, offset=offset)
         assert again.payload() == result.payload()
     finally:
+        matcher.close()
         engine.dispose()
+        tmp.cleanup()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=catalogues(), profile=profiles)
 def test_pages_do_not_overlap(specs, profile):
-    engine = fresh_engine()
+    tmp = tempfile.TemporaryDirectory(prefix="matching-")
+    engine = fresh_engine(tmp.name)
+    matcher = MatchingEngine(engine, today=TODAY)
     try:
         insert_catalogue(engine, specs)
-        matcher = MatchingEngine(engine, today=TODAY)
         first = matcher.recommend(profile, limit=3)
         seen = []
         for offset in range(0, first.total_matches, 3):
@@ -178,4 +183,6 @@ def test_pages_do_not_overlap(specs, profile):
             seen += [c["id"] for c in page.courses]
         assert len(seen) == len(set(seen)) == first.total_matches
     finally:
+        matcher.close()
         engine.dispose()
+        tmp.cleanup()

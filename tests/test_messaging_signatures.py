@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from bot import config
-from bot.credentials import (MESSENGER_CHANNEL, TELEGRAM_CHANNEL, WHATSAPP_CHANNEL, credentials_settings,
+from bot.credentials import (MESSENGER_CHANNEL, REST_CHANNEL, TELEGRAM_CHANNEL, WHATSAPP_CHANNEL, credentials_settings,
                              write_credentials)
 from bot.webhook_security import (form_pairs, messenger_signature, messenger_signature_ok, telegram_secret_ok,
                                   twilio_signature, twilio_signature_ok)
@@ -68,7 +68,7 @@ ALL = {"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_SECRET_TOKEN": "tg-secret",
 
 
 def test_only_rest_without_variables():
-    assert credentials_settings({}) == {"rest": None}
+    assert credentials_settings({}) == {REST_CHANNEL: None}
 
 
 def test_every_channel_with_its_variables_and_real_apis_by_default():
@@ -80,7 +80,7 @@ def test_every_channel_with_its_variables_and_real_apis_by_default():
                                           "whatsapp_number": "whatsapp:+14155238886",
                                           "public_url": "https://capnum.example.fr",
                                           "api_url": "https://api.twilio.com"}
-    assert "rest" in settings
+    assert REST_CHANNEL in settings
 
 
 def test_a_channel_missing_one_variable_stays_off():
@@ -98,5 +98,5 @@ def test_api_urls_can_point_elsewhere(tmp_path: Path):
     assert written[TELEGRAM_CHANNEL]["api_url"] == "http://127.0.0.1:9999/tg"
     assert written[MESSENGER_CHANNEL]["api_url"] == "http://127.0.0.1:9999/fb"
     assert written[WHATSAPP_CHANNEL]["max_chars"] == 300
-    assert "rest" in written
+    assert REST_CHANNEL in written
     assert path.stat().st_mode & 0o077 == 0

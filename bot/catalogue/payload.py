@@ -7,10 +7,13 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from bot.catalogue.vocabulary_mapping import split
+from bot.vocab import LEVELS
 
 PAYLOAD_KEYS = ("id", "titre", "organisme", "domaine", "modalite", "heures_total", "heures_semaine",
                 "creneau", "debut", "entrees_permanentes", "certifiante", "niveau_entree", "age_min",
                 "age_max", "departements", "equipement_requis", "url")
+# Beyond the contract: what is advised but not required, and whether equipment is lent.
+EXTRA_KEYS = ("niveau_conseille", "equipement_prete")
 
 
 def _get(obj: Any, name: str, default=None):
@@ -37,6 +40,11 @@ def course_payload(action: Any, session: Optional[Any] = None) -> dict:
     debut = _get(session, "debut")
     entrees = bool(_get(session, "entrees_permanentes", False))
     url = _get(action, "url") or _get(formation, "url")
+    # The contract's values are what the person must meet or bring: a level that is only
+    # advised is not required, and lent equipment means nothing to bring.
+    level = _get(action, "niveau_entree")
+    level_required = bool(_get(action, "niveau_entree_obligatoire", True))
+    lent = bool(_get(action, "equipement_prete", False))
     return {
         "id": _get(action, "id"),
         "titre": titre,
@@ -49,10 +57,12 @@ def course_payload(action: Any, session: Optional[Any] = None) -> dict:
         "debut": debut.isoformat() if debut is not None and not entrees else None,
         "entrees_permanentes": entrees,
         "certifiante": bool(_get(action, "certifiante", _get(formation, "certifiante", False))),
-        "niveau_entree": _get(action, "niveau_entree"),
+        "niveau_entree": level if level_required or level is None else LEVELS[0],
         "age_min": _get(action, "age_min"),
         "age_max": _get(action, "age_max"),
         "departements": split(_get(action, "departements")),
-        "equipement_requis": _get(action, "equipement_requis"),
+        "equipement_requis": "aucun" if lent else _get(action, "equipement_requis"),
         "url": url,
+        "niveau_conseille": level,
+        "equipement_prete": lent,
     }

@@ -112,8 +112,15 @@ def same_origin(request: web.Request) -> bool:
     return origin in allowed
 
 
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
+
+def json_response(data, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
 def json_error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+    return json_response({"error": message}, status=status)
 
 
 # -- middlewares and signals --------------------------------------------------------------
@@ -215,6 +222,7 @@ async def chat_api(request: web.Request) -> web.Response:
         return json_error(503, UNAVAILABLE)
     if not isinstance(replies, list):
         return json_error(503, UNAVAILABLE)
+    # ASCII-escaped: text from upstream may hold lone surrogates, which UTF-8 cannot encode.
     return web.json_response([m for m in map(_clean_message, replies) if m])
 
 
@@ -244,7 +252,7 @@ async def privacy_page(request: web.Request) -> web.Response:
 
 
 async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return json_response({"status": "ok"})
 
 
 # -- application --------------------------------------------------------------------------

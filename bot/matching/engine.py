@@ -1,8 +1,14 @@
 """The SQL side of matching: the pre-filter on indexed columns, then the pure rules.
 
-One query per domain tier (exact domain, then related domains, then any), on the hard
-constraints only; most queries need just the first. Rows come back as slim tuples
-(:class:`~bot.matching.rules.Candidate`); payload dicts are built for the final page only.
+See "How a query runs" in bot.matching.rules. Statements are built once per shape (16 in
+all: domain tier x exclusions x strict), unknown profile values being bound as "anything
+goes" values, so SQLAlchemy compiles each shape once per process (``warm_up()`` does it at
+start). With SQLite file databases (NullPool in SQLAlchemy 1.4) one connection per thread is
+kept, its read transaction ended after every query.
+
+Measured with ``python -m bot.bench_matching`` (500 random profiles, generated catalogue of
+100,000 actions, SQLite, 2 cores shared with a Rasa training): CPU p95 about 3.3 ms per
+query, wall-clock p95 about 11 ms (the wall clock follows the machine's load).
 """
 from __future__ import annotations
 
@@ -44,6 +50,8 @@ _PAGE_STATEMENT = (
                  .outerjoin(O, O.c.id == A.c.organisme_formateur_id))
     .where(A.c.id.in_(bindparam("ids", expanding=True)))
 )
+
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 _NON_DOMAIN = V_CRENEAU | V_HEURES | V_MODALITE | V_CERTIF
 
@@ -116,9 +124,12 @@ def _prefilter(tier: str, has_exclude: bool, strict: bool = False):
     stmt = select(*[columns[name].label(name) for name in CANDIDATE_FIELDS])
 
     where = [
-        A.c.modalite.in_(("distance", "hybride")),
-        or_(A.c.age_min.is_(None), A.c.age_min <= bindparam("age_hi", type_=Float)),
-        or_(A.c.age_max.is_(None), A.c.age_max >= bindparam("age_lo", type_=Float)),
+        # "!=" rather than IN: SQLite must not pick ix_action_modalite (half the table) over
+        # ix_action_domaine when the catalogue has not been ANALYZEd.
+        A.c.modalite != "presentiel",
+        # COALESCE: NULL = no bound, and no tempting the planner with ix_action_age either.
+        func.coalesce(A.c.age_min, 0) <= bindparam("age_hi", type_=Float),
+        func.coalesce(A.c.age_max, 1000) >= bindparam("age_lo", type_=Float),
         A.c.departements_mask.op("&")(bindparam("depbit", type_=Integer)) != 0,
         or_(A.c.niveau_entree_rank <= bindparam("rank", type_=Integer),
             and_(A.c.niveau_entree_obligatoire == false(), _flag("level_unknown"))),
@@ -154,7 +165,7 @@ class MatchingEngine:
     """Recommends catalogue actions for a profile (see bot.matching.rules for the rules)."""
 
     #: Most hard-valid actions fetched per domain tier and query (see recommend()).
-    DEFAULT_CAP = 200
+    DEFAULT_CAP = 120
 
     def __init__(self, engine: Engine, today: Optional[_dt.date] = None, cap: int = DEFAULT_CAP):
         self.engine = engine
@@ -176,6 +187,10 @@ class MatchingEngine:
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             conn = self._local.conn = self.engine.connect()
+            if self.engine.dialect.name == "sqlite":
+                # Read pages through a memory map: about 20 % less CPU per query on 100,000
+                # actions. Only this kept connection is affected.
+                conn.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         try:
             yield conn
         except BaseException:
@@ -193,7 +208,8 @@ class MatchingEngine:
             for exclude in ((), ("-",)):
                 for strict in (False, True):
                     self.candidates(probe, tier, exclude, strict=strict, cap=0)
-        self._payloads([])
+        with self._connection() as conn:
+            conn.execute(_PAGE_STATEMENT, {"ids": ["-"]}).all()
 
     def close(self) -> None:
         """Close this thread's kept connection (tests dropping their database)."""
@@ -275,7 +291,7 @@ class MatchingEngine:
     def recommend(self, profile: Profile, limit: int = 3, offset: int = 0,
                   refinement: Optional[Refinement] = None) -> MatchResult:
         """The best `limit` courses from `offset` on (see the module docstring of
-        bot.matching.rules for the rules, and README-like notes below for the sampling).
+        bot.matching.rules for the rules).
 
         Per domain tier (exact, related, other; a single tier for an undecided person), one
         query fetches up to `cap` hard-valid actions in catalogue order (it stops early).
@@ -290,7 +306,7 @@ class MatchingEngine:
         exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
         if profile.departement == OUTSIDE_REGION or limit <= 0:
             return MatchResult([], [], 0, profile)
-        # Pages stay consistent for the first cap/4 results (50 by default); beyond, the
+        # Pages stay consistent for the first cap/4 results (30 by default); beyond, the
         # sample grows with the page asked for.
         wanted_rows = offset + limit
         cap = self.cap if wanted_rows <= self.cap // 4 else self.cap + 4 * wanted_rows

@@ -3,19 +3,24 @@
 Plain Python, no Rasa import. Deterministic: the same profile, catalogue and day always give
 the same courses in the same order (ties broken by action id).
 
-How a query runs
-================
-1. **SQL pre-filter** (one query per domain tier, usually one in all) on the hard constraints,
-   with indexed columns only: modalite (never ``presentiel``), age bounds, entry level rank,
-   ``departements_mask & :bit``, target public, equipment, and an open session that starts
-   today or later (or admits entries at any time). It fetches slim tuples (:class:`Candidate`),
-   never ORM objects.
+How a query runs (bot.matching.engine)
+======================================
+1. **SQL pre-filter** per domain tier (exact domain, then related domains, then any; one tier
+   for an undecided person), usually one query in all. It applies every hard constraint on
+   indexed columns (``domaine``, ``modalite`` never ``presentiel``, age bounds,
+   ``niveau_entree_rank``, ``departements_mask & :bit``, target public, equipment, EXISTS an
+   open session ahead) and fetches slim tuples (:class:`Candidate`), never ORM objects, at most
+   ``MatchingEngine.cap`` (120) of them, in catalogue order, so SQLite stops early. When those
+   rows hold no strict match but were capped, a second query (soft constraints in SQL too)
+   looks for strict matches in the whole tier: a constraint is never reported loosened while a
+   course fits it.
 2. **Python** evaluates the soft constraints of every candidate as a bit set
    (:func:`soft_violations`), picks the strictest relaxation level that leaves at least one
-   course (:func:`choose_relaxation`), scores (:func:`score`), diversifies
-   (:func:`diversify`) and pages.
-3. Only the final page is turned into CONTRACT §2 dicts, through
-   ``bot.catalogue.payload.course_payload`` plus French reasons (:func:`reasons`).
+   course (:func:`choose_relaxation`), scores (:func:`score`), diversifies (:func:`diversify`)
+   and pages. Beyond ``cap`` hard-valid actions in a tier, ranking and ``total_matches`` cover
+   the fetched sample (``total_matches`` is then a lower bound).
+3. Only the final page becomes CONTRACT §2 dicts: one Core query for those ids, mapped by
+   ``bot.catalogue.payload.course_payload``, plus French reasons (:func:`reasons`).
 
 Hard constraints (never relaxed)
 ================================
@@ -51,13 +56,26 @@ Soft constraints, relaxed in this order (:data:`RELAXATION_ORDER`)
 Relaxation is cumulative (level k loosens the first k constraints). Once the first level with
 at least one course is found, the earlier constraints are re-tightened one by one when courses
 remain, so ``relaxed`` lists only what actually had to be loosened, in the order above.
+An undecided (``indecis``) or unknown domain sets no domain constraint.
+
+Scoring (:func:`score`, higher first, ties by action id)
+========================================================
+Domain tier first (exact 10,000 ≫ related 5,000; for an undecided person, discovery courses
+``indecis`` 1,000 and ``competences_de_base`` 800), then own equipment suffices (400), then
+each loosened constraint the course breaks (-150), then small preferences: exit level one step
+above the person's (+60; two steps +25, same +15, lower -20), sooner start (up to +50;
+continuous entry counts as today), lighter weekly load than available (up to +30),
+``accessible_handicap`` when ``handicap`` (+40), funded places left (+25, none left -25),
+paid traineeship (+20), hybrid when asked (+10), certifying when asked (+10). Refinements:
+``sooner`` multiplies the start term by 4, ``shorter`` subtracts up to 300 for total hours.
+Diversity: a page of n courses holds at most n-1 actions of one formation while others remain.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import math
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple, Optional, Sequence
 
 from bot.vocab import (

@@ -1,0 +1,459 @@
+"""Load tool: many concurrent conversations through Rasa's REST channel (aiohttp).
+
+    python -m bot.loadtest run --url http://127.0.0.1:5005 [--url ...] --mode closed \\
+        --concurrency 20 --duration 30 [--token T --verify]
+    python -m bot.loadtest run --url ... --mode open --rate 40 --duration 30
+    python -m bot.loadtest bench      # what `make bench` runs (starts the servers itself)
+
+Each conversation has its own sender and follows a real script (`CAPNUM_SCRIPTS`: greeting,
+then the profile answers) until the recommendations arrive (`custom` payload of type
+`recommendations`); the stock `rasa init` bot gets its own English phrases (`STOCK_SCRIPTS`).
+
+- closed loop: `concurrency` conversations send again as soon as they get an answer
+  (capacity); `--conversations N` stops after N conversations (each run once).
+- open loop: messages arrive at `rate` per second (Poisson), spread over as many
+  conversations as needed; a conversation never has two messages in flight (latency at a load).
+- routing: `sticky` (a sender always goes to the same server) or `round-robin` (each message
+  to the next server: needs a shared tracker store and lock store).
+
+Reports throughput, p50/p95/p99 latency, errors by kind, conversations that reached the end,
+and, with `--verify` (needs the HTTP API token), lost, duplicated and out-of-order user messages
+read back from each conversation's tracker.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+from urllib.parse import quote
+
+import aiohttp
+
+CAPNUM_SCRIPTS: list[list[str]] = [
+    ["Bonjour", "j'ai 21 ans", "j'habite à Bobigny", "je suis au chômage", "aucun diplôme",
+     "je voudrais créer des sites internet", "à mi-temps", "j'ai un ordi portable"],
+    ["bonjour", "j'ai 19 ans", "je vis à Créteil", "je suis demandeur d'emploi", "j'ai le bac",
+     "la cybersécurité", "10 heures par semaine", "j'ai un ordinateur"],
+    ["salut", "j'ai 25 ans", "j'habite à Argenteuil", "je suis inscrit à France Travail", "j'ai un CAP",
+     "la logistique", "10 heures par semaine", "j'ai un ordinateur"],
+    ["Bonjour", "j'ai 30 ans", "j'habite à Nanterre", "je suis au chômage", "j'ai un BTS",
+     "le marketing digital", "12 heures par semaine", "j'ai un ordinateur portable"],
+]
+# Answers to questions a script did not foresee, sent in turn until the recommendations come.
+CAPNUM_EXTRA = ["plutôt le soir", "100% en ligne", "peu importe", "non", "peu importe"]
+
+STOCK_SCRIPTS: list[list[str]] = [
+    ["hello", "I am sad", "yes", "are you a bot?", "hey", "great", "no", "goodbye"],
+    ["hi", "my day was horrible", "no", "hello there", "I am feeling very good", "bye", "good morning",
+     "see you later"],
+]
+
+APOLOGY_MARKERS = ("Désolé, un service ne répond pas", "Désolé, le service est momentanément indisponible")
+
+
+def is_recommendation(messages: list) -> bool:
+    return any(isinstance(m, dict) and isinstance(m.get("custom"), dict)
+               and m["custom"].get("type") == "recommendations" for m in messages)
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    messages_ok: int = 0
+    conversations_started: int = 0
+    conversations_done: int = 0
+    conversations_failed: int = 0
+    sent: dict[str, list[str]] = field(default_factory=dict)
+    server_of: dict[str, str] = field(default_factory=dict)
+    started: float = 0.0
+    ended: float = 0.0
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    def summary(self) -> dict:
+        elapsed = max(1e-9, self.ended - self.started)
+        lat = sorted(self.latencies)
+
+        def pct(p: float) -> Optional[float]:
+            if not lat:
+                return None
+            return round(1000 * lat[min(len(lat) - 1, int(round(p / 100 * (len(lat) - 1))))], 1)
+
+        return {"elapsed_s": round(elapsed, 1), "messages_ok": self.messages_ok,
+                "throughput_msg_s": round(self.messages_ok / elapsed, 1),
+                "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
+                "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
+                "errors": sum(self.errors.values()), "errors_by_kind": dict(self.errors),
+                "conversations_started": self.conversations_started,
+                "conversations_done": self.conversations_done,
+                "conversations_failed": self.conversations_failed}
+
+
+class Conversation:
+    def __init__(self, sender: str, script: list[str], extra: list[str], server: str, goal: str):
+        self.sender, self.server, self.goal = sender, server, goal
+        self.queue = list(script) + list(extra)
+        self.script_len = len(script)
+        self.sent = 0
+        self.finished = False
+        self.ok = False
+
+    def next_text(self) -> Optional[str]:
+        return self.queue[self.sent] if self.sent < len(self.queue) else None
+
+
+class LoadTest:
+    def __init__(self, urls: list[str], script: str = "capnum", routing: str = "sticky",
+                 timeout: float = 60, prefix: Optional[str] = None, seed: int = 7):
+        self.urls = [u.rstrip("/") for u in urls]
+        self.scripts, self.extra, self.goal = ((CAPNUM_SCRIPTS, CAPNUM_EXTRA, "recommendations")
+                                               if script == "capnum" else (STOCK_SCRIPTS, [], "end"))
+        self.routing = routing
+        self.timeout = timeout
+        self.prefix = prefix or f"load-{int(time.time())}-{random.randrange(10**6)}"
+        self.stats = Stats()
+        self._ids = itertools.count()
+        self._rr = itertools.count()
+        self.rng = random.Random(seed)
+
+    def new_conversation(self) -> Conversation:
+        i = next(self._ids)
+        sender = f"{self.prefix}-{i}"
+        conv = Conversation(sender, self.scripts[i % len(self.scripts)], self.extra,
+                            self.urls[i % len(self.urls)], self.goal)
+        self.stats.conversations_started += 1
+        self.stats.sent[sender] = []
+        self.stats.server_of[sender] = conv.server
+        return conv
+
+    def _server_for(self, conv: Conversation) -> str:
+        if self.routing == "round-robin":
+            return self.urls[next(self._rr) % len(self.urls)]
+        return conv.server
+
+    async def send_next(self, session: aiohttp.ClientSession, conv: Conversation) -> None:
+        text = conv.next_text()
+        if text is None:
+            conv.finished = True
+            self.stats.conversations_failed += 1
+            self.stats.error(f"no_{conv.goal}")
+            return
+        conv.sent += 1
+        self.stats.sent[conv.sender].append(text)
+        started = time.perf_counter()
+        try:
+            async with session.post(self._server_for(conv) + "/webhooks/rest/webhook",
+                                    json={"sender": conv.sender, "message": text}) as resp:
+                body = await resp.json(content_type=None)
+                status = resp.status
+        except asyncio.TimeoutError:
+            self.stats.error("timeout")
+            conv.finished = True
+            self.stats.conversations_failed += 1
+            return
+        except (aiohttp.ClientError, ValueError) as exc:
+            self.stats.error(type(exc).__name__)
+            conv.finished = True
+            self.stats.conversations_failed += 1
+            return
+        latency = time.perf_counter() - started
+        if status != 200 or not isinstance(body, list):
+            self.stats.error(f"http_{status}")
+            conv.finished = True
+            self.stats.conversations_failed += 1
+            return
+        if not body:
+            self.stats.error("empty_reply")
+        elif any(any(marker in (m.get("text") or "") for marker in APOLOGY_MARKERS) for m in body):
+            self.stats.error("apology")
+        else:
+            self.stats.messages_ok += 1
+            self.stats.latencies.append(latency)
+        done = (is_recommendation(body) if conv.goal == "recommendations" else conv.sent >= conv.script_len)
+        if done:
+            conv.finished = conv.ok = True
+            self.stats.conversations_done += 1
+
+    async def run_conversation(self, session: aiohttp.ClientSession, conv: Conversation) -> None:
+        while not conv.finished:
+            await self.send_next(session, conv)
+
+    def _session(self) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout),
+                                     connector=aiohttp.TCPConnector(limit=0))
+
+    async def closed_loop(self, concurrency: int, duration: Optional[float] = None,
+                          conversations: Optional[int] = None) -> dict:
+        """`concurrency` conversations back to back; stops after `duration` s (finishing the
+        turns in flight) or after `conversations` conversations."""
+        async with self._session() as session:
+            self.stats.started = time.perf_counter()
+            deadline = self.stats.started + duration if duration else None
+            budget = itertools.count()
+
+            async def worker() -> None:
+                while True:
+                    if conversations is not None and next(budget) >= conversations:
+                        return
+                    conv = self.new_conversation()
+                    while not conv.finished:
+                        if deadline and time.perf_counter() >= deadline:
+                            return
+                        await self.send_next(session, conv)
+                    if deadline and time.perf_counter() >= deadline:
+                        return
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            self.stats.ended = time.perf_counter()
+        return self.stats.summary()
+
+    async def open_loop(self, rate: float, duration: float) -> dict:
+        """Messages arrive at `rate` per second (exponential gaps) over many conversations."""
+        async with self._session() as session:
+            idle: list[Conversation] = []
+            tasks: set[asyncio.Task] = set()
+
+            async def one_turn(conv: Conversation) -> None:
+                await self.send_next(session, conv)
+                if not conv.finished:
+                    idle.append(conv)
+
+            self.stats.started = time.perf_counter()
+            next_at = self.stats.started
+            end = self.stats.started + duration
+            while next_at < end:
+                now = time.perf_counter()
+                if next_at > now:
+                    await asyncio.sleep(next_at - now)
+                conv = idle.pop(0) if idle else self.new_conversation()
+                task = asyncio.create_task(one_turn(conv))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+                next_at += self.rng.expovariate(rate)
+            if tasks:
+                await asyncio.gather(*tasks)
+            self.stats.ended = time.perf_counter()
+        return self.stats.summary()
+
+    async def verify(self, token: str) -> dict:
+        """Reads each conversation back: lost, duplicated, out-of-order user messages."""
+        lost = duplicated = disordered = unreadable = 0
+        sem = asyncio.Semaphore(8)
+        async with self._session() as session:
+            async def check(sender: str, sent: list[str]) -> None:
+                nonlocal lost, duplicated, disordered, unreadable
+                url = (f"{self.stats.server_of[sender]}/conversations/{quote(sender, safe='')}/tracker"
+                       f"?token={quote(token)}&include_events=ALL")
+                async with sem:
+                    try:
+                        async with session.get(url) as resp:
+                            tracker = await resp.json(content_type=None)
+                    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                        unreadable += 1
+                        return
+                stored = [e.get("text") for e in (tracker or {}).get("events") or [] if e.get("event") == "user"]
+                for text in set(sent):
+                    diff = sent.count(text) - stored.count(text)
+                    lost += max(0, diff)
+                    duplicated += max(0, -diff)
+                if stored != sent and sorted(stored) == sorted(sent):
+                    disordered += 1
+
+            await asyncio.gather(*(check(s, sent) for s, sent in self.stats.sent.items() if sent))
+        return {"lost": lost, "duplicated": duplicated, "out_of_order_senders": disordered,
+                "unreadable_trackers": unreadable}
+
+
+def print_report(title: str, summary: dict) -> None:
+    print(f"{title}: {summary['throughput_msg_s']} msg/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+          f"p99 {summary['p99_ms']} ms, {summary['messages_ok']} messages ok, errors {summary['errors']} "
+          f"{summary['errors_by_kind'] or ''}, conversations {summary['conversations_done']}/"
+          f"{summary['conversations_started']} finished"
+          + (f", lost {summary['lost']}, duplicated {summary['duplicated']}, out of order "
+             f"{summary['out_of_order_senders']}" if "lost" in summary else ""), flush=True)
+
+
+async def run_once(urls: list[str], script: str, mode: str, *, concurrency: int = 20, duration: float = 30,
+                   conversations: Optional[int] = None, rate: float = 40, routing: str = "sticky",
+                   token: Optional[str] = None, verify: bool = False, prefix: Optional[str] = None) -> dict:
+    test = LoadTest(urls, script, routing, prefix=prefix)
+    if mode == "closed":
+        summary = await test.closed_loop(concurrency, None if conversations else duration, conversations)
+    else:
+        summary = await test.open_loop(rate, duration)
+    if verify and token:
+        summary.update(await test.verify(token))
+    summary["senders"] = test.stats.sent
+    return summary
+
+
+# --- `make bench` ------------------------------------------------------------------
+
+def _bench(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from bot import config
+    from bot.credentials import write_credentials
+    from bot.endpoints import write_endpoints
+    from bot.serve import BIN, Server, build_servers, latest_model, wait_until_healthy
+
+    token = "bench-token"
+    work = config.VAR_DIR / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT)}
+    model = latest_model()
+    if model is None:
+        print("Aucun modèle entraîné dans models/ : lancez `make train`.", file=sys.stderr)
+        return 1
+    from bot.serve import port_is_free
+
+    def ports(base: int) -> list[int]:
+        return [p for p in range(base, base + 200) if port_is_free(p)][: 2 * args.servers]
+
+    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "servers": args.servers}
+
+    def measure(name: str, urls: list[str], script: str, verify: bool) -> None:
+        print(f"--- {name}: warm-up", flush=True)
+        asyncio.run(run_once(urls, script, "closed", concurrency=2 * len(urls), conversations=4 * len(urls),
+                             prefix=f"warm-{name}-{int(time.time())}"))
+        res = {}
+        closed = asyncio.run(run_once(urls, script, "closed", concurrency=args.concurrency,
+                                      duration=args.duration, token=token, verify=verify,
+                                      prefix=f"closed-{name}-{int(time.time())}"))
+        closed.pop("senders")
+        print_report(f"{name} closed loop, {args.concurrency} conversations", closed)
+        res["closed"] = closed
+        for rate in args.rates:
+            opened = asyncio.run(run_once(urls, script, "open", rate=rate, duration=args.duration,
+                                          token=token, verify=verify, prefix=f"open{rate:g}-{name}-{int(time.time())}"))
+            opened.pop("senders")
+            print_report(f"{name} open loop at {rate:g} msg/s offered", opened)
+            res[f"open_{rate:g}"] = opened
+        results[name] = res
+
+    # 1. Cap Numérique: the embedded default (SQLite tracker store under var/bench, in-memory
+    #    lock store, sticky routing) unless TRACKER_DB_URL / REDIS_URL are set.
+    p = ports(args.base_port)
+    env.setdefault("TRACKER_DB_URL", f"sqlite:///{work / 'conversations.db'}")
+    servers: list[Server] = []
+    stock_servers: list[Server] = []
+    try:
+        credentials = write_credentials(work / "credentials.yml", env)
+        urls = []
+        for i in range(args.servers):
+            rasa_port, action_port = p[2 * i], p[2 * i + 1]
+            endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work / f"endpoints-{i}.yml", env)
+            servers += build_servers(rasa_port, action_port, model, endpoints, token, work / f"logs-{i}", credentials)
+            urls.append(f"http://127.0.0.1:{rasa_port}")
+        print(f"Starting {args.servers} Rasa servers + {args.servers} action servers "
+              f"(tracker store {env['TRACKER_DB_URL'].split(':')[0]}, lock store "
+              f"{'redis' if env.get('REDIS_URL') else 'in-memory'})…", flush=True)
+        for server in servers:
+            server.start(env)
+        problem = wait_until_healthy(servers, timeout=600)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
+        measure("capnum", urls, "capnum", verify=True)
+    finally:
+        for server in reversed(servers):
+            server.stop()
+
+    # 2. The stock `rasa init` assistant, same machine, same number of servers.
+    stock_dir = config.VAR_DIR / "stock_bot"
+    stock_models = sorted((stock_dir / "models").glob("*.tar.gz")) if stock_dir.exists() else []
+    if not stock_models:
+        print("Création du bot de référence (rasa init) dans var/stock_bot…", flush=True)
+        stock_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock_dir)], env=env,
+                       cwd=config.VAR_DIR, check=True, stdout=subprocess.DEVNULL)
+        stock_models = sorted((stock_dir / "models").glob("*.tar.gz"))
+    p = ports(args.base_port + 300)
+    try:
+        stock_urls = []
+        for i in range(args.servers):
+            cmd = [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--port", str(p[i]),
+                   "--interface", "127.0.0.1", "--model", str(stock_models[-1]), "--credentials",
+                   str(stock_dir / "credentials.yml")]
+            stock_servers.append(Server(f"stock Rasa {i}", cmd, p[i], "/", work / f"stock-{i}.log"))
+            stock_urls.append(f"http://127.0.0.1:{p[i]}")
+        for server in stock_servers:
+            server.log_path.parent.mkdir(parents=True, exist_ok=True)
+            server.process = subprocess.Popen(server.command, cwd=stock_dir, env=env,
+                                              stdout=open(server.log_path, "ab"), stderr=subprocess.STDOUT,
+                                              start_new_session=True)
+        problem = wait_until_healthy(stock_servers, timeout=600)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
+        measure("stock", stock_urls, "stock", verify=True)
+    finally:
+        for server in reversed(stock_servers):
+            server.stop()
+
+    print("--- Ratio Cap Numérique / stock rasa init (same run, same machine)")
+    ours, stock = results["capnum"], results["stock"]
+    ratios = {"capacity": round(ours["closed"]["throughput_msg_s"] / max(1e-9, stock["closed"]["throughput_msg_s"]), 2)}
+    print(f"capacity (closed loop, {args.concurrency} conversations): {ours['closed']['throughput_msg_s']} vs "
+          f"{stock['closed']['throughput_msg_s']} msg/s → ratio {ratios['capacity']}")
+    for rate in args.rates:
+        key = f"open_{rate:g}"
+        a, b = ours[key]["p95_ms"], stock[key]["p95_ms"]
+        if a and b:
+            ratios[f"p95_at_{rate:g}"] = round(a / b, 2)
+        print(f"p95 at {rate:g} msg/s offered: {a} vs {b} ms → ratio {ratios.get(f'p95_at_{rate:g}')}")
+    results["ratios"] = ratios
+    out = config.VAR_DIR / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"Résultats : {out}")
+    return 0
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.loadtest", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="one load run against running servers")
+    run.add_argument("--url", action="append", required=True, help="Rasa base URL (repeat for several servers)")
+    run.add_argument("--script", choices=["capnum", "stock"], default="capnum")
+    run.add_argument("--mode", choices=["closed", "open"], default="closed")
+    run.add_argument("--concurrency", type=int, default=20)
+    run.add_argument("--conversations", type=int, help="closed loop: stop after this many conversations")
+    run.add_argument("--duration", type=float, default=30)
+    run.add_argument("--rate", type=float, default=40, help="open loop: messages per second offered")
+    run.add_argument("--routing", choices=["sticky", "round-robin"], default="sticky")
+    run.add_argument("--token", default=os.environ.get("RASA_AUTH_TOKEN"))
+    run.add_argument("--verify", action="store_true", help="read trackers back (needs --token)")
+    run.add_argument("--json", type=Path, help="write the summary here")
+    bench = sub.add_parser("bench", help="make bench: Cap Numérique then stock rasa init, and the ratio")
+    bench.add_argument("--servers", type=int, default=2)
+    bench.add_argument("--concurrency", type=int, default=20)
+    bench.add_argument("--duration", type=float, default=30)
+    bench.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")], default=[20.0, 40.0])
+    bench.add_argument("--base-port", type=int, default=15005)
+    args = parser.parse_args(argv)
+    if args.command == "bench":
+        return _bench(args)
+    summary = asyncio.run(run_once(args.url, args.script, args.mode, concurrency=args.concurrency,
+                                   duration=args.duration, conversations=args.conversations, rate=args.rate,
+                                   routing=args.routing, token=args.token, verify=args.verify))
+    senders = summary.pop("senders")
+    print_report(f"{args.mode} loop", summary)
+    if args.json:
+        args.json.write_text(json.dumps({**summary, "senders": senders}, indent=1), encoding="utf-8")
+    bad = summary["errors"] or summary.get("lost") or summary.get("duplicated") or summary.get("out_of_order_senders")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

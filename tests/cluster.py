@@ -1,0 +1,189 @@
+"""N Rasa servers + N action servers on loopback, with handles to stop and restart each one
+(scale, fault and bad-input tests). Built on tests/servers.py and bot/serve.py."""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot import config
+from bot.credentials import write_credentials
+from bot.endpoints import write_endpoints
+from bot.serve import Server, build_servers, latest_model, wait_until_healthy
+from tests.servers import TOKEN, free_port, seed_catalogue
+
+REDIS_URL = os.environ.get("CAPNUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def http(method: str, url: str, body: bytes | None = None, timeout: float = 60):
+    """(status, parsed JSON or raw bytes); never raises on 4xx/5xx."""
+    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw or b"null")
+    except ValueError:
+        return status, raw
+
+
+@dataclass
+class Pair:
+    rasa: Server
+    actions: Server
+    url: str
+
+    def say(self, sender: str, text: str, timeout: float = 60):
+        return http("POST", self.url + "/webhooks/rest/webhook",
+                    json.dumps({"sender": sender, "message": text}).encode(), timeout)
+
+    def tracker(self, sender: str) -> dict:
+        query = urllib.parse.urlencode({"token": TOKEN, "include_events": "ALL"})
+        status, body = http("GET", f"{self.url}/conversations/{urllib.parse.quote(sender, safe='')}/tracker?{query}")
+        assert status == 200, (status, body)
+        return body
+
+
+@dataclass
+class Cluster:
+    pairs: list[Pair]
+    env: dict
+    work_dir: Path
+    servers: list[Server] = field(default_factory=list)
+
+    @property
+    def urls(self) -> list[str]:
+        return [p.url for p in self.pairs]
+
+    def restart(self, server: Server, timeout: float = 400) -> None:
+        server.stop()
+        server.start(self.env)
+        problem = wait_until_healthy([server], timeout=timeout)
+        assert problem is None, problem
+
+    def logs(self) -> str:
+        return "\n".join(s.log_path.read_text(errors="replace")[-3000:] for s in self.servers if s.log_path.exists())
+
+
+def redis_available() -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def running_cluster(work_dir: Path, n: int = 1, extra_env: dict | None = None) -> Iterator[Cluster]:
+    model = latest_model()
+    if model is None:
+        pytest.fail("No trained model in models/: run `make test` (it trains first).")
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT),
+           "CAPNUM_VAR_DIR": str(work_dir), "DATABASE_URL": f"sqlite:///{work_dir / 'catalogue.db'}",
+           **(extra_env or {})}
+    env.setdefault("TRACKER_DB_URL", f"sqlite:///{work_dir / 'conversations.db'}")
+    seed_catalogue(env)
+    credentials = write_credentials(work_dir / "credentials.yml", env)
+    pairs, servers = [], []
+    for i in range(n):
+        rasa_port, action_port = free_port(), free_port()
+        endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work_dir / f"endpoints-{i}.yml", env)
+        actions, rasa = build_servers(rasa_port, action_port, model, endpoints, TOKEN, work_dir / f"logs-{i}",
+                                      credentials)
+        pairs.append(Pair(rasa, actions, f"http://127.0.0.1:{rasa_port}"))
+        servers += [actions, rasa]
+    cluster = Cluster(pairs, env, work_dir, servers)
+    try:
+        for server in servers:
+            server.start(env)
+        problem = wait_until_healthy(servers, timeout=600)
+        if problem:
+            pytest.fail(f"{problem}\n{cluster.logs()}")
+        yield cluster
+    finally:
+        for server in reversed(servers):
+            server.stop()
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """A new empty database beside the session's test database (dropped afterwards)."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    name = f"capnum_load_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(server_url)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        cur = admin.cursor()
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                    "AND pid <> pg_backend_pid()", (name,))
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+class StoppableCluster:
+    """A private PostgreSQL cluster (Debian's binaries) that a test can stop and start again."""
+
+    def __init__(self):
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not bins:
+            pytest.skip("PostgreSQL server binaries missing (/usr/lib/postgresql/*/bin)")
+        self.bindir = Path(bins[-1]).parent
+        self.dir = Path(tempfile.mkdtemp(prefix="capnum-pg-fault-"))
+        self.port = free_port()
+        self.prefix = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        self._run([str(self.bindir / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "-A", "trust",
+                   "--no-sync"])
+        self.start()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, cmd):
+        subprocess.run(self.prefix + cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+
+    def start(self):
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-w",
+                   "-o", f"-h 127.0.0.1 -p {self.port} -k {self.dir} -F", "start"])
+
+    def stop(self):
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"])
+
+    def destroy(self):
+        try:
+            self.stop()
+        except Exception:
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_for(predicate, timeout: float = 30, step: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
