@@ -62,8 +62,9 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, refinement:
     try:
         result = matching_engine().recommend(Profile.from_slots(profile), limit=PAGE_SIZE, offset=offset,
                                              refinement=refinement)
-    except SQLAlchemyError:
-        logger.exception("Catalogue query failed")
+    except SQLAlchemyError as error:
+        # Never the exception's text: it holds the query parameters, i.e. profile values.
+        logger.error("Catalogue query failed (%s)", type(error).__name__)
         dispatcher.utter_message(text=CATALOGUE_UNAVAILABLE)
         return []
     if not result.courses:
