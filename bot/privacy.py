@@ -72,6 +72,7 @@ def _delete_tracker_events(engine: Engine, sender_id: str) -> int:
 class ErasureReport:
     recaps: int = 0
     events: int = 0
+    analytics: int = 0  # raw analytics events (bot.analytics); aggregated counts are anonymous
 
 
 def erase_person(sender_id: str, database_url: Optional[str] = None, tracker_db_url: Optional[str] = None,
@@ -86,6 +87,9 @@ def erase_person(sender_id: str, database_url: Optional[str] = None, tracker_db_
     with session_factory(engine)() as session:
         report.recaps = delete_recaps_of(session, sender_id)
         session.commit()
+    from bot.analytics import erase_contributions
+
+    report.analytics = erase_contributions(engine, sender_id)
     if erase_events:
         tracker = _tracker_engine(tracker_db_url)
         try:
