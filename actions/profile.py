@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_io import (is_payload, latest_intent, latest_text, profile_of, send_question,
                                 user_just_answered)
-from bot import dialogue
+from bot import analytics, dialogue
 from bot.geo import find_place
 from bot.profile import extract_profile, normalise_slot
 from bot.vocab import PROFILE_SLOTS
@@ -35,6 +35,18 @@ def _values_from_entities(tracker: Tracker) -> dict[str, Any]:
     return values
 
 
+def _is_first_message(tracker: Tracker) -> bool:
+    """True on the first user message of the conversation (since the last restart or session start)."""
+    users = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+        elif kind in ("restart", "session_started"):
+            break
+    return users == 1
+
+
 class ActionValidateSlotMappings(Action):
     """Runs after every user message: keeps whatever profile value the user gives."""
 
@@ -42,6 +54,8 @@ class ActionValidateSlotMappings(Action):
         return "action_validate_slot_mappings"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if _is_first_message(tracker):
+            analytics.record("conversation_started", {}, tracker.sender_id)
         text = latest_text(tracker)
         requested = tracker.get_slot("requested_slot")
         entity_values = _values_from_entities(tracker)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,13 +14,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_io import latest_text, profile_of, send_buttons
-from bot import dialogue, replies
+from bot import analytics, dialogue, replies
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue.db import ensure_schema, get_engine
 from bot.dialogue import Button
 from bot.matching import MatchingEngine, Profile, Refinement
-from bot.refine import parse_refinement
+from bot.refine import parse_refinement, ranks_mentioned
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 3
@@ -67,13 +66,20 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, refinement:
         logger.error("Catalogue query failed (%s)", type(error).__name__)
         dispatcher.utter_message(text=CATALOGUE_UNAVAILABLE)
         return []
+    if offset == 0 and (result.relaxed or not result.courses):
+        analytics.record("no_strict_match", profile, tracker.sender_id,
+                         details=list(result.relaxed) if result.courses else [analytics.NO_RESULT])
+    if result.courses:
+        analytics.record("recommendations_shown", profile, tracker.sender_id,
+                         course_ids=[c["id"] for c in result.courses])
     if not result.courses:
         text = replies.no_result_text() if offset == 0 else "Je n'ai pas d'autre formation à vous montrer."
         send_buttons(dispatcher, text, [
             Button("Changer mes réponses", "/start_over"),
             Button("Parler à un conseiller", "/human_handoff"),
         ])
-        return [SlotSet("result_offset", offset)]
+        # The last page shown stays the current one ("la 2" still means the same course).
+        return []
     dispatcher.utter_message(text=replies.recommendations_text(result.courses, result.relaxation_sentence(), offset + 1))
     dispatcher.utter_message(json_message=result.payload())
     more = result.total_matches > offset + len(result.courses)
@@ -88,6 +94,7 @@ class ActionRecommend(Action):
         return "action_recommend"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        analytics.record("profile_complete", profile_of(tracker), tracker.sender_id)
         return show_results(dispatcher, tracker, _refinement_from_slot(tracker))
 
 
@@ -103,17 +110,17 @@ class ActionShowMore(Action):
 def _course_ids_named(tracker: Tracker) -> list[str]:
     """Courses the message points at: an entity id, or ranks ("la 2", "les deux premières")."""
     ids = [e["value"] for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "course_id"]
-    shown = list(tracker.get_slot("shown_course_ids") or [])
-    if ids or not shown:
+    if ids:
         return ids
-    text = latest_text(tracker).lower()
-    ranks = [int(n) for n in re.findall(r"\b([1-9])\b", text)]
-    for word, rank in (("premi", 1), ("deuxi", 2), ("second", 2), ("troisi", 3)):
-        if word in text:
-            ranks.append(rank)
+    page = _current_page(tracker)
+    return [page[r - 1] for r in ranks_mentioned(latest_text(tracker)) if 0 < r <= len(page)]
+
+
+def _current_page(tracker: Tracker) -> list[str]:
+    """Ids of the courses on the page the person is looking at."""
+    shown = list(tracker.get_slot("shown_course_ids") or [])
     offset = int(tracker.get_slot("result_offset") or 0)
-    page = shown[offset:offset + PAGE_SIZE] or shown[-PAGE_SIZE:]
-    return [page[r - 1] for r in dict.fromkeys(ranks) if 0 < r <= len(page)]
+    return shown[offset:offset + PAGE_SIZE] or shown[-PAGE_SIZE:]
 
 
 class ActionCourseDetails(Action):
@@ -126,6 +133,7 @@ class ActionCourseDetails(Action):
         if course is None:
             dispatcher.utter_message(text="De quelle formation voulez-vous les détails ? Utilisez un bouton « Détails ».")
             return []
+        analytics.record("details_opened", profile_of(tracker), tracker.sender_id, course_ids=[course["id"]])
         dispatcher.utter_message(text=replies.course_details_text(course))
         send_buttons(dispatcher, "Que voulez-vous faire ?", [
             Button("Voir d'autres formations", "/show_more"),
@@ -140,9 +148,7 @@ class ActionCompareCourses(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         ids = _course_ids_named(tracker)
-        shown = list(tracker.get_slot("shown_course_ids") or [])
-        offset = int(tracker.get_slot("result_offset") or 0)
-        ids = (ids + [i for i in shown[offset:offset + PAGE_SIZE] if i not in ids])[:2]
+        ids = (ids + [i for i in _current_page(tracker) if i not in ids])[:2]
         courses = [c for c in (matching_engine().course(i) for i in ids) if c]
         if len(courses) < 2:
             dispatcher.utter_message(text="Il me faut deux formations à comparer. Demandez d'abord des formations.")

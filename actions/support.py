@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.tracker_io import profile_of, send_buttons
-from bot import handoff
+from bot import analytics, handoff
 from bot.catalogue.db import open_session
 from bot.directory import find_places
 from bot.privacy import erase_person
@@ -26,6 +26,7 @@ class ActionHumanHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         profile = profile_of(tracker)
+        analytics.record("handoff", profile, tracker.sender_id, details=["conseiller"])
         dispatcher.utter_message(text=handoff.handoff_text(profile))
         try:
             places = find_places(handoff.place_types_for(profile), profile.get("departement"),
@@ -58,6 +59,7 @@ class ActionGiveRecapCode(Action):
             logger.error("Recap creation failed: %s", type(exc).__name__)
             dispatcher.utter_message(text=handoff.RECAP_UNAVAILABLE)
             return []
+        analytics.record("handoff", profile_of(tracker), tracker.sender_id, details=["code_recap"])
         dispatcher.utter_message(text=handoff.recap_code_text(code))
         return []
 

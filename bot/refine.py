@@ -1,4 +1,5 @@
-"""Reading what a person wants changed after seeing results ("plus court", "le soir")."""
+"""Reading what a person says about the results shown: changes ("plus court", "le soir")
+and which courses they mean ("la 2", "les deux premières")."""
 from __future__ import annotations
 
 import re
@@ -33,3 +34,20 @@ def parse_refinement(text: str) -> RefinementRequest:
     """Which refinements a message asks for; an empty request when none is recognised."""
     folded = fold(text)
     return RefinementRequest(**{name: bool(re.search(pattern, folded)) for name, pattern in _PATTERNS.items()})
+
+
+_ORDINALS = (("premi", 1), ("1er", 1), ("deuxi", 2), ("second", 2), ("2eme", 2), ("troisi", 3), ("3eme", 3))
+
+
+def ranks_mentioned(text: str) -> list[int]:
+    """Positions in the list that a message points at, in order, without repeats.
+
+    >>> ranks_mentioned("compare la 1 et la 3")
+    [1, 3]
+    >>> ranks_mentioned("détails de la deuxième")
+    [2]
+    """
+    folded = fold(text)
+    ranks = [int(n) for n in re.findall(r"\b([1-9])\b", folded)]
+    ranks += [rank for word, rank in _ORDINALS if word in folded]
+    return list(dict.fromkeys(ranks))

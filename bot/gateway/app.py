@@ -8,6 +8,7 @@ Routes
   POST /api/chat              {"sender", "message"} -> Rasa's list of messages
   GET  /confidentialite       the privacy notice (bot.privacy.notice_html() when it exists)
   GET  /healthz               {"status": "ok"}
+  GET  /go/<course_id>?s=...  counts a link followed, redirects to the catalogue's URL (bot.gateway.links)
   /conseiller...              the advisers' console (bot.gateway.console)
 
 The browser only ever talks to this origin: Rasa's port and token stay server-side.
@@ -222,8 +223,10 @@ async def chat_api(request: web.Request) -> web.Response:
         return json_error(503, UNAVAILABLE)
     if not isinstance(replies, list):
         return json_error(503, UNAVAILABLE)
+    from bot.gateway.links import add_tracked_links
+
     # ASCII-escaped: text from upstream may hold lone surrogates, which UTF-8 cannot encode.
-    return web.json_response([m for m in map(_clean_message, replies) if m])
+    return web.json_response(add_tracked_links([m for m in map(_clean_message, replies) if m], sender))
 
 
 # -- other pages --------------------------------------------------------------------------
@@ -270,7 +273,7 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
     import os
 
     from bot import accounts
-    from bot.gateway import console
+    from bot.gateway import console, links
 
     if engine is None:
         from bot.catalogue.db import ensure_schema, get_engine
@@ -309,4 +312,5 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
     app.router.add_get("/healthz", health)
     app.router.add_static("/static", STATIC_DIR, show_index=False, follow_symlinks=False)
     console.add_routes(app)
+    links.add_routes(app)
     return app

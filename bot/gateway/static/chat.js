@@ -146,7 +146,9 @@
     var url = safeUrl(course.url);
     if (url) {
       var a = el("a", "card-link", "Voir la formation");
-      a.href = url;
+      // Through the gateway's /go/ (counts the link followed, then redirects to the same URL).
+      var tracked = typeof course.lien === "string" && /^\/go\/[^\/]/.test(course.lien) ? course.lien : null;
+      a.href = tracked ? new URL(tracked, window.location.href).href : url;
       a.target = "_blank";
       a.rel = "noopener noreferrer";
       a.appendChild(hidden(" (nouvelle fenêtre)"));
