@@ -8,11 +8,9 @@ import datetime as dt
 from typing import Any, Mapping, Sequence
 
 from bot.dialogue import Button
+from bot.french import french_date, french_number
 from bot.handoff import RECAP_BUTTON
 from bot.vocab import DOMAIN_LABELS
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
 
 _MODE_LABELS = {
     "distance": "100 % à distance",
@@ -22,15 +20,6 @@ _MODE_LABELS = {
 _SLOT_LABELS = {"journee": "en journée", "soir_weekend": "le soir ou le week-end", "indifferent": "aux horaires de votre choix"}
 
 
-def french_date(value: str | dt.date | None) -> str | None:
-    """'2027-01-11' -> '11 janvier 2027'."""
-    if not value:
-        return None
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def start_text(course: Mapping[str, Any]) -> str:
     if course.get("entrees_permanentes"):
         return "Entrée possible à tout moment"
@@ -38,16 +27,11 @@ def start_text(course: Mapping[str, Any]) -> str:
     return f"Début le {start}" if start else "Date de début à confirmer"
 
 
-def _hours(value: Any) -> str:
-    number = float(value)
-    return f"{number:g}".replace(".", ",")
-
-
 def course_line(rank: int, course: Mapping[str, Any]) -> str:
     """One course in a list: title, organisation, mode, rhythm, start, why."""
     rhythm = []
     if course.get("heures_semaine"):
-        rhythm.append(f"{_hours(course['heures_semaine'])} h par semaine")
+        rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
     if course.get("creneau") in _SLOT_LABELS:
         rhythm.append(_SLOT_LABELS[course["creneau"]])
     lines = [
@@ -94,9 +78,9 @@ def course_details_text(course: Mapping[str, Any]) -> str:
         lines.append(f"Contenu : {course['contenu']}")
     rhythm = [_MODE_LABELS.get(course.get("modalite"), "")]
     if course.get("heures_semaine"):
-        rhythm.append(f"{_hours(course['heures_semaine'])} h par semaine")
+        rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
     if course.get("heures_total"):
-        rhythm.append(f"{_hours(course['heures_total'])} h en tout")
+        rhythm.append(f"{french_number(course['heures_total'])} h en tout")
     if course.get("creneau") in _SLOT_LABELS:
         rhythm.append(_SLOT_LABELS[course["creneau"]])
     lines.append("Rythme : " + ", ".join(r for r in rhythm if r) + ".")
@@ -123,9 +107,9 @@ def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
     def describe(course: Mapping[str, Any]) -> str:
         facts = [_MODE_LABELS.get(course.get("modalite"), "")]
         if course.get("heures_semaine"):
-            facts.append(f"{_hours(course['heures_semaine'])} h par semaine")
+            facts.append(f"{french_number(course['heures_semaine'])} h par semaine")
         if course.get("heures_total"):
-            facts.append(f"{_hours(course['heures_total'])} h en tout")
+            facts.append(f"{french_number(course['heures_total'])} h en tout")
         facts.append(start_text(course).lower())
         facts.append("diplôme reconnu" if course.get("certifiante") else "sans diplôme à la fin")
         domain = DOMAIN_LABELS.get(course.get("domaine"), "")

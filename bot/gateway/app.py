@@ -10,6 +10,7 @@ Routes
   GET  /healthz               {"status": "ok"}
   GET  /go/<course_id>?s=...  counts a link followed, redirects to the catalogue's URL (bot.gateway.links)
   /conseiller...              the advisers' console (bot.gateway.console)
+  /conseiller/region[.csv]    the Region's report, admin only (bot.gateway.region, bot.report)
 
 The browser only ever talks to this origin: Rasa's port and token stay server-side.
 Every response carries the security headers (CSP without inline script, nosniff,
@@ -273,7 +274,7 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
     import os
 
     from bot import accounts
-    from bot.gateway import console, links
+    from bot.gateway import console, links, region
 
     if engine is None:
         from bot.catalogue.db import ensure_schema, get_engine
@@ -313,4 +314,5 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
     app.router.add_static("/static", STATIC_DIR, show_index=False, follow_symlinks=False)
     console.add_routes(app)
     links.add_routes(app)
+    region.add_routes(app)
     return app

@@ -382,7 +382,7 @@ def _value_label(name: str, value: Any) -> str:
 
 
 def _date(value: Optional[dt.datetime]) -> str:
-    from bot.replies import french_date
+    from bot.french import french_date
 
     return french_date(value.date()) if value else "inconnue"
 

@@ -78,6 +78,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple, Optional, Sequence
 
+from bot.french import french_date, french_number
 from bot.vocab import (
     CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINES, EQUIPEMENTS,
     IDF_DEPARTMENTS, LEVEL_RANK, LEVELS, MODALITES, OUTSIDE_REGION, RELATED_DOMAINS, SITUATIONS,
@@ -464,8 +465,6 @@ def rank(candidates: Iterable[Candidate], profile: Profile, today: _dt.date, lim
 # ---------------------------------------------------------------------------------------
 # Reasons and sentences (plain French)
 # ---------------------------------------------------------------------------------------
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 # "in <department>" with the right preposition and article.
 IN_DEPARTMENT = {
     "75": "à Paris", "77": "en Seine-et-Marne", "78": "dans les Yvelines", "91": "dans l'Essonne",
@@ -481,19 +480,6 @@ RELAXED_LABELS = {
     "certification": "la certification",
     "domaine": "le domaine",
 }
-
-
-def french_number(x: float) -> str:
-    x = round(float(x), 1)
-    return str(int(x)) if x == int(x) else str(x).replace(".", ",")
-
-
-def french_date(d: _dt.date, today: Optional[_dt.date] = None) -> str:
-    day = "1er" if d.day == 1 else str(d.day)
-    text = f"{day} {MONTHS[d.month - 1]}"
-    if today is None or d.year != today.year:
-        text += f" {d.year}"
-    return text
 
 
 def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> list:
