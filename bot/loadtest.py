@@ -68,6 +68,8 @@ def is_recommendation(messages: list) -> bool:
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    # Turns that answered with recommendations: the matching query and the payload.
+    recommendation_latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     messages_ok: int = 0
     conversations_started: int = 0
@@ -84,16 +86,19 @@ class Stats:
     def summary(self) -> dict:
         elapsed = max(1e-9, self.ended - self.started)
         lat = sorted(self.latencies)
+        rec = sorted(self.recommendation_latencies)
 
-        def pct(p: float) -> Optional[float]:
-            if not lat:
+        def pct(p: float, values: Optional[list] = None) -> Optional[float]:
+            values = lat if values is None else values
+            if not values:
                 return None
-            return round(1000 * lat[min(len(lat) - 1, int(round(p / 100 * (len(lat) - 1))))], 1)
+            return round(1000 * values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))], 1)
 
         return {"elapsed_s": round(elapsed, 1), "messages_ok": self.messages_ok,
                 "throughput_msg_s": round(self.messages_ok / elapsed, 1),
                 "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
                 "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
+                "recommendation_turn_p50_ms": pct(50, rec), "recommendation_turn_p95_ms": pct(95, rec),
                 "errors": sum(self.errors.values()), "errors_by_kind": dict(self.errors),
                 "conversations_started": self.conversations_started,
                 "conversations_done": self.conversations_done,
@@ -180,6 +185,8 @@ class LoadTest:
         else:
             self.stats.messages_ok += 1
             self.stats.latencies.append(latency)
+        if is_recommendation(body):
+            self.stats.recommendation_latencies.append(latency)
         done = (is_recommendation(body) if conv.goal == "recommendations" else conv.sent >= conv.script_len)
         if done:
             conv.finished = conv.ok = True
@@ -280,6 +287,8 @@ def print_report(title: str, summary: dict) -> None:
           f"p99 {summary['p99_ms']} ms, {summary['messages_ok']} messages ok, errors {summary['errors']} "
           f"{summary['errors_by_kind'] or ''}, conversations {summary['conversations_done']}/"
           f"{summary['conversations_started']} finished"
+          + (f"; recommendation turns p50 {summary['recommendation_turn_p50_ms']} ms, p95 "
+             f"{summary['recommendation_turn_p95_ms']} ms" if summary.get("recommendation_turn_p50_ms") else "")
           + (f", lost {summary['lost']}, duplicated {summary['duplicated']}, out of order "
              f"{summary['out_of_order_senders']}" if "lost" in summary else ""), flush=True)
 
