@@ -347,7 +347,7 @@ def bar_chart(table: Table, label_index: int = 0, width: int = 640) -> str:
         w = max(2, int((width - label_w - 60) * cell.value / top))
         label = " · ".join(str(v) for v in labels[label_index:]) if label_index else labels[0]
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1b1b1b">'
-                     f'{_e(label[:38])}</text>'
+                     f'{_e(label[:32])}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#0a4a85"></rect>'
                      f'<text x="{label_w + w + 6}" y="{y + 16}" font-size="13" fill="#1b1b1b">{cell.value}</text>')
     parts.append("</svg>")
@@ -467,9 +467,8 @@ def report_body(report: Report, csv_href: Optional[str] = None, period_form: str
                  bar_chart(t["unmet_constraint"]), table_html(t["unmet"]), table_html(t["unmet_constraint"])),
         _section("Formations", "courses",
                  "<h3>Les plus proposées</h3>", bar_chart(t["top_shown"], 1), table_html(t["top_shown"]),
-                 f'<p class="note">{_e(t["top_shown"].note)}</p>' if t["top_shown"].note else "",
-                 "<h3>Les plus suivies (lien ouvert)</h3>", bar_chart(t["top_followed"], 1), table_html(t["top_followed"]),
-                 f'<p class="note">{_e(t["top_followed"].note)}</p>' if t["top_followed"].note else ""),
+                 "<h3>Les plus suivies (lien ouvert)</h3>", bar_chart(t["top_followed"], 1),
+                 table_html(t["top_followed"])),
         _section("Passages vers un conseiller", "handoffs", table_html(t["handoffs"])),
         _section("Qualité du catalogue", "quality", quality),
     ])

@@ -3,6 +3,7 @@ buckets only, no text and no sender id stored, k-anonymity, aggregation, erasure
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -12,7 +13,8 @@ from bot import analytics
 from bot.analytics import aggregate, analytics_daily, analytics_events, buckets, record
 from bot.catalogue.db import ensure_schema, get_engine
 from bot.privacy import erase_person
-from bot.report import MASKED, SMALL, compute_report, protect, standalone_html, to_csv
+from bot.report import (CONSTRAINT_LABELS, HANDOFF_LABELS, MASKED, SMALL, compute_report, protect,
+                        standalone_html, to_csv)
 
 SECRET = "analytics-test-secret"
 NOW = dt.datetime(2026, 3, 10, 12, 0)
@@ -231,3 +233,13 @@ def test_catalogue_quality_checks(engine):
             "GROUP BY domaine"), {"today": today}).all()
     few = {d for d in analytics.DOMAINES if d != "indecis"} - {d for d, n in open_young if n >= 3}
     assert {ref for ref, _label in checks["few_youth"].items} == few
+
+
+def test_report_texts_are_plain_french():
+    from bot.gateway.region import REFUSED
+    from tests.plain_french import problems
+
+    refused = " ".join(re.sub(r"<[^>]+>", "\n", REFUSED).split("\n"))
+    assert problems(refused) == []
+    for label in list(CONSTRAINT_LABELS.values()) + list(HANDOFF_LABELS.values()):
+        assert problems(label) == [], label

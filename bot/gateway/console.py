@@ -245,7 +245,9 @@ async def home(request: web.Request) -> web.Response:
     session, refusal = await _require_session(request)
     if refusal is not None:
         return refusal
-    body = "<h1>Console des conseillers</h1>" + _recap_form(session) + _profile_form(session, {})
+    region = ('<p class="no-print"><a href="/conseiller/region">Rapport pour la Région</a></p>'
+              if session.adviser.role == "admin" else "")
+    body = "<h1>Console des conseillers</h1>" + region + _recap_form(session) + _profile_form(session, {})
     return _html(body, header=_header(session))
 
 
