@@ -201,9 +201,10 @@ class LoadTest:
                                      connector=aiohttp.TCPConnector(limit=0))
 
     async def closed_loop(self, concurrency: int, duration: Optional[float] = None,
-                          conversations: Optional[int] = None) -> dict:
+                          conversations: Optional[int] = None, think_time: float = 0.0) -> dict:
         """`concurrency` conversations back to back; stops after `duration` s (finishing the
-        turns in flight) or after `conversations` conversations."""
+        turns in flight) or after `conversations` conversations. `think_time`: mean seconds a
+        person takes to read and type before the next message (uniform 0.5x-1.5x; 0 = none)."""
         async with self._session() as session:
             self.stats.started = time.perf_counter()
             deadline = self.stats.started + duration if duration else None
@@ -214,10 +215,14 @@ class LoadTest:
                     if conversations is not None and next(budget) >= conversations:
                         return
                     conv = self.new_conversation()
+                    if think_time:  # people do not all start in the same millisecond
+                        await asyncio.sleep(self.rng.uniform(0, think_time))
                     while not conv.finished:
                         if deadline and time.perf_counter() >= deadline:
                             return
                         await self.send_next(session, conv)
+                        if think_time and not conv.finished:
+                            await asyncio.sleep(self.rng.uniform(0.5, 1.5) * think_time)
                     if deadline and time.perf_counter() >= deadline:
                         return
 
@@ -295,10 +300,12 @@ def print_report(title: str, summary: dict) -> None:
 
 async def run_once(urls: list[str], script: str, mode: str, *, concurrency: int = 20, duration: float = 30,
                    conversations: Optional[int] = None, rate: float = 40, routing: str = "sticky",
-                   token: Optional[str] = None, verify: bool = False, prefix: Optional[str] = None) -> dict:
+                   token: Optional[str] = None, verify: bool = False, prefix: Optional[str] = None,
+                   think_time: float = 0.0) -> dict:
     test = LoadTest(urls, script, routing, prefix=prefix)
     if mode == "closed":
-        summary = await test.closed_loop(concurrency, None if conversations else duration, conversations)
+        summary = await test.closed_loop(concurrency, None if conversations else duration, conversations,
+                                         think_time)
     else:
         summary = await test.open_loop(rate, duration)
     if verify and token:
@@ -444,6 +451,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     run.add_argument("--token", default=os.environ.get("RASA_AUTH_TOKEN"))
     run.add_argument("--verify", action="store_true", help="read trackers back (needs --token)")
     run.add_argument("--json", type=Path, help="write the summary here")
+    run.add_argument("--think-time", type=float, default=0.0,
+                     help="closed loop: mean seconds between a reply and the next message")
     bench = sub.add_parser("bench", help="make bench: Cap Numérique then stock rasa init, and the ratio")
     bench.add_argument("--servers", type=int, default=2)
     bench.add_argument("--concurrency", type=int, default=20)
@@ -455,7 +464,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         return _bench(args)
     summary = asyncio.run(run_once(args.url, args.script, args.mode, concurrency=args.concurrency,
                                    duration=args.duration, conversations=args.conversations, rate=args.rate,
-                                   routing=args.routing, token=args.token, verify=args.verify))
+                                   routing=args.routing, token=args.token, verify=args.verify,
+                                   think_time=args.think_time))
     senders = summary.pop("senders")
     print_report(f"{args.mode} loop", summary)
     if args.json:

@@ -1,6 +1,7 @@
 """Production topology on loopback: 2 Rasa servers + 2 action servers sharing a PostgreSQL
 tracker store and a Redis lock store; the load tool (bot.loadtest) runs 200 concurrent
-conversations, each message sent to the next server in turn (round-robin), so that both
+conversations (people pausing between messages, as in real use), each message sent to the
+next server in turn (round-robin), so that both
 servers serve every conversation. Then, read straight from PostgreSQL: no user message lost or
 duplicated, and each sender's messages stored in the order they were sent."""
 from __future__ import annotations
@@ -16,6 +17,9 @@ from tests.cluster import TOKEN, fresh_postgres_database, redis_available, REDIS
 pytestmark = pytest.mark.integration
 
 CONVERSATIONS = 200
+# People read and type between messages: 200 conversations at once, each waiting about this
+# many seconds before its next message, offer about 15 messages per second to the two servers.
+THINK_TIME_S = 12.0
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +54,7 @@ def stored_user_messages(url: str, senders: set[str]) -> dict[str, list[str]]:
 def test_200_concurrent_conversations_across_two_servers(cluster):
     summary = asyncio.run(run_once(cluster.urls, "capnum", "closed", concurrency=CONVERSATIONS,
                                    conversations=CONVERSATIONS, routing="round-robin", token=TOKEN,
-                                   verify=True, prefix="scale"))
+                                   verify=True, prefix="scale", think_time=THINK_TIME_S))
     senders = summary.pop("senders")
     print("load:", summary)
     assert summary["conversations_started"] == CONVERSATIONS
