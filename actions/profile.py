@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import DatabaseAction
 from actions.tracker_io import (is_payload, latest_intent, latest_text, profile_of, send_question,
                                 user_just_answered)
 from bot import analytics, dialogue
@@ -47,13 +48,13 @@ def _is_first_message(tracker: Tracker) -> bool:
     return users == 1
 
 
-class ActionValidateSlotMappings(Action):
+class ActionValidateSlotMappings(DatabaseAction):
     """Runs after every user message: keeps whatever profile value the user gives."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if _is_first_message(tracker):
             analytics.record("conversation_started", {}, tracker.sender_id)
         text = latest_text(tracker)

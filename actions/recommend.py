@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import DatabaseAction
 from actions.tracker_io import latest_text, profile_of, send_buttons
 from bot import analytics, dialogue, replies
 from sqlalchemy.exc import SQLAlchemyError
@@ -89,20 +90,20 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, refinement:
     return [SlotSet("shown_course_ids", shown), SlotSet("result_offset", offset)]
 
 
-class ActionRecommend(Action):
+class ActionRecommend(DatabaseAction):
     def name(self) -> str:
         return "action_recommend"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         analytics.record("profile_complete", profile_of(tracker), tracker.sender_id)
         return show_results(dispatcher, tracker, _refinement_from_slot(tracker))
 
 
-class ActionShowMore(Action):
+class ActionShowMore(DatabaseAction):
     def name(self) -> str:
         return "action_show_more"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         offset = int(tracker.get_slot("result_offset") or 0) + PAGE_SIZE
         return show_results(dispatcher, tracker, _refinement_from_slot(tracker), offset)
 
@@ -123,11 +124,11 @@ def _current_page(tracker: Tracker) -> list[str]:
     return shown[offset:offset + PAGE_SIZE] or shown[-PAGE_SIZE:]
 
 
-class ActionCourseDetails(Action):
+class ActionCourseDetails(DatabaseAction):
     def name(self) -> str:
         return "action_course_details"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         ids = _course_ids_named(tracker)
         course = matching_engine().course(ids[0]) if ids else None
         if course is None:
@@ -142,11 +143,11 @@ class ActionCourseDetails(Action):
         return []
 
 
-class ActionCompareCourses(Action):
+class ActionCompareCourses(DatabaseAction):
     def name(self) -> str:
         return "action_compare_courses"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         ids = _course_ids_named(tracker)
         ids = (ids + [i for i in _current_page(tracker) if i not in ids])[:2]
         courses = [c for c in (matching_engine().course(i) for i in ids) if c]
@@ -157,11 +158,11 @@ class ActionCompareCourses(Action):
         return []
 
 
-class ActionRefineSearch(Action):
+class ActionRefineSearch(DatabaseAction):
     def name(self) -> str:
         return "action_refine_search"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         request = parse_refinement(latest_text(tracker))
         if request.is_empty():
             return ask_what_is_wrong(dispatcher)

@@ -8,6 +8,7 @@ from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.base import DatabaseAction
 from actions.tracker_io import profile_of, send_buttons
 from bot import analytics, handoff
 from bot.catalogue.db import open_session
@@ -18,13 +19,13 @@ from bot.recap import create_recap
 logger = logging.getLogger(__name__)
 
 
-class ActionHumanHandoff(Action):
+class ActionHumanHandoff(DatabaseAction):
     """Names the places that fit the person (bot.directory) and offers a recap code."""
 
     def name(self) -> str:
         return "action_human_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         profile = profile_of(tracker)
         analytics.record("handoff", profile, tracker.sender_id, details=["conseiller"])
         dispatcher.utter_message(text=handoff.handoff_text(profile))
@@ -43,13 +44,13 @@ class ActionHumanHandoff(Action):
         return []
 
 
-class ActionGiveRecapCode(Action):
+class ActionGiveRecapCode(DatabaseAction):
     """Stores the profile and the courses shown, and gives the code for an adviser."""
 
     def name(self) -> str:
         return "action_give_recap_code"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         try:
             with open_session() as session:
                 code = create_recap(session, tracker.sender_id, profile_of(tracker),
@@ -75,7 +76,7 @@ class ActionCoreFallback(Action):
         return []
 
 
-class ActionDeleteData(Action):
+class ActionDeleteData(DatabaseAction):
     """Erases the conversation: slots here, stored events in the tracker store.
 
     The tracker store (capnum_rasa.tracker_store) sees this action as the last one and
@@ -85,7 +86,7 @@ class ActionDeleteData(Action):
     def name(self) -> str:
         return "action_delete_data"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         try:
             erase_person(tracker.sender_id)
         except SQLAlchemyError as exc:
