@@ -161,7 +161,9 @@ class GuardedActionEndpoint(EndpointConfig):
                     if self.basic_auth else None)
             self._session = aiohttp.ClientSession(
                 headers=self.headers, auth=auth, timeout=self._client_timeout(),
-                connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=30))
+                # Shorter than the action server's keep-alive (Sanic: 5 s), so that an idle
+                # connection is never reused just as the server closes it.
+                connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=2))
         return self._session
 
     def _client_timeout(self) -> aiohttp.ClientTimeout:
@@ -184,18 +186,12 @@ class GuardedActionEndpoint(EndpointConfig):
 
             kwargs["ssl"] = ssl.create_default_context(cafile=self.cafile)
         try:
-            async with self._shared_session().request(
-                    method, concat_url(self.url, subpath), headers=headers,
-                    params=self.combine_parameters(kwargs), compress=compress, **kwargs) as resp:
-                if resp.status >= 400:
-                    if resp.status >= 500 and failures is not None:
-                        failures.append(resp.status)
-                    # Rasa's own error type: RemoteAction reads a 400 (action rejected) from it.
-                    raise ClientResponseError(resp.status, resp.reason or "", await resp.text())
-                try:
-                    return await resp.json()
-                except aiohttp.ContentTypeError:
-                    return None
+            try:
+                return await self._send(method, subpath, headers, compress, failures, kwargs)
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                # A pooled connection closed by the server before it read the request: the
+                # action did not run, so sending it once more on a new connection is safe.
+                return await self._send(method, subpath, headers, compress, failures, kwargs)
         except ClientResponseError:
             raise
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
@@ -203,6 +199,22 @@ class GuardedActionEndpoint(EndpointConfig):
                 failures.append(type(exc).__name__)
             logger.error("Action server unreachable or too slow (%s): %s", type(exc).__name__, self.url)
             raise aiohttp.ClientConnectionError(f"action server: {type(exc).__name__}") from exc
+
+
+    async def _send(self, method: str, subpath: Optional[str], headers: dict, compress: bool,
+                    failures: Optional[list], kwargs: dict) -> Optional[Any]:
+        async with self._shared_session().request(
+                method, concat_url(self.url, subpath), headers=headers,
+                params=self.combine_parameters(kwargs), compress=compress, **kwargs) as resp:
+            if resp.status >= 400:
+                if resp.status >= 500 and failures is not None:
+                    failures.append(resp.status)
+                # Rasa's own error type: RemoteAction reads a 400 (action rejected) from it.
+                raise ClientResponseError(resp.status, resp.reason or "", await resp.text())
+            try:
+                return await resp.json()
+            except aiohttp.ContentTypeError:
+                return None
 
 
 def guard_action_endpoint(agent: Any) -> None:
