@@ -22,6 +22,7 @@ VERSION_TABLE = "alembic_version_catalogue"
 
 _engines: dict[str, Engine] = {}
 _migrated: set[str] = set()
+_migration_lock = threading.Lock()
 _lock = threading.Lock()
 
 
@@ -87,12 +88,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def ensure_schema(engine: Engine) -> Engine:
-    """Create or migrate the catalogue schema (once per process and URL)."""
+    """Create or migrate the catalogue schema (once per process and URL, thread-safe: the
+    action server runs database work in several threads at once)."""
     key = engine.url.render_as_string(hide_password=False)
     if key in _migrated:
         return engine
-    upgrade(engine)
-    _migrated.add(key)
+    with _migration_lock:
+        if key not in _migrated:
+            upgrade(engine)
+            _migrated.add(key)
     return engine
 
 
