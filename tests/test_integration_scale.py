@@ -18,8 +18,8 @@ pytestmark = pytest.mark.integration
 
 CONVERSATIONS = 200
 # People read and type between messages: 200 conversations at once, each waiting about this
-# many seconds before its next message, offer about 15 messages per second to the two servers.
-THINK_TIME_S = 12.0
+# many seconds before its next message, offer about 11 messages per second to the two servers.
+THINK_TIME_S = 16.0
 
 
 @pytest.fixture(scope="module")
