@@ -64,20 +64,22 @@ CONTRIBUTOR_PURPOSE = "analytics"
 
 metadata = MetaData()
 
+# The columns of one report cell, shared by raw events and daily aggregates.
+_CELL_SPEC = (("departement", 10), ("age_band", 10), ("niveau", 20), ("domaine", 40),
+              ("equipement", 20), ("creneau", 20), ("course_id", 100), ("detail", 40))
+
+
+def _cell_columns() -> list:
+    return [Column(name, String(length)) for name, length in _CELL_SPEC]
+
+
 analytics_events = Table(
     "analytics_event", metadata,
     Column("id", Integer, primary_key=True),
     Column("occurred_at", DateTime, nullable=False),
     Column("kind", String(40), nullable=False),
     Column("contributor", String(64), nullable=False),
-    Column("departement", String(10)),
-    Column("age_band", String(10)),
-    Column("niveau", String(20)),
-    Column("domaine", String(40)),
-    Column("equipement", String(20)),
-    Column("creneau", String(20)),
-    Column("course_id", String(100)),
-    Column("detail", String(40)),
+    *_cell_columns(),
     Index("ix_analytics_event_kind_time", "kind", "occurred_at"),
     Index("ix_analytics_event_contributor", "contributor"),
 )
@@ -87,14 +89,7 @@ analytics_daily = Table(
     Column("id", Integer, primary_key=True),
     Column("day", Date, nullable=False),
     Column("kind", String(40), nullable=False),
-    Column("departement", String(10)),
-    Column("age_band", String(10)),
-    Column("niveau", String(20)),
-    Column("domaine", String(40)),
-    Column("equipement", String(20)),
-    Column("creneau", String(20)),
-    Column("course_id", String(100)),
-    Column("detail", String(40)),
+    *_cell_columns(),
     Column("events", Integer, nullable=False),
     Column("people", Integer, nullable=False),  # distinct contributors that day, in that cell
     Index("ix_analytics_daily_kind_day", "kind", "day"),

@@ -84,6 +84,15 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Signs in to the advisers' console through its form, as a person would."""
+    page.goto(base + "/conseiller")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _skip_reasons:
         line = "!" * 78

@@ -22,6 +22,17 @@ from bot.serve import build_servers, latest_model, wait_until_healthy
 
 TOKEN = "integration-test-token"
 
+# How one young jobseeker from Bobigny answers each profile question.
+BOBIGNY_ANSWERS = {
+    "age": "j'ai vingt et un ans",
+    "departement": "j'habite à Bobigny",
+    "situation": "je suis au chômage",
+    "niveau": "aucun diplôme",
+    "domaine": "je voudrais créer des sites internet",
+    "heures_semaine": "20 heures par semaine",
+    "equipement": "j'ai un ordi portable",
+}
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -10,21 +10,13 @@ from bot.gateway import create_app
 from bot.matching import MatchingEngine, Profile
 from tests.browser_support import screenshot
 from tests.gateway_server import XSS, clone_course, running_gateway
-from tests.servers import running_assistant
+from tests.servers import BOBIGNY_ANSWERS, running_assistant
 
 pytestmark = pytest.mark.integration
 
 PROFILE = {"age": 21, "departement": "93", "situation": "demandeur_emploi", "niveau": "sans_diplome",
            "domaine": "developpement_web", "heures_semaine": 20, "equipement": "ordinateur"}
-ANSWERS = {
-    "age": "j'ai vingt et un ans",
-    "departement": "j'habite à Bobigny",
-    "situation": "je suis au chômage",
-    "niveau": "aucun diplôme",
-    "domaine": "je voudrais créer des sites internet",
-    "heures_semaine": "20 heures par semaine",
-    "equipement": "j'ai un ordi portable",
-}
+ANSWERS = BOBIGNY_ANSWERS
 XSS_TITLE = f"Développeur web {XSS}"
 
 

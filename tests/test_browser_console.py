@@ -15,6 +15,7 @@ from bot.catalogue.db import ensure_schema, get_engine, session_factory
 from bot.config import PROJECT_ROOT
 from bot.gateway import create_app
 from bot.matching import MatchingEngine, Profile
+from tests import browser_support
 from tests.browser_support import screenshot
 from tests.gateway_server import XSS, clone_course, free_port, running_gateway
 from tests.servers import seed_catalogue
@@ -62,11 +63,7 @@ def console(tmp_path_factory):
 
 
 def sign_in(page, base, password=PASSWORD):
-    page.goto(base + "/conseiller")
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    browser_support.sign_in(page, base, EMAIL, password)
 
 
 def test_sign_in_search_and_recap(console, new_page):

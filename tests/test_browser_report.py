@@ -13,6 +13,7 @@ from bot.analytics import record
 from bot.catalogue.db import dispose_engine, ensure_schema, get_engine
 from bot.config import PROJECT_ROOT
 from bot.gateway import create_app
+from tests import browser_support
 from tests.browser_support import screenshot
 from tests.gateway_server import free_port, running_gateway
 from tests.servers import seed_catalogue
@@ -63,11 +64,7 @@ def gateway(tmp_path_factory):
 
 
 def sign_in(page, base, email):
-    page.goto(base + "/conseiller")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    browser_support.sign_in(page, base, email, PASSWORD)
 
 
 def test_admin_sees_the_report(gateway, new_page):

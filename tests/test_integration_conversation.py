@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.servers import running_assistant
+from tests.servers import BOBIGNY_ANSWERS, running_assistant
 
 pytestmark = pytest.mark.integration
 
@@ -30,15 +30,7 @@ def test_a_whole_conversation_up_to_recommendations(assistant):
     assert "supprimer mes données" in texts(first)
     assert assistant.slots(sender)["requested_slot"] == "age"
 
-    answers = {
-        "age": "j'ai vingt et un ans",
-        "departement": "j'habite à Bobigny",
-        "situation": "je suis au chômage",
-        "niveau": "aucun diplôme",
-        "domaine": "je voudrais créer des sites internet",
-        "heures_semaine": "20 heures par semaine",
-        "equipement": "j'ai un ordi portable",
-    }
+    answers = BOBIGNY_ANSWERS
     messages = first
     for _ in range(12):
         asked = assistant.slots(sender)["requested_slot"]

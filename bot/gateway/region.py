@@ -57,13 +57,21 @@ def _period_form(since: dt.date, last: dt.date) -> str:
 </form>"""
 
 
-async def region_page(request: web.Request) -> web.Response:
+async def _report_for(request: web.Request):
+    """(session, refusal, since, last, report data): the admin check, then the report."""
     session, refusal = await _admin(request)
     if refusal is not None:
-        return refusal
+        return session, refusal, None, None, None
     since, last = _period(request)
     data = await in_thread(region_report.compute_report, settings_of(request).engine, since,
                            last + dt.timedelta(days=1), last)
+    return session, None, since, last, data
+
+
+async def region_page(request: web.Request) -> web.Response:
+    session, refusal, since, last, data = await _report_for(request)
+    if refusal is not None:
+        return refusal
     csv_href = f"/conseiller/region.csv?depuis={since.isoformat()}&jusqu_au={last.isoformat()}"
     body = ('<link rel="stylesheet" href="/static/report.css">'
             + region_report.report_body(data, csv_href=csv_href, period_form=_period_form(since, last)))
@@ -71,12 +79,9 @@ async def region_page(request: web.Request) -> web.Response:
 
 
 async def region_csv(request: web.Request) -> web.Response:
-    session, refusal = await _admin(request)
+    _, refusal, since, last, data = await _report_for(request)
     if refusal is not None:
         return refusal
-    since, last = _period(request)
-    data = await in_thread(region_report.compute_report, settings_of(request).engine, since,
-                           last + dt.timedelta(days=1), last)
     name = f"cap-numerique-region-{since.isoformat()}-{last.isoformat()}.csv"
     return web.Response(body=("\ufeff" + region_report.to_csv(data)).encode("utf-8"),
                         content_type="text/csv", charset="utf-8",
