@@ -32,8 +32,10 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One headless chromium per test module. Not per session: Playwright's sync API keeps an
+    event loop running in this thread until it stops, and later tests call asyncio.run()."""
     reason = _missing()
     if reason:
         _skip_reasons.append(reason)
