@@ -402,13 +402,11 @@ def _bench(args: argparse.Namespace) -> int:
             cmd = [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--port", str(p[i]),
                    "--interface", "127.0.0.1", "--model", str(stock_models[-1]), "--credentials",
                    str(stock_dir / "credentials.yml")]
-            stock_servers.append(Server(f"stock Rasa {i}", cmd, p[i], "/", work / f"stock-{i}.log"))
+            stock_servers.append(Server(f"stock Rasa {i}", cmd, p[i], "/", work / f"stock-{i}.log",
+                                        cwd=stock_dir))
             stock_urls.append(f"http://127.0.0.1:{p[i]}")
         for server in stock_servers:
-            server.log_path.parent.mkdir(parents=True, exist_ok=True)
-            server.process = subprocess.Popen(server.command, cwd=stock_dir, env=env,
-                                              stdout=open(server.log_path, "ab"), stderr=subprocess.STDOUT,
-                                              start_new_session=True)
+            server.start(env)
         problem = wait_until_healthy(stock_servers, timeout=600)
         if problem:
             print(problem, file=sys.stderr)

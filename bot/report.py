@@ -330,6 +330,13 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _svg_open(table: Table, width: int, height: int) -> str:
+    """The opening of an accessible inline SVG chart, titled with the table's title."""
+    return (f'<svg class="chart" role="img" aria-labelledby="c-{table.key}" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="c-{table.key}">{_e(table.title)}</title>')
+
+
 def bar_chart(table: Table, label_index: int = 0, width: int = 640) -> str:
     """Horizontal bars (inline SVG, no script, no style attribute) of the visible cells."""
     rows = table.visible_rows()
@@ -339,9 +346,7 @@ def bar_chart(table: Table, label_index: int = 0, width: int = 640) -> str:
     top = max(cell.value for _labels, cell in rows)
     bar_h, gap, label_w = 22, 6, 250
     height = len(rows) * (bar_h + gap) + gap
-    parts = [f'<svg class="chart" role="img" aria-labelledby="c-{table.key}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
-             f'<title id="c-{table.key}">{_e(table.title)}</title>']
+    parts = [_svg_open(table, width, height)]
     for i, (labels, cell) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w = max(2, int((width - label_w - 60) * cell.value / top))
@@ -362,9 +367,7 @@ def funnel_chart(table: Table, width: int = 640) -> str:
     top = max(values) if values else 1
     bar_h, gap = 34, 8
     height = len(rows) * (bar_h + gap) + gap
-    parts = [f'<svg class="chart" role="img" aria-labelledby="c-{table.key}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
-             f'<title id="c-{table.key}">{_e(table.title)}</title>']
+    parts = [_svg_open(table, width, height)]
     for i, (labels, cell) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w = int(width * 0.95 * cell.value / top) if cell.visible else 0

@@ -37,12 +37,13 @@ class Server:
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
     env: dict[str, str] = field(default_factory=dict)  # added to the environment given to start()
+    cwd: Path = config.PROJECT_ROOT
 
     def start(self, env: dict[str, str]) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         env = {**env, **self.env}
-        self.process = subprocess.Popen(self.command, cwd=config.PROJECT_ROOT, env=env, stdout=log,
+        self.process = subprocess.Popen(self.command, cwd=self.cwd, env=env, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
 
     def is_healthy(self) -> bool:
