@@ -358,6 +358,17 @@ def _bench(args: argparse.Namespace) -> int:
             res[f"open_{rate:g}"] = opened
         results[name] = res
 
+    def measure_on(started: list[Server], name: str, urls: list[str], script: str) -> bool:
+        """Starts the servers, waits for them, measures; False (said why) when one cannot start."""
+        for server in started:
+            server.start(env)
+        problem = wait_until_healthy(started, timeout=600)
+        if problem:
+            print(problem, file=sys.stderr)
+            return False
+        measure(name, urls, script, verify=True)
+        return True
+
     # 1. Cap Numérique: the embedded default (SQLite tracker store under var/bench, in-memory
     #    lock store, sticky routing) unless TRACKER_DB_URL / REDIS_URL are set.
     p = ports(args.base_port)
@@ -375,13 +386,8 @@ def _bench(args: argparse.Namespace) -> int:
         print(f"Starting {args.servers} Rasa servers + {args.servers} action servers "
               f"(tracker store {env['TRACKER_DB_URL'].split(':')[0]}, lock store "
               f"{'redis' if env.get('REDIS_URL') else 'in-memory'})…", flush=True)
-        for server in servers:
-            server.start(env)
-        problem = wait_until_healthy(servers, timeout=600)
-        if problem:
-            print(problem, file=sys.stderr)
+        if not measure_on(servers, "capnum", urls, "capnum"):
             return 1
-        measure("capnum", urls, "capnum", verify=True)
     finally:
         for server in reversed(servers):
             server.stop()
@@ -405,13 +411,8 @@ def _bench(args: argparse.Namespace) -> int:
             stock_servers.append(Server(f"stock Rasa {i}", cmd, p[i], "/", work / f"stock-{i}.log",
                                         cwd=stock_dir))
             stock_urls.append(f"http://127.0.0.1:{p[i]}")
-        for server in stock_servers:
-            server.start(env)
-        problem = wait_until_healthy(stock_servers, timeout=600)
-        if problem:
-            print(problem, file=sys.stderr)
+        if not measure_on(stock_servers, "stock", stock_urls, "stock"):
             return 1
-        measure("stock", stock_urls, "stock", verify=True)
     finally:
         for server in reversed(stock_servers):
             server.stop()
