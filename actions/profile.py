@@ -37,7 +37,11 @@ def _values_from_entities(tracker: Tracker) -> dict[str, Any]:
 
 
 def _is_first_message(tracker: Tracker) -> bool:
-    """True on the first user message of the conversation (since the last restart or session start)."""
+    """True on the first user message of the conversation (since the last restart or session
+    start), read for the first time: Rasa runs this extractor again when the message starts
+    the form, and by then other events follow the message."""
+    if not tracker.events or tracker.events[-1].get("event") != "user":
+        return False
     users = 0
     for event in reversed(tracker.events):
         kind = event.get("event")

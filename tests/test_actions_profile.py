@@ -85,3 +85,16 @@ def test_ask_action_shows_buttons_and_skip_after_two_failures():
     assert dialogue.SKIP_PAYLOAD in payloads
     first, _ = run(ask_age, make_tracker("", slots={"failed_attempts": 0}))
     assert first[0]["text"] == "Quel âge avez-vous ?"
+
+
+def test_a_conversation_start_is_recorded_once_even_when_the_form_rereads_the_message(monkeypatch):
+    from actions import profile as profile_actions
+
+    recorded = []
+    monkeypatch.setattr(profile_actions.analytics, "record", lambda kind, *a, **k: recorded.append(kind))
+    first_read = make_tracker("bonjour", intent="greet")
+    run(ActionValidateSlotMappings(), first_read)
+    reread_at_form_start = make_tracker("bonjour", intent="greet", events=first_read.events + [
+        {"event": "action", "name": "utter_greet"}, {"event": "active_loop", "name": "profile_form"}])
+    run(ActionValidateSlotMappings(), reread_at_form_start)
+    assert recorded == ["conversation_started"]
