@@ -1,6 +1,7 @@
 """Profile actions: the global slot extractor, the form's planner and its questions."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -125,10 +126,15 @@ class ValidateProfileForm(Action):
         ]
 
 
-class _AskForSlot(Action):
-    """Asks the question for one slot; buttons and a skip after repeated failures."""
+class _AskForSlot(Action, ABC):
+    """Asks the question for one slot; buttons and a skip after repeated failures.
+    Abstract until `_ask_action` gives it a slot, so the action server never registers a
+    nameless "action_ask_"."""
 
-    slot: str = ""
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The profile slot this action asks for."""
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"

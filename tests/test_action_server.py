@@ -11,3 +11,4 @@ def test_every_domain_action_is_registered():
     executor.register_package("actions")
     custom = {a for a in DOMAIN["actions"] if a.startswith(("action_", "validate_"))}
     assert custom <= set(executor.actions)
+    assert "action_ask_" not in executor.actions
