@@ -1,7 +1,6 @@
 """Profile actions: the global slot extractor, the form's planner and its questions."""
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -37,119 +36,104 @@ def _values_from_entities(tracker: Tracker) -> dict[str, Any]:
     return values
 
 
-def _is_first_message(tracker: Tracker) -> bool:
-    """True on the first user message of the conversation (since the last restart or session
-    start), read for the first time: Rasa runs this extractor again when the message starts
-    the form, and by then other events follow the message."""
-    if not tracker.events or tracker.events[-1].get("event") != "user":
-        return False
-    users = 0
+def _message_already_read(tracker: Tracker) -> bool:
+    """True when the form already read the latest user message: it paused for a detour
+    (ActionExecutionRejected) and now resumes. The message must not be read twice."""
     for event in reversed(tracker.events):
         kind = event.get("event")
         if kind == "user":
-            users += 1
+            return False
+        if kind == "action_execution_rejected" and event.get("name") == FORM_NAME:
+            return True
+    return False
+
+
+def _search_starts(tracker: Tracker) -> bool:
+    """True when the form runs for the first time in this conversation (since the last
+    restart or session start). Rasa has just added the form's own action at the end."""
+    runs = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "action" and event.get("name") == FORM_NAME:
+            runs += 1
         elif kind in ("restart", "session_started"):
             break
-    return users == 1
+    return runs <= 1
 
 
-class ActionValidateSlotMappings(DatabaseAction):
-    """Runs after every user message: keeps whatever profile value the user gives."""
+def read_profile_values(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """The profile values the latest message gives or corrects (unchanged ones left out).
 
-    def name(self) -> str:
-        return "action_validate_slot_mappings"
-
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if _is_first_message(tracker):
-            analytics.record("conversation_started", {}, tracker.sender_id)
-        text = latest_text(tracker)
-        requested = tracker.get_slot("requested_slot")
-        entity_values = _values_from_entities(tracker)
-        if is_payload(text):
-            # A button: its entities are exactly what the person chose.
-            values = entity_values
-        else:
-            extraction = extract_profile(text, requested_slot=requested)
-            values = dict(extraction.values)
-            for reason in extraction.invalid.values():
-                dispatcher.utter_message(text=reason)
-            # The statistical NLU only helps with the question just asked, when the
-            # rules found nothing: elsewhere a number may be hours read as an age.
-            answered = {"departement", "commune"} if requested in ("departement", "commune") else {requested}
-            if requested and not answered & set(values) and not extraction.invalid:
-                values.update({k: v for k, v in entity_values.items() if k in answered})
-        if "departement" in values and "commune" not in values:
-            # A new department without a commune makes any older commune wrong.
-            values["commune"] = None
-        events: list[EventType] = []
-        corrected = []
-        for slot, value in values.items():
-            previous = tracker.get_slot(slot)
-            if value == previous:
-                continue
-            events.append(SlotSet(slot, value))
-            if previous is not None and value is not None and slot != "commune":
-                corrected.append(slot)
-        if corrected:
-            summary = dialogue.profile_summary({**profile_of(tracker), **values})
-            dispatcher.utter_message(text=f"C'est noté, je corrige : {summary}.")
-        return events
+    Says why a value is refused (an age of 150) and says back what was corrected."""
+    text = latest_text(tracker)
+    requested = tracker.get_slot("requested_slot")
+    entity_values = _values_from_entities(tracker)
+    if is_payload(text):
+        # A button: its entities are exactly what the person chose.
+        values = entity_values
+    else:
+        extraction = extract_profile(text, requested_slot=requested)
+        values = dict(extraction.values)
+        for reason in extraction.invalid.values():
+            dispatcher.utter_message(text=reason)
+        # The statistical NLU only helps with the question just asked, when the
+        # rules found nothing: elsewhere a number may be hours read as an age.
+        answered = {"departement", "commune"} if requested in ("departement", "commune") else {requested}
+        if requested and not answered & set(values) and not extraction.invalid:
+            values.update({k: v for k, v in entity_values.items() if k in answered})
+    if "departement" in values and "commune" not in values:
+        # A new department without a commune makes any older commune wrong.
+        values["commune"] = None
+    changed = {slot: value for slot, value in values.items() if value != tracker.get_slot(slot)}
+    corrected = [slot for slot, value in changed.items()
+                 if value is not None and tracker.get_slot(slot) is not None and slot != "commune"]
+    if corrected:
+        summary = dialogue.profile_summary({**profile_of(tracker), **changed})
+        dispatcher.utter_message(text=f"C'est noté, je corrige : {summary}.")
+    return changed
 
 
-class ValidateProfileForm(Action):
-    """Decides, after each message, whether the form pauses, asks, or is done."""
+class ValidateProfileForm(DatabaseAction):
+    """The form's one call per message: reads the profile values the message gives, then
+    pauses the form for a detour, asks the next question, or ends the form.
+
+    Rasa calls it when the form starts, after each answer, and when the form resumes.
+    Reading and asking here, rather than in a global slot extractor and one action per
+    question, makes one action server call per message instead of three."""
 
     def name(self) -> str:
         return f"validate_{FORM_NAME}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        values: dict[str, Any] = {}
+        if not _message_already_read(tracker):
+            if _search_starts(tracker):
+                analytics.record("conversation_started", {}, tracker.sender_id)
+            values = read_profile_values(dispatcher, tracker)
         requested = tracker.get_slot("requested_slot")
-        filled = [slot for slot, value in tracker.slots_to_validate().items()
-                  if slot in PROFILE_SLOTS and value is not None]
+        skipped = tracker.get_slot("skipped_slots") or []
         plan = dialogue.plan_turn(
-            profile=profile_of(tracker),
+            profile={k: v for k, v in {**profile_of(tracker), **values}.items() if v is not None},
             requested_slot=requested,
             intent=latest_intent(tracker),
-            filled_this_turn=filled,
+            filled_this_turn=[slot for slot, value in values.items() if value is not None],
             awaiting_answer=user_just_answered(tracker, FORM_NAME),
             failed_attempts=int(tracker.get_slot("failed_attempts") or 0),
-            skipped=tracker.get_slot("skipped_slots") or [],
+            skipped=skipped,
         )
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in values.items()]
         if plan.interrupt:
-            return [ActionExecutionRejected(FORM_NAME)]
+            return events + [ActionExecutionRejected(FORM_NAME)]
         if plan.gave_up_on:
             dispatcher.utter_message(text="Ce n'est pas grave, passons à la suite.")
-        return [
-            SlotSet("failed_attempts", plan.failed_attempts),
-            SlotSet("skipped_slots", list(plan.skipped_slots)),
-            SlotSet("requested_slot", plan.next_slot),
-        ]
-
-
-class _AskForSlot(Action, ABC):
-    """Asks the question for one slot; buttons and a skip after repeated failures.
-    Abstract until `_ask_action` gives it a slot, so the action server never registers a
-    nameless "action_ask_"."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str:
-        """The profile slot this action asks for."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        attempts = int(tracker.get_slot("failed_attempts") or 0)
-        send_question(dispatcher, dialogue.question(self.slot, attempts))
-        return []
-
-
-def _ask_action(slot: str) -> type[_AskForSlot]:
-    return type(f"ActionAsk_{slot}", (_AskForSlot,), {"slot": slot})
-
-
-ASK_ACTIONS = [_ask_action(slot) for slot in dialogue.ASKABLE_SLOTS]
+        # failed_attempts always: Rasa rejects a form turn that sets no slot but requested_slot.
+        events.append(SlotSet("failed_attempts", plan.failed_attempts))
+        if list(plan.skipped_slots) != list(skipped):
+            events.append(SlotSet("skipped_slots", list(plan.skipped_slots)))
+        events.append(SlotSet("requested_slot", plan.next_slot))
+        if plan.next_slot:
+            send_question(dispatcher, dialogue.question(plan.next_slot, plan.failed_attempts))
+        return events
 
 
 class ActionRestartConversation(Action):

@@ -42,7 +42,7 @@ from bot.vocab import CRENEAUX, DEPARTEMENTS, DOMAINES, EQUIPEMENTS, LEVELS
 logger = logging.getLogger(__name__)
 
 KINDS = (
-    "conversation_started",   # first message of a conversation
+    "conversation_started",   # the search starts (the profile form runs for the first time)
     "profile_complete",       # the questions are answered; a search runs
     "recommendations_shown",  # one row per course shown (course_id)
     "no_strict_match",        # the first search needed relaxing: one row per constraint (detail)

@@ -69,7 +69,8 @@ def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
     env = os.environ if environ is None else environ
     tracker_url = tracker_db_url(env)
     settings = {
-        "action_endpoint": {"url": action_url},
+        # Our actions never read the domain: Rasa need not send it with every call.
+        "action_endpoint": {"url": action_url, "enable_selective_domain": True},
         "tracker_store": tracker_store_settings(tracker_url),
     }
     if lock := lock_store_settings(env.get("REDIS_URL")):

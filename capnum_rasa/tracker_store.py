@@ -7,14 +7,30 @@ erased by `bot.privacy` from the action itself.
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
+
+
+def _event_row(sender_id: str, event: Event) -> dict[str, Any]:
+    """One row of Rasa's `events` table, with the same columns Rasa itself writes."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 ERASURE_ACTION = "action_delete_data"
 
@@ -41,7 +57,6 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "postgresql":
             # Rasa's engine has no pre-ping: after a database restart every pooled connection
             # is dead and the next messages fail. Checked connections recover at once.
-            import sqlalchemy as sa
             from rasa.core.tracker_store import create_engine_kwargs
 
             old = self.engine
@@ -55,10 +70,20 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
                 await self.delete_sender(tracker.sender_id)
                 logger.info("Conversation erased at the user's request.")
                 return
-            await super().save(tracker)
+            await self._save_new_events(tracker)
         except Exception as exc:
             _storage_failed(exc)
             raise
+
+    async def _save_new_events(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's SQLTrackerStore.save, with the turn's new events written in one
+        multi-row INSERT instead of one ORM object each (a few ms less per message)."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [_event_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            session.commit()
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         # Both retrieve() and retrieve_full_tracker() go through here.

@@ -26,7 +26,7 @@ def test_production_uses_postgresql_redis_and_rabbitmq(tmp_path):
     assert settings["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2,
                                       "key_prefix": "capnum", "password": "pw"}
     assert settings["event_broker"]["type"] == "pika"
-    assert settings["action_endpoint"] == {"url": "http://actions:5055/webhook"}
+    assert settings["action_endpoint"] == {"url": "http://actions:5055/webhook", "enable_selective_domain": True}
 
 
 def test_a_separate_tracker_database_wins_over_the_catalogue_one():
