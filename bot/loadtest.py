@@ -456,7 +456,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     bench.add_argument("--servers", type=int, default=2)
     bench.add_argument("--concurrency", type=int, default=20)
     bench.add_argument("--duration", type=float, default=30)
-    bench.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")], default=[20.0, 40.0])
+    bench.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")], default=[20.0, 30.0, 40.0])
     bench.add_argument("--base-port", type=int, default=15005)
     args = parser.parse_args(argv)
     if args.command == "bench":

@@ -7,9 +7,10 @@ erased by `bot.privacy` from the action itself.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
-from typing import Any
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -33,6 +34,8 @@ def _event_row(sender_id: str, event: Event) -> dict[str, Any]:
     }
 
 ERASURE_ACTION = "action_delete_data"
+# Set on a tracker read from this store: how many of its events are stored already.
+_STORED_EVENTS = "_capnum_stored_events"
 
 
 def erasure_requested(tracker: DialogueStateTracker) -> bool:
@@ -84,14 +87,35 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
+        if getattr(tracker, _STORED_EVENTS, None) is not None:
+            setattr(tracker, _STORED_EVENTS, len(tracker.events))
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        """Rasa's SQLTrackerStore._retrieve, reading only the `data` column (no ORM object
+        per event), and noting on the tracker how many of its events are stored."""
         # Both retrieve() and retrieve_full_tracker() go through here.
         try:
-            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            with self.session_scope() as session:
+                query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
         except Exception as exc:
             _storage_failed(exc)
             raise
+        if not self.domain or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            setattr(tracker, _STORED_EVENTS, len(events))
+        return tracker
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events not stored yet. A tracker this store has just read (the
+        message being handled, under the conversation's lock) knows how many events are
+        stored: no COUNT query. Any other tracker: Rasa's own COUNT query."""
+        stored = getattr(tracker, _STORED_EVENTS, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def delete_sender(self, sender_id: str) -> None:
         with self.session_scope() as session:
