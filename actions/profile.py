@@ -1,4 +1,4 @@
-"""Profile actions: the global slot extractor, the form's planner and its questions."""
+"""Profile actions: the form's one call per message (read the values, plan, ask) and the restart."""
 from __future__ import annotations
 
 from typing import Any
