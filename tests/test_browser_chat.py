@@ -110,6 +110,10 @@ def test_a_whole_conversation_up_to_recommendation_cards(site, new_page):
     link = first.get_by_role("link", name="Voir la formation")
     assert link.get_attribute("href").startswith("http")
     assert first.get_by_role("button", name="Détails").is_visible()
+    # The courses are shown once, as cards: the numbered text list is for messaging apps.
+    texts = bot_texts(page)
+    assert any("Voici des formations pour vous." in text for text in texts)
+    assert not any(line.startswith("1. ") for text in texts for line in text.splitlines()), [t for t in texts if "1. " in t]
 
     # The catalogue title holding markup is shown as text, and ran nothing.
     titles = cards.locator(".card-title").all_inner_texts()

@@ -202,14 +202,38 @@
     return group;
   }
 
-  // withChips: only the last bot turn keeps its buttons.
-  function renderBot(message, withChips) {
-    var li = null;
-    if (typeof message.text === "string" && message.text) {
-      li = item("bot");
-      li.appendChild(el("p", "bubble", message.text));
+  function isCourseCards(message) {
+    return !!(message && message.custom && typeof message.custom === "object" &&
+              message.custom.type === "recommendations");
+  }
+
+  // True when one of these history entries, before the next user message, shows cards.
+  function cardsLaterInTurn(entries) {
+    for (var j = 0; j < entries.length; j++) {
+      if (entries[j].who === "user") { return false; }
+      if (isCourseCards(entries[j].message)) { return true; }
     }
-    if (message.custom && typeof message.custom === "object" && message.custom.type === "recommendations") {
+    return false;
+  }
+
+  // The assistant writes each course as a numbered paragraph for the messaging apps (Rasa
+  // sends each paragraph as its own message); here the cards later in the same turn show
+  // them, so only the other sentences are kept.
+  function withoutCourseParagraphs(text) {
+    return text.split("\n\n").filter(function (p) { return !/^\d+\. /.test(p); }).join("\n\n");
+  }
+
+  // withChips: only the last bot turn keeps its buttons. cardsFollow: a later message of
+  // the same turn shows the courses as cards.
+  function renderBot(message, withChips, cardsFollow) {
+    var li = null;
+    var text = typeof message.text === "string" ? message.text : "";
+    if (cardsFollow) { text = withoutCourseParagraphs(text); }
+    if (text) {
+      li = item("bot");
+      li.appendChild(el("p", "bubble", text));
+    }
+    if (isCourseCards(message)) {
       var cards = renderRecommendations(message.custom);
       if (cards) { append(cards); }
     }
@@ -246,7 +270,9 @@
     history.forEach(function (entry, i) { if (entry.who === "user") { lastUser = i; } });
     history.forEach(function (entry, i) {
       if (entry.who === "user") { renderUser(entry.text); }
-      else if (entry.who === "bot" && entry.message) { renderBot(entry.message, i > lastUser); }
+      else if (entry.who === "bot" && entry.message) {
+        renderBot(entry.message, i > lastUser, cardsLaterInTurn(history.slice(i + 1)));
+      }
     });
   }
 
@@ -287,9 +313,11 @@
       });
     }).then(function (messages) {
       setBusy(false);
-      messages.forEach(function (m) {
+      messages.forEach(function (m, i) {
         if (m && typeof m === "object") {
-          renderBot(m, true);
+          renderBot(m, true, cardsLaterInTurn(messages.slice(i + 1).map(function (later) {
+            return { who: "bot", message: later };
+          })));
           remember({ who: "bot", message: m });
         }
       });
