@@ -150,7 +150,8 @@ _QUESTION_TEXT = {
     "handicap": "Avez-vous une reconnaissance de handicap (RQTH) ? Vous pouvez passer cette question.",
 }
 
-# Every slot the form knows how to ask about (ASKED_SLOTS plus those a refinement may ask).
+# Every slot question() has words for: ASKED_SLOTS, plus the preferences that are kept when
+# volunteered but never asked today (see ASKED_SLOTS).
 ASKABLE_SLOTS = tuple(_QUESTION_TEXT)
 
 _RETRY_PREFIX = {

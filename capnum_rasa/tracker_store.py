@@ -15,10 +15,14 @@ from typing import Any, Iterator
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
+
+ERASURE_ACTION = "action_delete_data"
+# Set on a tracker read from this store: how many of its events are stored already.
+_STORED_EVENTS = "_capnum_stored_events"
 
 
 def _event_row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -32,10 +36,6 @@ def _event_row(sender_id: str, event: Event) -> dict[str, Any]:
         "action_name": data.get("name"),
         "data": json.dumps(data),
     }
-
-ERASURE_ACTION = "action_delete_data"
-# Set on a tracker read from this store: how many of its events are stored already.
-_STORED_EVENTS = "_capnum_stored_events"
 
 
 def erasure_requested(tracker: DialogueStateTracker) -> bool:

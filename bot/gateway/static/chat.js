@@ -315,9 +315,7 @@
       setBusy(false);
       messages.forEach(function (m, i) {
         if (m && typeof m === "object") {
-          renderBot(m, true, cardsLaterInTurn(messages.slice(i + 1).map(function (later) {
-            return { who: "bot", message: later };
-          })));
+          renderBot(m, true, messages.slice(i + 1).some(isCourseCards));
           remember({ who: "bot", message: m });
         }
       });
