@@ -18,9 +18,16 @@ def _path(name: str, default: Path) -> Path:
 
 VAR_DIR = _path("CAPNUM_VAR_DIR", PROJECT_ROOT / "var")
 
-# Reference data is read in place, never committed (see README, "Reference data").
+# What the product reads at run time ships in the project (data/reference/, each file with a
+# SOURCE.md note: origin, date, licence). A deployment may point a setting elsewhere.
+REFERENCE_DIR = _path("CAPNUM_REFERENCE_DIR", PROJECT_ROOT / "data" / "reference")
+COMMUNES_CSV = _path("CAPNUM_COMMUNES_CSV", REFERENCE_DIR / "geo" / "communes_idf.csv")
+ROME_CSV = _path("CAPNUM_ROME_CSV", REFERENCE_DIR / "rome" / "rome_v4_titres.csv")
+# The word lists the profile extractor reads (data/lexicons/README.md says how to extend them).
+LEXICONS_DIR = _path("CAPNUM_LEXICONS_DIR", PROJECT_ROOT / "data" / "lexicons")
+
+# Third-party inputs that only tests and catalogue imports read (never the running product).
 SHARED_DIR = _path("CAPNUM_SHARED_DIR", PROJECT_ROOT.parent / "shared")
-COMMUNES_CSV = _path("CAPNUM_COMMUNES_CSV", SHARED_DIR / "reference" / "geo" / "communes_idf.csv")
 LHEO_REFERENCE_DIR = _path("CAPNUM_LHEO_DIR", SHARED_DIR / "reference" / "lheo")
 
 

@@ -1,7 +1,8 @@
 """Generates the NLU lookup table of commune names at training time.
 
-The communes list is reference data read in place (bot.config.COMMUNES_CSV) and never
-committed, so the lookup is written under var/ and passed to `rasa train --data`.
+The communes list ships in data/reference/geo/ (bot.config.COMMUNES_CSV, overridable with
+CAPNUM_COMMUNES_CSV); the lookup derived from it is written under var/ and passed to
+`rasa train --data`, so that the training data and the reference file never disagree.
 
     python -m bot.nlu_lookups var/nlu/communes.yml
 """
