@@ -89,12 +89,8 @@ def credentials_settings(environ: dict | None = None, base: Path | None = BASE_C
 
 
 def write_credentials(path: Path | None = None, environ: dict | None = None) -> Path:
-    path = path or config.VAR_DIR / "credentials.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(credentials_settings(environ), sort_keys=False, allow_unicode=True),
-                    encoding="utf-8")
-    try:
-        path.chmod(0o600)  # it holds the platforms' secrets
-    except OSError:
-        pass
-    return path
+    from bot.endpoints import write_private
+
+    # 0600 from creation: it holds the platforms' secrets.
+    return write_private(path or config.VAR_DIR / "credentials.yml",
+                         yaml.safe_dump(credentials_settings(environ), sort_keys=False, allow_unicode=True))

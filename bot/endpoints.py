@@ -2,7 +2,8 @@
 
 Embedded default: SQL tracker store on SQLite under var/, in-memory lock store.
 Production: TRACKER_DB_URL (or DATABASE_URL) → SQL tracker store on PostgreSQL,
-REDIS_URL → Redis lock store, RABBITMQ_URL → RabbitMQ event broker.
+REDIS_URL → Redis lock store, RABBITMQ_URL → RabbitMQ event broker, CAPNUM_ACTION_TOKEN →
+the action server's shared secret (sent by Rasa with every call). Written mode 0600.
 """
 from __future__ import annotations
 
@@ -68,9 +69,13 @@ def event_broker_settings(url: str | None) -> dict | None:
 def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
     env = os.environ if environ is None else environ
     tracker_url = tracker_db_url(env)
+    # Our actions never read the domain: Rasa need not send it with every call.
+    action_endpoint = {"url": action_url, "enable_selective_domain": True}
+    if (token := (env.get("CAPNUM_ACTION_TOKEN") or "").strip()):
+        # Rasa sends it as the query parameter `token`; bot.action_server checks it.
+        action_endpoint["token"] = token
     settings = {
-        # Our actions never read the domain: Rasa need not send it with every call.
-        "action_endpoint": {"url": action_url, "enable_selective_domain": True},
+        "action_endpoint": action_endpoint,
         "tracker_store": tracker_store_settings(tracker_url),
     }
     if lock := lock_store_settings(env.get("REDIS_URL")):
@@ -80,8 +85,26 @@ def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
     return settings
 
 
-def write_endpoints(action_url: str, path: Path | None = None, environ: dict | None = None) -> Path:
-    path = path or config.VAR_DIR / "endpoints.yml"
+def write_private(path: Path, text: str) -> Path:
+    """Writes text to path readable by its owner only (0600), from the first byte: the file is
+    created with that mode (never world-readable, even for an instant) and an older file with
+    a wider mode is replaced."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(endpoints_settings(action_url, environ), sort_keys=False), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
     return path
+
+
+def write_endpoints(action_url: str, path: Path | None = None, environ: dict | None = None) -> Path:
+    """var/endpoints.yml, mode 0600: it holds the database, Redis and RabbitMQ passwords and the
+    action server's token."""
+    path = path or config.VAR_DIR / "endpoints.yml"
+    return write_private(path, yaml.safe_dump(endpoints_settings(action_url, environ), sort_keys=False))

@@ -1,4 +1,4 @@
-"""Starts every server of the embedded set-up and stops them all on Ctrl-C.
+"""Starts every server of the embedded set-up, keeps them up, and stops them all on Ctrl-C.
 
     python -m bot.serve            # what `make run` calls
 
@@ -7,11 +7,14 @@ web gateway (8080: chat page and advisers' console), waits until all answer, the
 where to chat. Configuration comes from the
 environment (see README): RASA_AUTH_TOKEN, DATABASE_URL, TRACKER_DB_URL, REDIS_URL,
 RABBITMQ_URL, ACTION_SERVER_URL, RASA_PORT, ACTION_PORT, GATEWAY_PORT.
-A server that cannot start says why in one line, and this command exits non-zero.
+A server that cannot start says why in one line, and this command exits non-zero. A server
+that dies later is started again (Supervisor: growing delay, a French line in the log) while
+the others keep serving.
 """
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -38,6 +41,7 @@ class Server:
     process: subprocess.Popen | None = field(default=None, repr=False)
     env: dict[str, str] = field(default_factory=dict)  # added to the environment given to start()
     cwd: Path = config.PROJECT_ROOT
+    host: str = "127.0.0.1"  # where the health check calls it
 
     def start(self, env: dict[str, str]) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,10 +52,14 @@ class Server:
 
     def is_healthy(self) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{self.health_path}", timeout=2) as resp:
+            with urllib.request.urlopen(f"http://{self.health_host()}:{self.port}{self.health_path}",
+                                        timeout=2) as resp:
                 return resp.status < 500
         except Exception:
             return False
+
+    def health_host(self) -> str:
+        return "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -78,25 +86,30 @@ def latest_model() -> Path | None:
 
 
 def build_servers(rasa_port: int, action_port: int, model: Path, endpoints: Path,
-                  token: str | None, log_dir: Path, credentials: Path | None = None) -> list[Server]:
+                  token: str | None, log_dir: Path, credentials: Path | None = None,
+                  rasa_interface: str | None = None, action_interface: str | None = None) -> list[Server]:
     """The action server and the Rasa server, in start order.
 
-    `credentials`: the channels file (bot/credentials.py writes it); default credentials.yml."""
+    `credentials`: the channels file (bot/credentials.py writes it); default credentials.yml.
+    Both listen on loopback unless the deployment names an interface (RASA_INTERFACE,
+    ACTION_INTERFACE): the public side is the gateway and the signed webhooks, through the
+    reverse proxy (docs/nginx-capnum.conf)."""
+    rasa_interface = rasa_interface or os.environ.get("RASA_INTERFACE") or "127.0.0.1"
+    action_interface = action_interface or os.environ.get("ACTION_INTERFACE") or "127.0.0.1"
     rasa_command = [
         str(BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
+        "--interface", rasa_interface,
         "--model", str(model), "--endpoints", str(endpoints),
         "--credentials", str(credentials or "credentials.yml"),
         "--response-timeout", "30",
     ]
     if token:
         rasa_command += ["--auth-token", token]
-    else:
-        # No token: the HTTP API must not be reachable from other machines.
-        rasa_command += ["--interface", "127.0.0.1"]
     return [
-        Server("action server", [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                                 "--port", str(action_port)], action_port, "/health", log_dir / "actions.log"),
-        Server("Rasa server", rasa_command, rasa_port, "/", log_dir / "rasa.log"),
+        Server("serveur d'actions", [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions",
+                                     "--port", str(action_port), "--interface", action_interface],
+               action_port, "/health", log_dir / "actions.log", host=action_interface),
+        Server("serveur Rasa", rasa_command, rasa_port, "/", log_dir / "rasa.log", host=rasa_interface),
     ]
 
 
@@ -123,7 +136,95 @@ def wait_until_healthy(servers: list[Server], timeout: float = 300,
     return None
 
 
+class Supervisor:
+    """Keeps the servers up: a server that dies is started again after a growing delay
+    (1 s, 2 s, 4 s … up to `max_delay`; back to 1 s once it has stayed up `stable_after`
+    seconds), with a French line on the launcher's output and in the server's own log, while
+    the others keep serving (the Rasa server answers with its apology when the action server
+    is away). Only `stop()` (Ctrl-C) ends them all."""
+
+    def __init__(self, servers: list[Server], env: dict[str, str], *, base_delay: float = 1.0,
+                 max_delay: float = 60.0, stable_after: float = 60.0, out=None, clock=time.monotonic):
+        self.servers = servers
+        self.env = env
+        self.base_delay, self.max_delay, self.stable_after = base_delay, max_delay, stable_after
+        self.out = out or sys.stderr
+        self.clock = clock
+        self.stopping = False
+        self._delay = {s.name: base_delay for s in servers}
+        self._restart_at: dict[str, float] = {}
+        self._started_at: dict[str, float] = {}
+        self._waiting_health: set[str] = set()
+        self.restarts: dict[str, int] = {s.name: 0 for s in servers}
+
+    def say(self, server: Server, line: str) -> None:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{stamp} {line}", file=self.out, flush=True)
+        try:
+            with open(server.log_path, "a", encoding="utf-8") as log:
+                log.write(f"{stamp} [lanceur] {line}\n")
+        except OSError:
+            pass
+
+    def start_all(self, timeout: float = 300) -> str | None:
+        """Starts every server and waits until all answer; a problem in one line, or None.
+        A server that cannot start at all stops everything (nothing to keep up yet)."""
+        now = self.clock()
+        for server in self.servers:
+            server.start(self.env)
+            self._started_at[server.name] = now
+        problem = wait_until_healthy(self.servers, timeout=timeout, should_stop=lambda: self.stopping)
+        if problem:
+            self.stop()
+        return problem
+
+    def check(self) -> None:
+        """One round: notices dead servers, restarts those whose delay has passed."""
+        now = self.clock()
+        for server in self.servers:
+            if self.stopping:
+                return
+            name = server.name
+            if name in self._restart_at:
+                if now >= self._restart_at[name]:
+                    del self._restart_at[name]
+                    self.restarts[name] += 1
+                    server.start(self.env)
+                    self._started_at[name] = now
+                    self._waiting_health.add(name)
+                continue
+            if server.process is None or server.process.poll() is None:
+                if name in self._waiting_health and server.is_healthy():
+                    self._waiting_health.discard(name)
+                    self.say(server, f"Le {name} a redémarré et répond de nouveau.")
+                if now - self._started_at.get(name, now) >= self.stable_after:
+                    self._delay[name] = self.base_delay
+                continue
+            code = server.process.returncode
+            delay = self._delay[name]
+            self._delay[name] = min(self.max_delay, delay * 2)
+            self._restart_at[name] = now + delay
+            self._waiting_health.discard(name)
+            self.say(server, f"Le {name} s'est arrêté (code {code}) : redémarrage dans {delay:g} s, "
+                             f"les autres serveurs continuent. Journal : {server.log_path}.")
+
+    def run(self, interval: float = 0.5) -> None:
+        while not self.stopping:
+            self.check()
+            time.sleep(interval)
+
+    def stop(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        for server in reversed(self.servers):
+            server.stop()
+
+
 def main() -> int:
+    from bot.logsafe import add_secret, install
+
+    install()
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     gateway_port = int(os.environ.get("GATEWAY_PORT", "8080"))
@@ -138,35 +239,33 @@ def main() -> int:
                   file=sys.stderr)
             return 1
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT)}
+    # The action server checks this secret on every call; Rasa sends it (var/endpoints.yml).
+    # Generated for this run when the deployment does not set one.
+    env.setdefault("CAPNUM_ACTION_TOKEN", secrets.token_urlsafe(32))
+    add_secret(env["CAPNUM_ACTION_TOKEN"])
     endpoints = write_endpoints(action_url=os.environ.get("ACTION_SERVER_URL",
-                                                          f"http://localhost:{action_port}/webhook"))
+                                                          f"http://127.0.0.1:{action_port}/webhook"),
+                                environ=env)
     credentials = write_credentials()  # REST, plus each messaging channel whose variables are set
     servers = build_servers(rasa_port, action_port, model, endpoints, os.environ.get("RASA_AUTH_TOKEN"),
                             config.VAR_DIR / "logs", credentials)
     servers.append(gateway_server(gateway_port, f"http://127.0.0.1:{rasa_port}", config.VAR_DIR / "logs"))
 
-    stopping = False
+    supervisor = Supervisor(servers, env)
 
-    def stop_all(*_):
-        nonlocal stopping
-        if stopping:
-            return
-        stopping = True
-        print("\nArrêt des serveurs…", flush=True)
-        for server in reversed(servers):
-            server.stop()
+    def on_signal(*_):
+        if not supervisor.stopping:
+            print("\nArrêt des serveurs…", flush=True)
+        supervisor.stop()
 
-    signal.signal(signal.SIGINT, stop_all)
-    signal.signal(signal.SIGTERM, stop_all)
-    for server in servers:
-        server.start(env)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
 
-    problem = wait_until_healthy(servers, should_stop=lambda: stopping)
+    problem = supervisor.start_all()
     if problem:
         print(problem, file=sys.stderr)
-        stop_all()
         return 1
-    if stopping:
+    if supervisor.stopping:
         return 0
 
     print(f"Cap Numérique est prêt.\n"
@@ -177,14 +276,8 @@ def main() -> int:
           f"  Évaluer : python3 ../shared/eval/converse.py ../shared/eval/public_cases.json"
           + (" --token \"$RASA_AUTH_TOKEN\"" if os.environ.get("RASA_AUTH_TOKEN") else "") + "\n"
           f"  Journaux : {config.VAR_DIR / 'logs'}\n"
-          f"Ctrl-C arrête tout.", flush=True)
-    while not stopping:
-        for server in servers:
-            if server.process.poll() is not None and not stopping:
-                print(f"Le {server.name} s'est arrêté : voir {server.log_path}.", file=sys.stderr)
-                stop_all()
-                return 1
-        time.sleep(1)
+          f"Un serveur qui s'arrête est relancé. Ctrl-C arrête tout.", flush=True)
+    supervisor.run()
     return 0
 
 
