@@ -1,0 +1,118 @@
+"""Who the person is: situation and niveau (data/lexicons/situation.csv, niveau.csv).
+
+- situation precedence: unemployment said explicitly > left school > employed > other
+  (student, retired, at home) > the rows marked `sinon` ("je cherche du travail").
+  "inscrit à France Travail / Pôle emploi" -> demandeur_emploi; "en intérim" -> salarie.
+  "accompagné par la mission locale" says who helps, not the situation: nothing by itself
+  (the mission locale serves young people both in and out of school or work).
+- niveau is the highest diploma *obtained*. A failed, wished or negated diploma
+  ("j'ai raté le bac", "niveau bac sans l'avoir", "je veux passer un BTS", "pas le bac")
+  gives nothing by itself; a diploma being prepared ("je suis en BTS") gives the level it
+  requires (bac). "niveau bac" alone reads as bac. Leaving school in 3e/seconde/première/
+  terminale with no diploma named -> sans_diplome. The brevet, CFG and "niveau 3e" ->
+  sans_diplome. A diploma's speciality ("CAP cuisine") is not a wished domain: it is masked
+  from the text the domain reader sees.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.profile import lexicons
+from bot.profile.prepare import (
+    CLAUSE_STOPS, NEGATORS, TOKEN, Message, clause_before, compile_fragments, is_negated,
+    longest_first, mask, matches,
+)
+from bot.vocab import LEVEL_RANK, SITUATIONS
+
+# "je suis en BTS": being in a course proves the level it requires.
+LEVEL_REQUIRED_FOR = {"bac+5": "bac+3", "bac+3": "bac", "bac+2": "bac", "bac": "sans_diplome",
+                      "cap_bep": "sans_diplome"}
+# A level said even in a negation ("pas le brevet") means no diploma.
+LEVEL_NEEDS_NO_CHECK = {"sans_diplome"}
+LEVEL_WISHED = re.compile(
+    r"\b(?:veux|veut|voudrais|aimerais|souhaite|souhaiterais|devenir|obtenir|viser|vise|"
+    r"envie|preparer|passer|avoir|reprendre|objectif|faire|rate|rater|loupe|echoue|"
+    r"pas|sans|ni|jamais)\b"
+)
+LEVEL_FAILED_AFTER = re.compile(
+    r"^ ?(?:\w+ ){0,2}?(?:rate|loupe|echoue|pas eu|pas obtenu|non obtenu|sans l'avoir|"
+    r"sans l'obtenir|pas valide|non valide|pas reussi|en cours)\b"
+)
+LEVEL_IN_PROGRESS = re.compile(
+    r"\b(?:en|annee de|annee d'|annee|prepare|fais|actuellement en)(?: (?:un|une|le|la|mon|ma|l'))?\s*$"
+)
+# Tokens after an obtained diploma that end its speciality ("CAP cuisine | et je veux ...").
+SPECIALITY_STOPS = CLAUSE_STOPS | {"je", "j'ai", "pour", "depuis", "veux", "voudrais",
+                                   "aimerais", "mon", "ma", "il", "en", "a", "maintenant"}
+NOTHING_ANSWER = re.compile(r"^(?:rien|aucun|nada|que dalle|zero|0|non|pas|aucun diplome)\b")
+
+
+@lru_cache(maxsize=1)
+def _situation_patterns() -> list[tuple[str, list[re.Pattern]]]:
+    """(value, patterns) in precedence order; `sinon` rows last."""
+    strong = lexicons.patterns_by_value("situation")
+    weak = lexicons.patterns_by_value("situation", "sinon")
+    groups = [(v, compile_fragments(strong[v])) for v in SITUATIONS if v in strong]
+    return groups + [(v, compile_fragments(weak[v])) for v in SITUATIONS if v in weak]
+
+
+def read_situation(msg: Message, out) -> None:
+    for value, patterns in _situation_patterns():
+        for m in matches(patterns, msg.text):
+            if value == "demandeur_emploi" and m.group(0).startswith(("sans", "pas", "travaille", "bosse", "taffe")):
+                negated = is_negated(msg.text, m.start(), NEGATORS - {"sans", "pas", "plus"})
+            elif value == "jeune_decrocheur" and m.group(0).startswith("plus"):
+                negated = False
+            else:
+                negated = is_negated(msg.text, m.start())
+            if not negated:
+                out.values["situation"] = value
+                return
+
+
+@lru_cache(maxsize=1)
+def _level_patterns() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(r"(?<![\w+])" + entry.pattern + r"(?![\w+])"), entry.value)
+            for entry in lexicons.value_entries("niveau")]
+
+
+def _speciality_span(text: str, m: re.Match) -> tuple[int, int]:
+    """The diploma plus up to 4 following words naming its speciality."""
+    end = m.end()
+    for count, token in enumerate(TOKEN.finditer(text[m.end():])):
+        if count >= 4 or token.group(0) in SPECIALITY_STOPS or token.group(0).startswith("j'"):
+            break
+        end = m.end() + token.end()
+    return m.start(), end
+
+
+def read_niveau(msg: Message, out) -> None:
+    text = msg.text
+    found = [(m, level) for pattern, level in _level_patterns() for m in pattern.finditer(text)]
+    kept = longest_first(found, span=lambda f: (f[0].start(), f[0].end()))
+    obtained: list[str] = []
+    masks: list[tuple[int, int]] = []
+    for m, level in kept:
+        before = " ".join(clause_before(text, m.start(), 3))
+        after = text[m.end():]
+        if msg.requested == "domaine" and level not in LEVEL_NEEDS_NO_CHECK:
+            continue  # "un CAP cuisine" answering the domain question is a wish
+        if level in LEVEL_NEEDS_NO_CHECK:
+            obtained.append(level)
+            masks.append(_speciality_span(text, m))
+            continue
+        if LEVEL_IN_PROGRESS.search(before):
+            obtained.append(LEVEL_REQUIRED_FOR[level])
+            masks.append(_speciality_span(text, m))
+            continue
+        if LEVEL_WISHED.search(before) or LEVEL_FAILED_AFTER.search(after.split(";")[0]):
+            continue  # wished, failed or negated: its speciality stays a possible wish
+        obtained.append(level)
+        masks.append(_speciality_span(text, m))
+    msg.domain_text = mask(text, masks)
+    if not obtained and msg.requested == "niveau":
+        if NOTHING_ANSWER.search(msg.core) or re.search(r"\b(?:j'ai |je n'ai |n'ai )?rien\b", msg.core):
+            obtained.append("sans_diplome")
+    if obtained:
+        out.values["niveau"] = max(obtained, key=LEVEL_RANK.__getitem__)

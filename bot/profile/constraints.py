@@ -1,0 +1,156 @@
+"""How the person can follow a course: creneau, equipement, modalite, certification, handicap.
+
+Word lists: data/lexicons/<slot>.csv. Rules kept here:
+- negations count: "pas d'ordinateur", "pas de présentiel" (-> distance);
+- equipement: a computer owned wins; then a phone ("que mon android", "g que mon portable");
+  "ordinateur portable" is a computer; "pas d'ordi" with no phone named -> aucun;
+  "utiliser/réparer un ordinateur" is a domain, not equipment (masked by the domain reader);
+- creneau: "je travaille la journée" says when the person is busy, not free;
+  both times named -> indifferent; clock times ("après 19h") -> their part of the day;
+- a bare "oui" / "non" / "je sais pas" counts only for the question the bot just asked.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.profile import lexicons
+from bot.profile.prepare import (
+    NEGATORS, Message, any_match, compile_fragments, is_negated, clause_before, mask, matches,
+)
+
+YES = re.compile(r"^(?:oui|ouais|ouaip|oue|yes|yep|ok oui|bien sur|tout a fait|exactement|affirmatif|"
+                 r"voui|absolument|carrement|evidemment|effectivement)\b")
+NO = re.compile(r"^(?:non|nan|no|nope|pas du tout|absolument pas|du tout|jamais|aucun|aucune|"
+                r"negatif|pas vraiment|nop)\b")
+CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|bosse|taffe|boulot|travail|occupe|occupee)\b")
+CLOCK = re.compile(r"\b(?:a|vers|apres|des|partir de|avant|de) (\d{1,2}) ?h(?:\d\d)?\b")
+EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
+    r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
+    r"fournit|cherche|veux|voudrais|emprunter|louer)\b[^;]{0,20}$"
+)
+
+
+@lru_cache(maxsize=None)
+def _patterns(name: str, condition: str = "") -> dict:
+    """value -> compiled patterns of data/lexicons/<name>.csv for one condition."""
+    return {value: compile_fragments(fragments)
+            for value, fragments in lexicons.patterns_by_value(name, condition).items()}
+
+
+def _get(name: str, value, condition: str = "") -> list[re.Pattern]:
+    return _patterns(name, condition).get(value, [])
+
+
+def read_creneau(msg: Message, out) -> None:
+    text = msg.text
+    if any_match(_get("creneau", "indifferent"), text):
+        out.values["creneau"] = "indifferent"
+        return
+    seen: set[str] = set()
+    for value in ("soir_weekend", "journee"):
+        for m in matches(_get("creneau", value), text):
+            if is_negated(text, m.start()):
+                continue
+            before = " ".join(clause_before(text, m.start(), 3))
+            if value == "journee" and CRENEAU_BUSY_BEFORE.search(before):
+                continue  # "je travaille la journée": when the person is busy
+            seen.add(value)
+    if not seen:
+        for m in CLOCK.finditer(text):
+            if is_negated(text, m.start()):
+                continue
+            hour = int(m.group(1))
+            seen.add("soir_weekend" if hour >= 18 or hour <= 4 else "journee")
+    if len(seen) == 1:
+        out.values["creneau"] = seen.pop()
+    elif len(seen) > 1:
+        out.values["creneau"] = "indifferent"
+    elif msg.requested == "creneau" and (msg.dont_know or re.search(
+            r"\b(?:les (?:deux|2)|tout|egal|flexible|comme vous voulez|quand je veux|tout le temps)\b", msg.core)):
+        out.values["creneau"] = "indifferent"
+
+
+def _owned(patterns: list[re.Pattern], text: str) -> tuple[bool, bool]:
+    """(owned, said not owned) for one kind of device."""
+    owned = negated = False
+    for m in matches(patterns, text):
+        before = text[max(0, text.rfind(";", 0, m.start()) + 1):m.start()]
+        if is_negated(text, m.start(), NEGATORS | {"manque"}):
+            negated = True
+        elif EQUIPMENT_NOT_OWNED_BEFORE.search(before):
+            continue
+        else:
+            owned = True
+    return owned, negated
+
+
+def read_equipement(msg: Message, out) -> None:
+    text = msg.equipment_text
+    computers = _get("equipement", "ordinateur")
+    computer, no_computer = _owned(computers, text)
+    # "ordinateur portable" is a computer: do not read its "portable" as a phone
+    phone_text = mask(text, [(m.start(), m.end()) for m in matches(computers, text)])
+    phone, no_phone = _owned(_get("equipement", "smartphone"), phone_text)
+    if computer:
+        out.values["equipement"] = "ordinateur"
+    elif phone:
+        out.values["equipement"] = "smartphone"
+    elif no_computer or no_phone or any_match(_get("equipement", "aucun"), text):
+        out.values["equipement"] = "aucun"
+    elif msg.requested == "equipement" and re.search(
+            r"^(?:rien|aucun|nada|que dalle|non|zero|0)\b|\b(?:j'ai|n'ai) rien\b|\brien du tout\b", msg.core):
+        out.values["equipement"] = "aucun"
+
+
+def read_modalite(msg: Message, out) -> None:
+    text = msg.text
+    if any_match(_get("modalite", "indifferent"), text):
+        out.values["modalite"] = "indifferent"
+        return
+    for value in ("hybride", "distance"):
+        for m in matches(_get("modalite", value), text):
+            if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start()):
+                out.values["modalite"] = "distance"  # "pas de présentiel"
+                return
+            if not is_negated(text, m.start()) or m.group(0).startswith(("sans", "pas")):
+                out.values["modalite"] = value
+                return
+    if msg.requested == "modalite" and (msg.dont_know or re.search(
+            r"\b(?:les (?:deux|2)|egal|comme vous voulez|tout me va)\b", msg.core)):
+        out.values["modalite"] = "indifferent"
+    elif msg.requested == "modalite" and re.search(r"\b(?:un peu des|des) (?:deux|2)\b", msg.core):
+        out.values["modalite"] = "hybride"
+
+
+def read_certification(msg: Message, out) -> None:
+    text = msg.text
+    asked = msg.requested == "certification"
+    if any_match(_get("certification", "indifferent"), text) or (
+            asked and (any_match(_get("certification", "indifferent", "question"), msg.core)
+                       or NO.search(msg.core) or msg.dont_know)):
+        out.values["certification"] = "indifferent"
+        return
+    for m in matches(_get("certification", "oui"), text):
+        if not is_negated(text, m.start()):
+            out.values["certification"] = "oui"
+            return
+    if asked and (YES.search(msg.core) or any_match(_get("certification", "oui", "question"), msg.core)):
+        out.values["certification"] = "oui"
+
+
+def read_handicap(msg: Message, out) -> None:
+    text = msg.text
+    said_no = any_match(_get("handicap", False), text)
+    for m in matches(_get("handicap", True), text):
+        if not is_negated(text, m.start()):
+            out.values["handicap"] = True
+            return
+        said_no = True
+    if said_no:
+        out.values["handicap"] = False
+    elif msg.requested == "handicap":
+        if YES.search(msg.core):
+            out.values["handicap"] = True
+        elif NO.search(msg.core) or re.search(r"^(?:rien|pas de|aucun)\b", msg.core):
+            out.values["handicap"] = False

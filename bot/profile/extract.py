@@ -1,0 +1,163 @@
+"""The public entry points: one message -> the contract's canonical slot values (CONTRACT.md §1).
+
+The rules every reader shares:
+- a value is set only when the user gave it; nothing is guessed (unknown stays absent), so the
+  extractor can run on every message (greetings, questions, follow-ups after the course list);
+- a bare answer ("18", "non", "rien", "je sais pas") counts only for the question the bot
+  just asked (`requested_slot`);
+- out-of-range numbers ("150 ans", "60 h par semaine") give a French reason in
+  `Extraction.invalid` and no value.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from bot.profile.background import read_niveau, read_situation
+from bot.profile.constraints import (
+    read_certification, read_creneau, read_equipement, read_handicap, read_modalite,
+)
+from bot.profile.domain import read_domaine
+from bot.profile.prepare import Message, prepare
+from bot.profile.quantities import read_age, read_hours
+from bot.text import fold
+from bot.vocab import (
+    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAINES, EQUIPEMENTS, LEVELS, MODALITES,
+    PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
+)
+
+DONT_KNOW = re.compile(
+    r"\b(?:(?:je )?(?:ne )?sais (?:pas|plus)|jsp|j'en sais rien|j'en ai aucune idee|en sais rien|"
+    r"aucune idee|pas d'idee|peu importe|n'importe|bof|je vois pas|no idea|idk|"
+    r"j'hesite|hesite|je verrai|on verra|aucun avis|pas de preference|"
+    r"ca m'est egal|m'en fiche|indifferent)\b"
+)
+# "je sais pas si / comment ..." is an embedded question, not a "don't know" answer.
+DONT_KNOW_EMBEDDED = re.compile(r"\bsais pas (?:si|comment|pourquoi|combien|ou|qui|quand|a qui)\b")
+
+
+@dataclass
+class Extraction:
+    values: dict[str, Any] = field(default_factory=dict)   # slot -> canonical value
+    invalid: dict[str, str] = field(default_factory=dict)  # slot -> French reason
+
+
+def _dont_know(prepared: str) -> bool:
+    return bool(DONT_KNOW.search(prepared)) and not DONT_KNOW_EMBEDDED.search(prepared)
+
+
+def is_dont_know(text: str) -> bool:
+    """True when the message says "I don't know / whatever" ("jsp", "aucune idée", "bof")."""
+    return _dont_know(prepare(text or ""))
+
+
+# -- places (bot.geo) ---------------------------------------------------------------------
+
+_QUANTITY = re.compile(
+    r"\b\d{1,3}(?:[.,]\d+)?(?:\s*(?:ans?|h(?:\d\d)?|heures?|hrs?|mois|semaines?|jours?|%|€|euros?"
+    r"|enfants?|gosses?|fois|personnes?|ans)|a)(?!\w)"
+    r"|\bbac\s*\+?\s*\d\b|\b(?:19|20)\d\d\b(?!\d)",
+    re.IGNORECASE,
+)
+# "la 2", "compare la 1 et la 3", "numéro 4": ranks in the course list, not departments.
+_RANKS = re.compile(r"\b(?:la|le|les|l'|numero|n°|no)\s*\d{1,2}\b(?:\s*(?:et|ou|,)\s*(?:la|le|l')?\s*\d{1,2}\b)*",
+                    re.IGNORECASE)
+
+
+def without_quantities(raw: str) -> str:
+    """Ages, hours, durations, years and ranks are not postal codes or department numbers."""
+    return _QUANTITY.sub(" ", _RANKS.sub(" ", raw))
+
+
+def _find_place(text: str, expecting_place: bool = False):
+    from bot.geo import find_place
+    return find_place(text, expecting_place=expecting_place)
+
+
+def read_place(msg: Message, out: Extraction) -> None:
+    expecting = msg.requested in ("departement", "commune")
+    if msg.requested in ("age", "heures_semaine") and re.fullmatch(r"[\d ,.]+(?: ?(?:ans?|h|heures?))?", msg.core):
+        return  # a bare number answering another question is not a department
+    place = _find_place(without_quantities(msg.raw), expecting_place=expecting)
+    if place is None:
+        return
+    if place.departement:
+        out.values["departement"] = place.departement
+    if place.commune:
+        out.values["commune"] = place.commune
+
+
+# niveau runs before domaine (it masks diplomas' specialities); domaine before equipement.
+READERS: list[Callable[[Message, Extraction], None]] = [
+    read_situation, read_age, read_place, read_niveau, read_domaine, read_hours, read_creneau,
+    read_equipement, read_modalite, read_certification, read_handicap,
+]
+
+
+def extract_profile(text: str, requested_slot: str | None = None,
+                    today: datetime.date | None = None) -> Extraction:
+    """Every profile value this message gives, normalised to CONTRACT.md §1."""
+    result = Extraction()
+    if not text or not text.strip():
+        return result
+    msg = Message(text, requested_slot, today or datetime.date.today(), is_dont_know(text))
+    for reader in READERS:
+        reader(msg, result)
+    return result
+
+
+# -- canonical values given as such (button payloads) ---------------------------------------
+
+_CANONICAL = {
+    "situation": SITUATIONS, "niveau": LEVELS, "domaine": DOMAINES, "creneau": CRENEAUX,
+    "equipement": EQUIPEMENTS, "modalite": MODALITES, "certification": CERTIFICATIONS,
+    "departement": DEPARTEMENTS,
+}
+
+
+def _key(value: str) -> str:
+    return re.sub(r"[ _]", "", fold(value))
+
+
+def _canonical_value(slot: str, text: str) -> Any | None:
+    if slot in _CANONICAL:
+        wanted = _key(text)
+        for value in _CANONICAL[slot]:
+            if _key(value) == wanted:
+                return value
+        return None
+    if slot == "handicap" and _key(text) in ("true", "false"):
+        return _key(text) == "true"
+    if slot in ("age", "heures_semaine"):
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return None
+        low, high = AGE_RANGE if slot == "age" else WEEKLY_HOURS_RANGE
+        return number if low <= number <= high else None
+    return None
+
+
+def normalise_slot(slot: str, raw: Any, today: datetime.date | None = None) -> Any | None:
+    """One value (button payload, NLU entity) -> the slot's canonical value, or None."""
+    if raw is None or slot not in PROFILE_SLOTS:
+        return None
+    if slot == "handicap" and isinstance(raw, bool):
+        return raw
+    if slot in ("age", "heures_semaine") and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        low, high = AGE_RANGE if slot == "age" else WEEKLY_HOURS_RANGE
+        return float(raw) if low <= raw <= high else None
+    text = str(raw).strip()
+    if not text:
+        return None
+    canonical = _canonical_value(slot, text)
+    if canonical is not None:
+        return canonical
+    if slot in ("departement", "commune"):
+        place = _find_place(text, expecting_place=True)
+        if place is None:
+            return None
+        return place.departement if slot == "departement" else place.commune
+    return extract_profile(text, requested_slot=slot, today=today).values.get(slot)
