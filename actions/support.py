@@ -1,17 +1,19 @@
-"""Human next step, erasure and the fallback when no rule applies."""
+"""Human next step, the adviser's code, and erasure."""
 from __future__ import annotations
 
 import logging
+from typing import Any, Mapping
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.base import DatabaseAction
-from actions.tracker_io import profile_of, send_buttons
+from actions.tracker_io import send_buttons
 from bot import analytics, handoff
 from bot.catalogue.db import open_session
+from bot.dialogue import Button
 from bot.directory import find_places
 from bot.privacy import erase_person
 from bot.recap import create_recap
@@ -19,61 +21,40 @@ from bot.recap import create_recap
 logger = logging.getLogger(__name__)
 
 
-class ActionHumanHandoff(DatabaseAction):
-    """Names the places that fit the person (bot.directory) and offers a recap code."""
-
-    def name(self) -> str:
-        return "action_human_handoff"
-
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        profile = profile_of(tracker)
-        analytics.record("handoff", profile, tracker.sender_id, details=["conseiller"])
-        dispatcher.utter_message(text=handoff.handoff_text(profile))
-        try:
-            places = find_places(handoff.place_types_for(profile), profile.get("departement"),
-                                 profile.get("commune"))
-        except SQLAlchemyError as exc:
-            # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
-            logger.error("Directory query failed: %s", type(exc).__name__)
-            places = []
-        for place in places:
-            dispatcher.utter_message(text=handoff.place_text(place.as_dict()))
-        if not places and (missing := handoff.missing_place_text(profile)):
-            dispatcher.utter_message(text=missing)
-        send_buttons(dispatcher, "Votre conseiller peut voir vos réponses avec un code.", [handoff.RECAP_BUTTON])
-        return []
+def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Mapping[str, Any],
+             offer_recap: bool = True) -> None:
+    """Names the places that fit the person (bot.directory); offers a recap code when
+    `offer_recap` (not when a question follows)."""
+    analytics.record("handoff", dict(profile), tracker.sender_id, details=["conseiller"])
+    dispatcher.utter_message(text=handoff.handoff_text(profile))
+    try:
+        places = find_places(handoff.place_types_for(profile), profile.get("departement"), profile.get("commune"))
+    except SQLAlchemyError as exc:
+        # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
+        logger.error("Directory query failed: %s", type(exc).__name__)
+        places = []
+    for place in places:
+        dispatcher.utter_message(text=handoff.place_text(place.as_dict()))
+    if not places and (missing := handoff.missing_place_text(profile)):
+        dispatcher.utter_message(text=missing)
+    if offer_recap:
+        send_buttons(dispatcher, "Votre conseiller peut voir vos réponses avec un code.", [
+            handoff.RECAP_BUTTON, Button("Continuer ma recherche", "/search_course")])
 
 
-class ActionGiveRecapCode(DatabaseAction):
+def give_recap_code(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Mapping[str, Any],
+                    shown_course_ids: list[str]) -> None:
     """Stores the profile and the courses shown, and gives the code for an adviser."""
-
-    def name(self) -> str:
-        return "action_give_recap_code"
-
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        try:
-            with open_session() as session:
-                code = create_recap(session, tracker.sender_id, profile_of(tracker),
-                                    list(tracker.get_slot("shown_course_ids") or []))
-        except SQLAlchemyError as exc:
-            # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
-            logger.error("Recap creation failed: %s", type(exc).__name__)
-            dispatcher.utter_message(text=handoff.RECAP_UNAVAILABLE)
-            return []
-        analytics.record("handoff", profile_of(tracker), tracker.sender_id, details=["code_recap"])
-        dispatcher.utter_message(text=handoff.recap_code_text(code))
-        return []
-
-
-class ActionCoreFallback(Action):
-    """No rule fits: say so plainly and keep everything the user said."""
-
-    def name(self) -> str:
-        return "action_core_fallback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_please_rephrase")
-        return []
+    try:
+        with open_session() as session:
+            code = create_recap(session, tracker.sender_id, dict(profile), shown_course_ids)
+    except SQLAlchemyError as exc:
+        # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
+        logger.error("Recap creation failed: %s", type(exc).__name__)
+        dispatcher.utter_message(text=handoff.RECAP_UNAVAILABLE)
+        return
+    analytics.record("handoff", dict(profile), tracker.sender_id, details=["code_recap"])
+    dispatcher.utter_message(text=handoff.recap_code_text(code))
 
 
 class ActionDeleteData(DatabaseAction):
@@ -94,6 +75,7 @@ class ActionDeleteData(DatabaseAction):
             logger.error("Erasure of the product data failed: %s", type(exc).__name__)
             dispatcher.utter_message(text="Je n'ai pas pu tout effacer. Réessayez dans quelques minutes.")
             return []
-        dispatcher.utter_message(text="C'est fait : j'ai effacé vos réponses et notre conversation. "
-                                      "Vous pouvez recommencer quand vous voulez.")
+        send_buttons(dispatcher, "C'est fait : j'ai effacé vos réponses et notre conversation. "
+                                 "Vous pouvez recommencer quand vous voulez.",
+                     [Button("Chercher une formation", "/search_course")])
         return [AllSlotsReset()]

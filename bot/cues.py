@@ -1,0 +1,63 @@
+"""Cues in the words of a message that complete what the NLU's intent says.
+
+The intent classifier is right most of the time; these few cues decide where its
+mistakes cost most (a recap code nobody asked for, a knowledge answer to a search)
+and what a message says about the courses already shown ("la 1 et la 3").
+"""
+from __future__ import annotations
+
+import re
+
+from bot.text import fold
+
+_QUESTION_START = re.compile(
+    r"^(c ?est quoi|qu ?est ce|quest ce|comment|pourquoi|combien|quand|ou est|quel(le)?s?|est ce|"
+    r"y a t il|ya t il|peut on|puis je|je peux|on peut|ca coute|c est (gratuit|paye|combien))\b")
+_RECAP = re.compile(r"\b(code|recap|recapitulatif|resume de mes reponses)\b")
+_PERSON = r"(conseill\w*|humain|une personne|quelqu ?un|un vrai|une vraie|un agent)"
+_ASK_PERSON = re.compile(
+    r"\b(parler|discuter|echanger|entretenir|contacter|joindre|appeler|rencontrer|voir|rendez vous|rdv|"
+    r"besoin d|veux|voudrais|souhaite\w*|aimerais|mettre en (lien|relation))\b.{0,40}" + _PERSON
+    + r"|^(un |une )?" + _PERSON + r"( svp| stp| s il vous plait| please)?$")
+# The person talks about an adviser they already have: not a request for one.
+_OWN_ADVISER = re.compile(r"\b(m ?envoie|m ?a envoye\w*|m ?a (dit|conseille)|suivie? par|accompagnee? par|ma conseillere|mon conseiller)\b")
+_MORE = re.compile(r"\b(d ?autres?|encore|la suite|suivantes?|plus de (choix|formations|propositions))\b")
+_NOT_MORE = re.compile(r"\b(autre (domaine|chose|metier|secteur|ville)|d ?autres? (domaines?|metiers?))\b")
+_DETAILS = re.compile(
+    r"\b(details?|en savoir plus|plus d ?info\w*|infos? sur|parle[sz]? moi de|dis m ?en plus|"
+    r"montre[sz]? moi la|explique[sz]? (moi )?la|c est quoi la)\b")
+_COMPARE = re.compile(r"\b(compar\w*|difference\w*|laquelle|la meilleure|mieux entre)\b")
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[^a-z0-9+ ]+", " ", fold(text)).strip()
+
+
+def is_question(text: str) -> bool:
+    return "?" in text or bool(_QUESTION_START.search(_folded(text)))
+
+
+def asks_for_recap(text: str) -> bool:
+    """An explicit request for the adviser's code (the button sends /request_recap)."""
+    return text.startswith("/request_recap") or bool(_RECAP.search(_folded(text)))
+
+
+def asks_for_person(text: str) -> bool:
+    """Asks to talk to a human, in words ("je souhaiterais m'entretenir avec un conseiller")."""
+    if text.startswith("/"):
+        return text.startswith("/human_handoff")
+    words = _folded(text)
+    return bool(_ASK_PERSON.search(words)) and not _OWN_ADVISER.search(words)
+
+
+def wants_more(text: str) -> bool:
+    words = _folded(text)
+    return bool(_MORE.search(words)) and not _NOT_MORE.search(words)
+
+
+def wants_details(text: str) -> bool:
+    return bool(_DETAILS.search(_folded(text)))
+
+
+def wants_compare(text: str) -> bool:
+    return bool(_COMPARE.search(_folded(text)))
