@@ -4,13 +4,13 @@ Short sentences, "vous", everyday words: many readers read with difficulty.
 """
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Mapping, Sequence
+import re
+from typing import Any, Mapping, Optional, Sequence
 
 from bot.dialogue import Button
 from bot.french import french_date, french_number
 from bot.handoff import RECAP_BUTTON
-from bot.vocab import DOMAIN_LABELS
+from bot.vocab import DEPARTMENT_NAMES, DOMAIN_LABELS, LEVEL_RANK, OUTSIDE_REGION, UNDECIDED_DOMAIN
 
 _MODE_LABELS = {
     "distance": "100 % à distance",
@@ -21,31 +21,52 @@ _SLOT_LABELS = {"journee": "en journée", "soir_weekend": "le soir ou le week-en
 
 
 def start_text(course: Mapping[str, Any]) -> str:
+    """When the person can start: continuous entry, a date, or no open session at all
+    (``session_ouverte`` False from MatchingEngine.course())."""
     if course.get("entrees_permanentes"):
         return "Entrée possible à tout moment"
-    start = french_date(course.get("debut"))
-    return f"Début le {start}" if start else "Date de début à confirmer"
+    if course.get("debut"):
+        return f"Début le {french_date(course['debut'])}"
+    if course.get("session_ouverte") is False:
+        return "Pas de session ouverte pour le moment"
+    return "Date de début à confirmer"
+
+
+LOAN_TEXT = "Ordinateur prêté par l'organisme"
 
 
 def course_line(rank: int, course: Mapping[str, Any]) -> str:
-    """One course in a list: title, organisation, mode, rhythm, start, why."""
+    """One course in a list: title, organisation, mode, rhythm, start, loan, why."""
     rhythm = []
     if course.get("heures_semaine"):
         rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
     if course.get("creneau") in _SLOT_LABELS:
         rhythm.append(_SLOT_LABELS[course["creneau"]])
-    lines = [
-        f"{rank}. {course.get('titre', '')} ({course.get('organisme', '')})",
-        f"{_MODE_LABELS.get(course.get('modalite'), '')}, {', '.join(rhythm)}. {start_text(course)}.".replace(", .", "."),
-    ]
-    reasons = course.get("raisons") or []
+    facts = f"{_MODE_LABELS.get(course.get('modalite'), '')}, {', '.join(rhythm)}. {start_text(course)}.".replace(", .", ".")
+    reasons = list(course.get("raisons") or [])[:3]
+    if course.get("pret_materiel") and not any(r.startswith("Ordinateur prêté") for r in reasons):
+        facts += f" {LOAN_TEXT}."
+    lines = [f"{rank}. {course.get('titre', '')} ({course.get('organisme', '')})", facts]
     if reasons:
-        lines.append("Pourquoi : " + " ; ".join(reasons[:3]) + ".")
+        lines.append("Pourquoi : " + " ; ".join(reasons) + ".")
     return "\n".join(line for line in lines if line.strip(" .,"))
 
 
-def recommendations_text(courses: Sequence[Mapping[str, Any]], relaxation_sentence: str | None, first_rank: int = 1) -> str:
-    intro = "Voici des formations pour vous." if first_rank == 1 else "Voici d'autres formations."
+def list_intro(count: int, more: bool = False) -> str:
+    """ "Voici une formation pour vous." / "Voici 3 formations pour vous." /
+    "Voici une autre formation." / "Voici 2 autres formations." """
+    if more:
+        return "Voici une autre formation." if count == 1 else f"Voici {count} autres formations."
+    return "Voici une formation pour vous." if count == 1 else f"Voici {count} formations pour vous."
+
+
+def recommendations_text(courses: Sequence[Mapping[str, Any]], relaxation_sentence: str | None,
+                         first_rank: int = 1, more: Optional[bool] = None) -> str:
+    """The readable list: what was loosened, an intro with the right number, then each
+    course numbered from `first_rank` (its position among every course shown so far).
+    `more` (default: first_rank > 1) says these come after courses already shown."""
+    more = first_rank > 1 if more is None else more
+    intro = list_intro(len(courses), more)
     parts = [relaxation_sentence, intro] if relaxation_sentence else [intro]
     parts += [course_line(first_rank + i, c) for i, c in enumerate(courses)]
     return "\n\n".join(parts)
@@ -54,6 +75,49 @@ def recommendations_text(courses: Sequence[Mapping[str, Any]], relaxation_senten
 def no_result_text() -> str:
     return ("Je n'ai trouvé aucune formation qui vous convient pour le moment. "
             "Un conseiller peut chercher avec vous d'autres solutions.")
+
+
+_LOOSEN_SLOT = {"journee": "des cours le soir ou le week-end", "soir_weekend": "des cours en journée"}
+
+
+def _value(profile: Any, name: str):
+    if profile is None:
+        return None
+    if isinstance(profile, Mapping):
+        return profile.get(name)
+    return getattr(profile, name, None)
+
+
+def what_to_loosen(profile: Any) -> list[str]:
+    """What the person could accept to see more courses, in plain words, in the order the
+    matching loosens (hours, time slot, mode, certification, domain)."""
+    out = []
+    if _value(profile, "heures_semaine") not in (None, ""):
+        out.append("plus d'heures par semaine")
+    if _value(profile, "creneau") in _LOOSEN_SLOT:
+        out.append(_LOOSEN_SLOT[_value(profile, "creneau")])
+    if _value(profile, "modalite") == "distance":
+        out.append("un peu de présence sur place")
+    if _value(profile, "certification") == "oui":
+        out.append("une formation sans diplôme à la fin")
+    if _value(profile, "domaine") not in (None, "", UNDECIDED_DOMAIN):
+        out.append("un domaine proche")
+    return out
+
+
+def no_more_text(profile: Any = None) -> str:
+    """The honest end of the list ("C'est tout : je n'ai pas d'autre formation…") with what
+    the person could loosen. `profile`: a bot.matching.Profile or a slots mapping."""
+    text = "C'est tout : je n'ai pas d'autre formation pour votre recherche."
+    options = what_to_loosen(profile)
+    if not options:
+        return text + " Un conseiller peut chercher avec vous d'autres solutions."
+    return text + f" Pour en voir d'autres, vous pouvez accepter {_or_list(options[:3])}."
+
+
+def _or_list(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " ou " + items[-1]
 
 
 def result_buttons(courses: Sequence[Mapping[str, Any]], first_rank: int = 1, more: bool = True) -> list[Button]:
@@ -69,8 +133,35 @@ def result_buttons(courses: Sequence[Mapping[str, Any]], first_rank: int = 1, mo
     return buttons
 
 
+def equipment_text(course: Mapping[str, Any]) -> str | None:
+    """What the person needs to follow the course, the loan first (CONTRACT §2)."""
+    if course.get("pret_materiel") or course.get("equipement_prete"):
+        return "l'organisme vous prête un ordinateur, vous n'avez rien à acheter"
+    needed = course.get("equipement_requis")
+    if needed == "ordinateur":
+        text = "il faut un ordinateur avec internet"
+        if course.get("modalite") == "hybride" and (course.get("places_sur_site") or 0) > 0:
+            text += ", ou venir sur place où des ordinateurs sont prêts"
+        return text
+    if needed == "smartphone":
+        return "un smartphone avec internet suffit"
+    if needed == "aucun":
+        return "aucun équipement à prévoir"
+    return None
+
+
+def access_text(course: Mapping[str, Any]) -> str | None:
+    if course.get("accessible_handicap") is True:
+        return ("Accessible aux personnes en situation de handicap : "
+                "dites-le à l'organisme pour adapter le rythme.")
+    if course.get("accessible_handicap") is False:
+        return "Handicap : l'organisme ne précise pas d'adaptation, posez-lui la question."
+    return None
+
+
 def course_details_text(course: Mapping[str, Any]) -> str:
-    """Everything a person needs to decide and register, in short lines."""
+    """Everything a person needs to decide and register, in short lines (a dict from
+    MatchingEngine.course())."""
     lines = [f"{course.get('titre', '')}", f"Organisme : {course.get('organisme', '')}."]
     if course.get("objectif"):
         lines.append(f"Objectif : {course['objectif']}")
@@ -85,9 +176,15 @@ def course_details_text(course: Mapping[str, Any]) -> str:
         rhythm.append(_SLOT_LABELS[course["creneau"]])
     lines.append("Rythme : " + ", ".join(r for r in rhythm if r) + ".")
     dates = start_text(course)
-    if course.get("fin") and not course.get("entrees_permanentes"):
+    if course.get("fin") and not course.get("entrees_permanentes") and course.get("debut"):
         dates += f", fin le {french_date(course['fin'])}"
     lines.append(dates + ".")
+    equipment = equipment_text(course)
+    if equipment:
+        lines.append(f"Matériel : {equipment}.")
+    access = access_text(course)
+    if access:
+        lines.append(access)
     lines.append("Diplôme reconnu à la fin." if course.get("certifiante") else "Pas de diplôme à la fin, mais une attestation.")
     lines.append("Coût pour vous : " + (course.get("cout_stagiaire") or "gratuit, la Région finance la formation."))
     if course.get("remuneree") is True:
@@ -103,8 +200,10 @@ def course_details_text(course: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
-    def describe(course: Mapping[str, Any]) -> str:
+def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any],
+                    ranks: Optional[Sequence[int]] = None) -> str:
+    """Two courses side by side; `ranks` (their positions in the list shown) name them."""
+    def describe(course: Mapping[str, Any], rank: Optional[int]) -> str:
         facts = [_MODE_LABELS.get(course.get("modalite"), "")]
         if course.get("heures_semaine"):
             facts.append(f"{french_number(course['heures_semaine'])} h par semaine")
@@ -112,6 +211,258 @@ def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
             facts.append(f"{french_number(course['heures_total'])} h en tout")
         facts.append(start_text(course).lower())
         facts.append("diplôme reconnu" if course.get("certifiante") else "sans diplôme à la fin")
+        if course.get("pret_materiel"):
+            facts.append("ordinateur prêté")
+        if course.get("accessible_handicap") is True:
+            facts.append("adaptée au handicap")
         domain = DOMAIN_LABELS.get(course.get("domaine"), "")
-        return f"{course.get('titre', '')} ({domain}) : " + ", ".join(f for f in facts if f) + "."
-    return "\n\n".join(["Voici la comparaison.", describe(first), describe(second)])
+        head = f"{rank}. " if rank else ""
+        return f"{head}{course.get('titre', '')} ({domain}) : " + ", ".join(f for f in facts if f) + "."
+    ranks = list(ranks or [None, None]) + [None, None]
+    return "\n\n".join(["Voici la comparaison.", describe(first, ranks[0]), describe(second, ranks[1])])
+
+
+# --- one fact of one course -------------------------------------------------------------
+_LEVEL_WORDS = {"sans_diplome": "sans diplôme", "cap_bep": "le CAP ou le BEP", "bac": "le bac",
+                "bac+2": "un bac +2", "bac+3": "un bac +3", "bac+5": "un bac +5"}
+_IN_DEPARTMENT = {
+    "75": "à Paris", "77": "en Seine-et-Marne", "78": "dans les Yvelines", "91": "dans l'Essonne",
+    "92": "dans les Hauts-de-Seine", "93": "en Seine-Saint-Denis", "94": "dans le Val-de-Marne",
+    "95": "dans le Val-d'Oise",
+}
+
+
+def _subject(course: Mapping[str, Any], rank: Optional[int], titled: bool = True) -> str:
+    """ "La formation 2, « Titre »," or "La formation « Titre »" (then a verb); without the
+    title "La formation 2" or "Cette formation"."""
+    title = (course.get("titre") or "") if titled else ""
+    if rank:
+        return f"La formation {rank}, « {title} »," if title else f"La formation {rank}"
+    return f"La formation « {title} »" if title else "Cette formation"
+
+
+def _for(subject: str) -> str:
+    """ "Pour la formation 2, « Titre »," / "Pour cette formation," """
+    return "Pour " + subject[0].lower() + subject[1:] + ("" if subject.endswith(",") else ",")
+
+
+_MAX_WORDS = 20
+
+
+def _too_long(text: str) -> bool:
+    return any(len(sentence.split()) > _MAX_WORDS
+               for line in text.splitlines() for sentence in re.split(r"(?<=[.!?…])\s+", line))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _ask_the_organisation(course: Mapping[str, Any]) -> str:
+    if course.get("contact"):
+        return f"l'organisme peut vous répondre : {course['contact']}."
+    if course.get("url"):
+        return f"l'organisme peut vous répondre, voyez sa fiche : {course['url']}"
+    return "un conseiller peut vous aider à le savoir."
+
+
+def unknown_fact_text(course: Mapping[str, Any]) -> str:
+    return "Je n'ai pas cette information, " + _ask_the_organisation(course)
+
+
+def course_fact_text(course: Mapping[str, Any], topic: str, rank: Optional[int] = None) -> str:
+    """A short French answer to a question about one course, from that course's own data
+    (best: the dict of MatchingEngine.course(), which has contact, cost and dates).
+    topic: one of bot.refine.COURSE_TOPICS; rank: its position in the list shown, if any.
+    The course is named with its title, or only by its rank when a sentence would pass 20
+    words. When the data does not say, an honest "Je n'ai pas cette information…" with the
+    contact."""
+    text = _fact(course, topic, _subject(course, rank))
+    if _too_long(text):
+        text = _fact(course, topic, _subject(course, rank, titled=False))
+    return text
+
+
+def _fact(course: Mapping[str, Any], topic: str, subject: str) -> str:
+    for_ = _for(subject)
+    if topic == "handicap":
+        if course.get("accessible_handicap") is True:
+            return (f"{subject} est accessible aux personnes en situation de handicap. "
+                    "Dites-le à l'organisme à l'inscription pour adapter le rythme.")
+        if course.get("accessible_handicap") is False:
+            contact = course.get("contact") or course.get("url")
+            ask = f"Demandez à l'organisme : {contact}." if contact else "Demandez à l'organisme."
+            return (f"{subject} ne précise pas d'adaptation pour le handicap. {ask} "
+                    "Cap emploi peut aussi vous conseiller.")
+    elif topic == "materiel":
+        equipment = equipment_text(course)
+        if equipment:
+            return f"{for_} {equipment}."
+    elif topic == "cout":
+        if course.get("cout_stagiaire"):
+            cost = _lower_first(course['cout_stagiaire'].rstrip('.')).replace(' : ', ', ')
+            return f"{for_} le coût pour vous : {cost}."
+        if "cout_stagiaire" in course:
+            return f"{subject} est gratuite pour vous : la Région la finance."
+    elif topic == "remuneration":
+        if course.get("remuneree") is True:
+            return (f"{for_} vous pouvez être payé pendant la formation, sous conditions. "
+                    "L'organisme vous dira lesquelles.")
+        if course.get("remuneree") is False:
+            return (f"{subject} n'est pas payée. "
+                    "Vos droits France Travail continuent si vous en avez.")
+    elif topic == "dates":
+        if course.get("entrees_permanentes"):
+            return f"{subject} accepte des entrées à tout moment. Vous pouvez commencer dès votre inscription."
+        if course.get("debut"):
+            text = f"{subject} commence le {french_date(course['debut'])}"
+            if course.get("fin"):
+                text += f" et finit le {french_date(course['fin'])}"
+            return text + "."
+        if course.get("session_ouverte") is False:
+            return (f"{subject} n'a pas de session ouverte pour le moment. "
+                    f"Pour la prochaine, {_ask_the_organisation(course)}")
+    elif topic == "duree":
+        total, weekly = course.get("heures_total"), course.get("heures_semaine")
+        if total and weekly:
+            text = (f"{subject} dure {french_number(total)} h en tout, "
+                    f"à raison de {french_number(weekly)} h par semaine.")
+            weeks = round(float(total) / float(weekly))
+            if weeks >= 2:
+                text += f" Cela fait environ {weeks} semaines."
+        elif total:
+            text = f"{subject} dure {french_number(total)} h en tout."
+        elif weekly:
+            text = f"{subject} demande {french_number(weekly)} h par semaine."
+        else:
+            text = None
+        if text:
+            slot = {"journee": "Les cours ont lieu en journée.",
+                    "soir_weekend": "Les cours ont lieu le soir ou le week-end.",
+                    "indifferent": "Vous choisissez vos horaires."}.get(course.get("creneau"))
+            return f"{text} {slot}" if slot else text
+    elif topic == "inscription":
+        parts = []
+        if course.get("modalites_inscription"):
+            how = _lower_first(course["modalites_inscription"].rstrip("."))
+            parts.append(f"{for_} l'inscription se fait ainsi : {how}.")
+        if course.get("contact"):
+            parts.append(f"Contact : {course['contact'].rstrip('.')}.")
+        if course.get("url"):
+            parts.append(f"Lien : {course['url']}")
+        if parts:
+            return " ".join(parts)
+    elif topic == "certification":
+        if course.get("certifiante") is True:
+            return f"{subject} mène à un diplôme reconnu par l'État."
+        if course.get("certifiante") is False:
+            return (f"{subject} ne mène pas à un diplôme reconnu. "
+                    "Vous recevez une attestation à la fin.")
+    elif topic == "modalite":
+        mode = course.get("modalite")
+        if mode == "distance":
+            return f"{subject} se suit 100 % à distance, depuis chez vous."
+        if mode == "hybride":
+            where = _IN_DEPARTMENT.get(course.get("departement_lieu") or "", "")
+            text = f"{subject} se suit surtout à distance, avec quelques séances sur place {where}".rstrip() + "."
+            town = (course.get("organisme_details") or {}).get("ville")
+            return text + (f" L'organisme est à {town}." if town else "")
+        if mode == "presentiel":
+            return f"{subject} se suit sur place."
+    elif topic == "niveau":
+        level = course.get("niveau_entree")
+        advised = course.get("niveau_conseille")
+        if level == "sans_diplome":
+            text = f"{subject} est accessible sans diplôme."
+            if advised in _LEVEL_WORDS and LEVEL_RANK.get(advised, 0) > 0:
+                text += f" Le niveau conseillé est {_LEVEL_WORDS[advised]}."
+            return text
+        if level in _LEVEL_WORDS:
+            return f"{subject} demande au moins {_LEVEL_WORDS[level]}."
+    elif topic == "age":
+        low, high = course.get("age_min"), course.get("age_max")
+        if low is not None and high is not None:
+            return f"{subject} est ouverte de {low} à {high} ans."
+        if low is not None:
+            return f"{subject} est ouverte à partir de {low} ans."
+        if high is not None:
+            return f"{subject} est ouverte jusqu'à {high} ans."
+        if "age_min" in course:
+            return f"{subject} n'a pas de limite d'âge."
+    elif topic == "contenu":
+        parts = [f"Objectif : {course['objectif']}" if course.get("objectif") else "",
+                 f"Contenu : {course['contenu']}" if course.get("contenu") else ""]
+        parts = [p if p.endswith(".") else p + "." for p in parts if p]
+        if parts:
+            return " ".join(parts)
+    return unknown_fact_text(course)
+
+
+# --- what changed in the search ---------------------------------------------------------
+_MODE_WANTED = {"distance": "des cours 100 % à distance",
+                "hybride": "des cours à distance avec un peu de présence sur place",
+                "indifferent": "des cours à distance ou en partie sur place"}
+_SLOT_WANTED = {"journee": "des cours en journée", "soir_weekend": "des cours le soir ou le week-end",
+                "indifferent": "des cours à tout moment de la semaine"}
+_CERT_WANTED = {"oui": "seulement des formations avec un diplôme reconnu",
+                "indifferent": "des formations avec ou sans diplôme"}
+
+
+def _number(value) -> Optional[float]:
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _place(profile: Mapping[str, Any]) -> Optional[str]:
+    if profile.get("commune"):
+        return str(profile["commune"])
+    return DEPARTMENT_NAMES.get(profile.get("departement") or "")
+
+
+def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    parts = []
+    old, new = before.get("domaine"), after.get("domaine")
+    if new and new != old:
+        if new == UNDECIDED_DOMAIN:
+            parts.append("dans tous les domaines")
+        elif old and old != UNDECIDED_DOMAIN:
+            parts.append(f"en {DOMAIN_LABELS.get(new, new)}, et non plus en {DOMAIN_LABELS.get(old, old)}")
+        else:
+            parts.append(f"en {DOMAIN_LABELS.get(new, new)}")
+    old_place, new_place = _place(before), _place(after)
+    moved = (after.get("departement"), after.get("commune")) != (before.get("departement"), before.get("commune"))
+    if moved and after.get("departement") and after.get("departement") != OUTSIDE_REGION and new_place:
+        where = (f"près de {new_place}" if after.get("commune")
+                 else _IN_DEPARTMENT.get(after["departement"], f"en {new_place}"))
+        parts.append(f"{where}, au lieu de {old_place}" if old_place and old_place != new_place else where)
+    old_h, new_h = _number(before.get("heures_semaine")), _number(after.get("heures_semaine"))
+    if new_h is not None and new_h != old_h:
+        text = f"jusqu'à {french_number(new_h)} h par semaine"
+        parts.append(f"{text} au lieu de {french_number(old_h)}" if old_h is not None else text)
+    for name, wanted in (("modalite", _MODE_WANTED), ("creneau", _SLOT_WANTED), ("certification", _CERT_WANTED)):
+        if after.get(name) in wanted and after.get(name) != before.get(name):
+            parts.append(wanted[after[name]])
+    return parts
+
+
+def profile_change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+    """One short sentence saying what changed in the search (domain, place, hours, mode,
+    time slot, certification), e.g. "C'est noté : je cherche maintenant en design
+    graphique, et non plus en développement web."; None when none of these changed.
+    before / after: profile slots (CONTRACT §1 values)."""
+    if after.get("departement") == OUTSIDE_REGION and before.get("departement") != OUTSIDE_REGION:
+        return "C'est noté : vous habitez hors d'Île-de-France."
+    parts = _change_parts(before or {}, after or {})
+    if not parts:
+        return None
+    sentences, current = [], "C'est noté : je cherche maintenant " + parts[0]
+    for part in parts[1:]:
+        if len((current + ", " + part).split()) <= 20:
+            current += ", " + part
+        else:
+            sentences.append(current + ".")
+            current = "Je cherche aussi " + part
+    sentences.append(current + ".")
+    return " ".join(sentences)

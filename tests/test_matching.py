@@ -10,6 +10,7 @@ from bot.matching import (
     RELAXATION_ORDER, MatchingEngine, Profile, Refinement, choose_relaxation, relaxation_sentence,
 )
 from bot.matching.rules import V_CERTIF, V_CRENEAU, V_DOMAIN_OTHER, V_DOMAIN_RELATED, V_HEURES, V_MODALITE
+from tests.plain_french import problems
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue, violations
 
 
@@ -102,7 +103,7 @@ def test_permanent_entry_and_lent_equipment(tmp_path):
     # Own equipment first, lent equipment second.
     assert ids == ["A-SMART", "A-PERM"]
     assert "Fonctionne sur smartphone" in result.courses[0]["raisons"]
-    assert "Ordinateur prêté" in result.courses[1]["raisons"]
+    assert "Ordinateur prêté par l'organisme" in result.courses[1]["raisons"]
     assert "Entrée possible à tout moment" in result.courses[1]["raisons"]
     check_no_violation(result, p, specs)
 
@@ -224,7 +225,13 @@ def test_relaxation_names_what_was_loosened(tmp_path):
     assert result.relaxed == ["creneau", "heures_semaine"]
     assert result.payload()["relaxed"] == ["creneau", "heures_semaine"]
     sentence = result.relaxation_sentence()
-    assert "le créneau" in sentence and "les heures par semaine" in sentence
+    # By how much, in plain words, for the course shown.
+    assert "jusqu'à 20 h par semaine au lieu de 8" in sentence
+    assert "des cours en journée, alors que vous préférez le soir et le week-end" in sentence
+    assert problems(sentence) == []
+    # Without the courses, the constraints are still named.
+    generic = relaxation_sentence(result.relaxed, p)
+    assert "le créneau" in generic and "les heures par semaine" in generic
     check_no_violation(result, p, specs)
     # Reasons never claim a loosened constraint.
     assert not any("Compatible avec" in r for r in result.courses[0]["raisons"])
@@ -251,8 +258,10 @@ def test_relaxation_domain_related_then_any(tmp_path):
     result = m.recommend(p, limit=5)
     assert [c["id"] for c in result.courses] == ["A-DESIGN"]
     assert result.relaxed == ["certification", "domaine"]
-    assert "la certification" in result.relaxation_sentence()
-    assert "développement web" in result.relaxation_sentence()
+    sentence = result.relaxation_sentence()
+    assert "sans diplôme reconnu à la fin, alors que vous en voulez un" in sentence
+    assert "Je n'ai rien trouvé en développement web : voici des formations proches, en design graphique." in sentence
+    assert problems(sentence) == []
     result = m.recommend(Profile(domaine="sante_social"), limit=5)
     assert result.relaxed == ["domaine"] and len(result.courses) == 2
 
@@ -264,7 +273,7 @@ def test_modalite_and_certification_relaxed(tmp_path):
     result = m.recommend(p)
     assert result.relaxed == ["modalite", "certification"]
     assert result.payload()["relaxed"] == ["modalite", "certification"]
-    assert "le 100 % à distance" in result.relaxation_sentence()
+    assert "quelques séances sur place, alors que vous préférez le 100 % à distance" in result.relaxation_sentence()
 
 
 def test_undecided_prefers_discovery_courses(tmp_path):

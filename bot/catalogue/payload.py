@@ -11,9 +11,10 @@ from bot.vocab import LEVELS
 
 PAYLOAD_KEYS = ("id", "titre", "organisme", "domaine", "modalite", "heures_total", "heures_semaine",
                 "creneau", "debut", "entrees_permanentes", "certifiante", "niveau_entree", "age_min",
-                "age_max", "departements", "equipement_requis", "url")
-# Beyond the contract: what is advised but not required, and whether equipment is lent.
-EXTRA_KEYS = ("niveau_conseille", "equipement_prete")
+                "age_max", "departements", "equipement_requis", "pret_materiel", "url")
+# Beyond the contract: the level advised but not required, the loan flag under its catalogue
+# name (kept for older readers), and whether the course is adapted to people with a disability.
+EXTRA_KEYS = ("niveau_conseille", "equipement_prete", "accessible_handicap")
 
 
 def _get(obj: Any, name: str, default=None):
@@ -32,7 +33,11 @@ def _number(value):
 
 def course_payload(action: Any, session: Optional[Any] = None) -> dict:
     """action: an ORM Action (formation and organisme_formateur loaded) or a mapping with
-    the action's columns plus ``intitule``/``titre`` and ``organisme``/``organisme_nom``."""
+    the action's columns plus ``intitule``/``titre`` and ``organisme``/``organisme_nom``.
+
+    A mapping must carry ``equipement_prete``, ``niveau_entree_obligatoire`` and
+    ``accessible_handicap``: without them the loan, the advised level and the access are lost
+    (bot.matching.engine selects them)."""
     formation = _get(action, "formation")
     organisme = _get(action, "organisme_formateur")
     titre = _get(formation, "intitule") or _get(action, "titre") or _get(action, "intitule")
@@ -61,8 +66,11 @@ def course_payload(action: Any, session: Optional[Any] = None) -> dict:
         "age_min": _get(action, "age_min"),
         "age_max": _get(action, "age_max"),
         "departements": split(_get(action, "departements")),
+        # CONTRACT §2: what the person must have themselves; a loan leaves nothing to bring.
         "equipement_requis": "aucun" if lent else _get(action, "equipement_requis"),
+        "pret_materiel": lent,
         "url": url,
         "niveau_conseille": level,
         "equipement_prete": lent,
+        "accessible_handicap": bool(_get(action, "accessible_handicap", False)),
     }

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from contextlib import contextmanager
-from typing import Optional
+from dataclasses import replace
+from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import Boolean, Float, Integer, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.engine import Engine
@@ -26,9 +27,10 @@ from bot.catalogue.payload import course_payload
 from bot.catalogue.vocabulary_mapping import ALL_DEPARTMENTS_MASK, department_bit
 from bot.matching.rules import (
     CANDIDATE_FIELDS, V_CERTIF, V_CRENEAU, V_HEURES, V_MODALITE, YOUTH_AGE_LIMIT, Candidate,
-    MatchResult, Profile, Refinement, rank, reasons, soft_violations,
+    MatchResult, Profile, Refinement, choose_relaxation, equipment_ok, rank, reasons,
+    soft_violations,
 )
-from bot.vocab import OUTSIDE_REGION, RELATED_DOMAINS
+from bot.vocab import AGE_RANGE, LEVELS, OUTSIDE_REGION, RELATED_DOMAINS
 
 A = Action.__table__
 S = Session.__table__
@@ -36,9 +38,13 @@ F = Formation.__table__
 O = Organisme.__table__
 ETAT_OUVERT = 1
 
+# Every action column course_payload reads: without equipement_prete a lent computer would
+# be reported as required (CONTRACT §2), without niveau_entree_obligatoire an advised level as
+# compulsory.
 _PAYLOAD_ACTION_COLUMNS = (
     "id", "domaine", "modalite", "heures_total", "heures_semaine", "creneau", "certifiante",
-    "niveau_entree", "age_min", "age_max", "departements", "equipement_requis", "url",
+    "niveau_entree", "niveau_entree_obligatoire", "age_min", "age_max", "departements",
+    "equipement_requis", "equipement_prete", "accessible_handicap", "url",
 )
 
 # The final page: payload columns of a few actions, mapped by course_payload.
@@ -288,30 +294,11 @@ class MatchingEngine:
         return out
 
     # -- public API ------------------------------------------------------------------
-    def recommend(self, profile: Profile, limit: int = 3, offset: int = 0,
-                  refinement: Optional[Refinement] = None) -> MatchResult:
-        """The best `limit` courses from `offset` on (see the module docstring of
-        bot.matching.rules for the rules).
-
-        Per domain tier (exact, related, other; a single tier for an undecided person), one
-        query fetches up to `cap` hard-valid actions in catalogue order (it stops early).
-        When those hold no strict match but were capped, one more query looks for strict
-        matches over the whole tier, so a constraint is never reported loosened while a
-        course fits it. Scoring, relaxation and paging then run in Python on that sample:
-        with more than `cap` hard-valid actions in a tier, the ranking and total_matches
-        cover the sample (total_matches is then a lower bound).
-        """
-        if refinement is not None:
-            profile = refinement.apply(profile)
-        exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
-        if profile.departement == OUTSIDE_REGION or limit <= 0:
-            return MatchResult([], [], 0, profile)
-        # Pages stay consistent for the first cap/4 results (30 by default); beyond, the
-        # sample grows with the page asked for.
-        wanted_rows = offset + limit
-        cap = self.cap if wanted_rows <= self.cap // 4 else self.cap + 4 * wanted_rows
+    def _pool(self, profile: Profile, exclude: tuple, cap: int) -> list:
+        """The hard-valid candidates recommend() ranks: those of the first domain tier that
+        has any (exact, related, other; one tier for an undecided person), at most `cap` in
+        catalogue order, or the strict matches of that tier when the sample holds none."""
         tiers = (_EXACT, _RELATED, _OTHER) if profile.wanted_domain else (_ALL,)
-        ranking = None
         for tier in tiers:
             found = self.candidates(profile, tier, exclude, cap=cap)
             if not found:
@@ -321,14 +308,97 @@ class MatchingEngine:
                 strict = self.candidates(profile, tier, exclude, strict=True, cap=cap)
                 if strict:
                     found = strict
-            ranking = rank(found, profile, self.today, limit, offset, refinement)
-            break
-        if ranking is None:
+            return found
+        return []
+
+    def recommend(self, profile: Profile, limit: int = 3, offset: int = 0,
+                  refinement: Optional[Refinement] = None,
+                  exclude_ids: Sequence[str] = ()) -> MatchResult:
+        """The best `limit` courses from `offset` on (see the module docstring of
+        bot.matching.rules for the rules).
+
+        exclude_ids: courses already shown in the conversation. They are never returned, but
+        the relaxation level stays the one computed with them, so "more" goes on with the
+        same constraints as the first list; when nothing new is left at that level the
+        result is empty (the caller says so with bot.replies.no_more_text). Courses in
+        ``refinement.exclude_ids`` (refused) are removed before the relaxation instead.
+
+        Per domain tier (exact, related, other; a single tier for an undecided person), one
+        query fetches up to `cap` hard-valid actions in catalogue order (it stops early).
+        When those hold no strict match but were capped, one more query looks for strict
+        matches over the whole tier, so a constraint is never reported loosened while a
+        course fits it. Scoring, relaxation and paging then run in Python on that sample:
+        with more than `cap` hard-valid actions in a tier, the ranking and total_matches
+        cover the sample (total_matches is then a lower bound). total_matches counts the
+        courses left once exclude_ids are taken out.
+        """
+        if refinement is not None:
+            profile = refinement.apply(profile)
+        exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
+        shown = frozenset(exclude_ids or ())
+        if profile.departement == OUTSIDE_REGION or limit <= 0:
             return MatchResult([], [], 0, profile)
+        # Pages stay consistent for the first cap/4 results (30 by default); beyond, the
+        # sample grows with the page asked for.
+        wanted_rows = offset + limit + len(shown)
+        cap = self.cap if wanted_rows <= self.cap // 4 else self.cap + 4 * wanted_rows
+        found = self._pool(profile, exclude, cap)
+        if not found:
+            return MatchResult([], [], 0, profile)
+        ranking = rank(found, profile, self.today, limit, offset, refinement, exclude=shown)
         courses = self._payloads([c for c, _ in ranking.selected])
         for (cand, viol), course in zip(ranking.selected, courses):
             course["raisons"] = reasons(cand, profile, self.today, viol)
         return MatchResult(courses, ranking.relaxed, ranking.total, profile)
+
+    def decisive_slots(self, profile: Profile, slots: Iterable[str],
+                       refinement: Optional[Refinement] = None) -> set:
+        """Among `slots` (profile slots still unknown), those whose answer could change the
+        shortlist: the candidate courses differ on them. The candidates are the courses
+        recommend() would rank for what is known (hard constraints, domain tier), kept at
+        the relaxation level the known soft constraints give. A slot already known, or not
+        a profile slot, is never returned; no candidate at all gives an empty set.
+
+        - situation: some candidate is not open to every public;
+        - age: some candidate has an age bound, or is for young people only;
+        - niveau: some candidate (any level accepted) asks more than no diploma;
+        - heures_semaine: the candidates' weekly hours differ;
+        - creneau: an answer (journee or soir_weekend) accepts some candidates and not others;
+        - equipement: some candidate cannot be followed with a phone only or with nothing;
+        - modalite: fully remote and hybrid candidates; certification: certifying and not;
+        - handicap: candidates differ on accessible_handicap;
+        - domaine: several domains; departement: some candidate does not serve the whole region.
+
+        One pre-filter query (as recommend()), then pure Python on at most `cap` tuples.
+        """
+        if refinement is not None:
+            profile = refinement.apply(profile)
+        wanted = {s for s in slots if s in _DECISIVE_SLOTS and _unknown(profile, s)}
+        if not wanted or profile.departement == OUTSIDE_REGION:
+            return set()
+        exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
+        # Unknown level: the pre-filter leaves out courses with a compulsory level, which an
+        # answer could bring in; fetch every level and apply the real rule in Python.
+        open_level = "niveau" in wanted
+        pool_profile = replace(profile, niveau=LEVELS[-1]) if open_level else profile
+        pool = self._pool(pool_profile, exclude, self.cap)
+        if not pool:
+            return set()
+        every_level = pool
+        if open_level:
+            pool = [c for c in pool if not (c.niveau_entree_obligatoire and c.niveau_entree_rank > 0)]
+        masks = [soft_violations(c, profile) for c in pool]
+        allowed = choose_relaxation(masks)
+        kept = [c for c, m in zip(pool, masks) if allowed is not None and m & ~allowed == 0]
+        out = set()
+        if open_level and any(c.niveau_entree_rank > 0 for c in every_level):
+            out.add("niveau")
+        if not kept:
+            return out
+        for slot in wanted - {"niveau"}:
+            if _DECISIVE_TESTS[slot](kept, profile):
+                out.add(slot)
+        return out
 
     def _payloads(self, chosen: list) -> list:
         """CONTRACT §2 dicts (without reasons) for the chosen candidates, in order: one Core
@@ -348,22 +418,26 @@ class MatchingEngine:
             out.append(dict(course_payload(row, session)))
         return out
 
-    def _session_for(self, action, cand: Candidate):
-        """The session the candidate's start refers to: continuous entry first, else the
-        earliest open session starting today or later."""
+    def _session_for(self, action):
+        """The session a person can still join: an open one with continuous entry not yet over
+        first, else the earliest open session starting today or later; None when every
+        session is closed or past (the course is then shown with no start date)."""
         today = self.today
         open_ = [s for s in action.sessions if s.etat_recrutement == ETAT_OUVERT]
-        if cand.permanent:
-            for s in open_:
-                if s.entrees_permanentes and (s.fin is None or _to_date(s.fin) >= today):
-                    return s
+        for s in open_:
+            if s.entrees_permanentes and (s.fin is None or _to_date(s.fin) >= today):
+                return s
         dated = sorted((s for s in open_ if s.debut is not None and _to_date(s.debut) >= today),
                        key=lambda s: (_to_date(s.debut), s.id))
-        return dated[0] if dated else (open_[0] if open_ else None)
+        return dated[0] if dated else None
 
     def course(self, action_id: str) -> Optional[dict]:
-        """Full details of one action: the §2 payload plus objectif, contenu, dates,
-        modalites_inscription, contact, cout_stagiaire, remuneree and organisme."""
+        """Full details of one action: the §2 payload (with ``pret_materiel`` and
+        ``accessible_handicap``) plus ``fin`` (end of the session shown), ``session_ouverte``
+        (False when no session can be joined: every one closed or past; ``debut`` is then
+        None), objectif, contenu, dates, prochaine_entree, modalites_inscription, contact,
+        cout_stagiaire, remuneree, places_sur_site, departement_lieu, organisme and
+        organisme_details."""
         from sqlalchemy.orm import Session as OrmSession
 
         today = self.today
@@ -372,15 +446,16 @@ class MatchingEngine:
             if action is None:
                 return None
             open_ = [s for s in action.sessions if s.etat_recrutement == ETAT_OUVERT]
-            permanent = any(s.entrees_permanentes and (s.fin is None or _to_date(s.fin) >= today)
-                            for s in open_)
             future = [_to_date(s.debut) for s in open_ if s.debut and _to_date(s.debut) >= today]
-            cand_like = _SessionChoice(permanent)
-            session = self._session_for(action, cand_like)
+            session = self._session_for(action)
             data = dict(course_payload(action, session))
             formation = action.formation
             organisme = action.organisme_formateur
             data.update({
+                "fin": _iso(session.fin) if session is not None else None,
+                "session_ouverte": session is not None,
+                "places_sur_site": action.places_sur_site,
+                "departement_lieu": action.departement_lieu,
                 "objectif": formation.objectif,
                 "contenu": formation.contenu,
                 "dates": [
@@ -404,11 +479,41 @@ class MatchingEngine:
             return data
 
 
-class _SessionChoice:
-    def __init__(self, permanent: bool):
-        self.permanent = permanent
-
-
 def _iso(value) -> Optional[str]:
     d = _to_date(value)
     return d.isoformat() if d else None
+
+
+# -- decisive questions -----------------------------------------------------------------
+def _unknown(profile: Profile, slot: str) -> bool:
+    """Not given yet ("peu importe" is an answer: the question is not asked again)."""
+    return getattr(profile, slot) is None
+
+
+def _differ(values) -> bool:
+    return len(set(values)) > 1
+
+
+def _slot_splits(kept, answer: str) -> bool:
+    accepted = [c.creneau in (answer, "indifferent") for c in kept]
+    return any(accepted) and not all(accepted)
+
+
+_DECISIVE_TESTS = {
+    "situation": lambda kept, p: any(not c.public_tous for c in kept),
+    "age": lambda kept, p: any(
+        (c.age_min is not None and c.age_min > AGE_RANGE[0])
+        or (c.age_max is not None and c.age_max < AGE_RANGE[1])
+        or (c.public_jeune and not c.public_tous and not c.public_demandeur_emploi
+            and p.situation in (None, "demandeur_emploi"))
+        for c in kept),
+    "heures_semaine": lambda kept, p: _differ(c.heures_semaine for c in kept),
+    "creneau": lambda kept, p: _slot_splits(kept, "journee") or _slot_splits(kept, "soir_weekend"),
+    "equipement": lambda kept, p: any(not equipment_ok(c, e) for c in kept for e in ("smartphone", "aucun")),
+    "modalite": lambda kept, p: _differ(c.modalite for c in kept),
+    "certification": lambda kept, p: _differ(bool(c.certifiante) for c in kept),
+    "handicap": lambda kept, p: _differ(bool(c.accessible_handicap) for c in kept),
+    "domaine": lambda kept, p: _differ(c.domaine for c in kept),
+    "departement": lambda kept, p: any(c.departements_mask != ALL_DEPARTMENTS_MASK for c in kept),
+}
+_DECISIVE_SLOTS = frozenset(_DECISIVE_TESTS) | {"niveau"}

@@ -28,8 +28,9 @@ Hard constraints (never relaxed)
 - department served (``departements_mask``: fully remote = the 8 departments, hybrid = the
   on-site department and its neighbours); ``hors_idf`` gets no course at all;
 - entry level: the course's ``niveau_entree_rank`` is at most the person's rank. This is
-  applied whether or not the level is marked compulsory, because the payload shows
-  ``niveau_entree`` and a course asking more than the person has is not a fair suggestion.
+  applied whether or not the level is marked compulsory: a course advising more than the
+  person has is not a fair suggestion (the payload's ``niveau_entree`` is the compulsory
+  level, ``niveau_conseille`` the advised one).
   Unknown level: only courses with no compulsory level (or no level at all);
 - target public: ``demandeur_emploi`` → public_demandeur_emploi, public_tous, or public_jeune
   when the person is under 26 (or of unknown age); ``jeune_decrocheur`` → public_jeune or
@@ -65,7 +66,8 @@ Domain tier first (exact 10,000 ≫ related 5,000; for an undecided person, disc
 each loosened constraint the course breaks (-150), then small preferences: exit level one step
 above the person's (+60; two steps +25, same +15, lower -20), sooner start (up to +50;
 continuous entry counts as today), lighter weekly load than available (up to +30),
-``accessible_handicap`` when ``handicap`` (+40), funded places left (+25, none left -25),
+``accessible_handicap`` when ``handicap`` (+300: above every small preference, below own
+equipment), funded places left (+25, none left -25),
 paid traineeship (+20), hybrid when asked (+10), certifying when asked (+10). Refinements:
 ``sooner`` multiplies the start term by 4, ``shorter`` subtracts up to 300 for total hours.
 Diversity: a page of n courses holds at most n-1 actions of one formation while others remain.
@@ -88,7 +90,7 @@ from bot.vocab import (
 __all__ = [
     "Profile", "Refinement", "MatchResult", "Candidate", "RELAXATION_ORDER",
     "hard_violations", "soft_violations", "choose_relaxation", "score", "rank", "reasons",
-    "relaxation_sentence",
+    "relaxation_sentence", "relaxed_detail",
 ]
 
 RELAXATION_ORDER = ("creneau", "heures_semaine", "modalite", "certification", "domaine")
@@ -104,6 +106,8 @@ _LEVEL_BITS = (V_CRENEAU, V_HEURES, V_MODALITE, V_CERTIF, V_DOMAIN_RELATED, V_DO
 # Broad courses suited to someone who does not know yet what to do.
 DISCOVERY_DOMAINS = (UNDECIDED_DOMAIN, "competences_de_base")
 YOUTH_AGE_LIMIT = 26  # "jeune" publics: under 26
+# A person with a disability sees the courses adapted to it first (after own equipment).
+HANDICAP_BONUS = 300
 WEEKLY_HOURS_TOLERANCE = 1.0  # no tolerance on top of the person's hours (evaluator allows 10 %)
 
 
@@ -401,7 +405,7 @@ def score(c: Candidate, p: Profile, today: _dt.date, violations: int = 0,
     if refinement is not None and refinement.shorter:
         s -= min(300.0, (c.heures_total or 0) * 0.25) + 2.0 * (c.heures_semaine or 0)
     if p.handicap and c.accessible_handicap:
-        s += 40
+        s += HANDICAP_BONUS
     if c.places_financees is not None:
         s += 25 if c.places_financees > 0 else -25
     if c.remuneree:
@@ -448,13 +452,18 @@ class Ranking:
 
 
 def rank(candidates: Iterable[Candidate], profile: Profile, today: _dt.date, limit: int = 3,
-         offset: int = 0, refinement: Optional[Refinement] = None) -> Ranking:
-    """Soft constraints, relaxation, scoring, diversity and paging over hard-valid candidates."""
+         offset: int = 0, refinement: Optional[Refinement] = None,
+         exclude: Iterable[str] = ()) -> Ranking:
+    """Soft constraints, relaxation, scoring, diversity and paging over hard-valid candidates.
+
+    `exclude` (courses already shown) count for the relaxation level but are never selected
+    nor counted in ``total``."""
     rows = [(c, soft_violations(c, profile)) for c in candidates]
     allowed = choose_relaxation(m for _, m in rows)
     if allowed is None:
         return Ranking([], [], 0)
-    kept = [(c, m) for c, m in rows if m & ~allowed == 0]
+    exclude = frozenset(exclude)
+    kept = [(c, m) for c, m in rows if m & ~allowed == 0 and c.id not in exclude]
     viol = {c.id: m for c, m in kept}
     keyed = sorted(((-score(c, profile, today, m, refinement), c.id, c) for c, m in kept))
     ordered = [c for _, _, c in keyed]
@@ -473,6 +482,9 @@ IN_DEPARTMENT = {
 }
 assert set(IN_DEPARTMENT) == set(DEPARTMENT_NAMES)
 CRENEAU_WORDS = {"journee": "en journée", "soir_weekend": "le soir et le week-end"}
+LOAN_REASON = "Ordinateur prêté par l'organisme"
+HANDICAP_REASON = "Accessible aux personnes en situation de handicap"
+MAX_REASONS = 4
 RELAXED_LABELS = {
     "creneau": "le créneau",
     "heures_semaine": "les heures par semaine",
@@ -495,11 +507,10 @@ def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> l
         out.append("Idéale pour découvrir des métiers avant de choisir")
     elif wanted is None and c.domaine == "competences_de_base":
         out.append("Pour renforcer vos bases : lire, écrire, compter, numérique")
-    if p.equipement == "smartphone" and c.equipement_requis in ("smartphone", "aucun"):
+    if c.equipement_prete:
+        out.append(LOAN_REASON)  # CONTRACT §2: the reasons say so whenever it is lent
+    elif p.equipement == "smartphone" and c.equipement_requis in ("smartphone", "aucun"):
         out.append("Fonctionne sur smartphone")
-    elif p.equipement in ("smartphone", "aucun") and c.equipement_requis != "aucun" \
-            and c.equipement_prete:
-        out.append("Ordinateur prêté")
     elif p.equipement == "aucun" and c.equipement_requis == "aucun":
         out.append("Aucun équipement à fournir")
     elif p.equipement == "aucun" and c.modalite == "hybride" and (c.places_sur_site or 0) > 0:
@@ -520,7 +531,7 @@ def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> l
     if p.certification == "oui" and c.certifiante:
         out.append("Formation certifiante (reconnue par l'État)")
     if p.handicap and c.accessible_handicap:
-        out.append("Accessible aux personnes en situation de handicap")
+        out.append(HANDICAP_REASON)
     if c.modalite == "distance":
         out.append("100 % à distance : vous pouvez suivre depuis chez vous")
     elif c.departement_lieu in IN_DEPARTMENT:
@@ -540,24 +551,89 @@ def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> l
         out.append("Formation certifiante (reconnue par l'État)")
     if c.remuneree:
         out.append("Rémunérée")
-    # Keep the most personal first, but always end with the start date when room is short.
+    # Keep the most personal first, but when room is short always keep the loan, the access
+    # and the start date.
     unique = list(dict.fromkeys(out))
-    if len(unique) > 4:
+    if len(unique) > MAX_REASONS:
         start = next((r for r in unique if r.startswith(("Démarre", "Entrée possible"))), None)
-        head = [r for r in unique if r != start][:3]
-        unique = head + ([start] if start else [unique[3]])
-    return unique[:4]
+        kept = [r for r in unique if r in (LOAN_REASON, HANDICAP_REASON)]
+        room = MAX_REASONS - len(kept) - (1 if start else 0)
+        kept += [r for r in unique if r != start and r not in kept][:room]
+        unique = [r for r in unique if r in kept] + ([start] if start else [])
+    return unique[:MAX_REASONS]
 
 
-def relaxation_sentence(relaxed: Sequence[str], profile: Optional[Profile] = None) -> Optional[str]:
-    """The French sentence naming what was loosened, or None when nothing was."""
+def _in_domain(domain: str) -> str:
+    return f"en {DOMAIN_LABELS.get(domain, domain)}"
+
+
+def _french_list(items: Sequence[str]) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def _course_value(course, name: str):
+    return course.get(name) if hasattr(course, "get") else getattr(course, name, None)
+
+
+def relaxed_detail(name: str, profile: Optional[Profile], courses: Sequence = ()) -> Optional[str]:
+    """One plain French sentence saying how far one constraint was loosened for the courses
+    shown ("J'ai accepté jusqu'à 12 h par semaine au lieu de 5."), or None when the profile
+    and the courses do not say (the caller then names the constraint only)."""
+    if profile is None:
+        return None
+    if name == "heures_semaine" and profile.heures_semaine is not None:
+        loads = [float(h) for c in courses if (h := _course_value(c, "heures_semaine")) is not None
+                 and float(h) > profile.heures_semaine]
+        if loads:
+            return (f"J'ai accepté jusqu'à {french_number(max(loads))} h par semaine "
+                    f"au lieu de {french_number(profile.heures_semaine)}.")
+    if name == "creneau" and profile.creneau in CRENEAU_WORDS:
+        other = [CRENEAU_WORDS[w] for c in courses
+                 if (w := _course_value(c, "creneau")) in CRENEAU_WORDS and w != profile.creneau]
+        if other:
+            return (f"J'ai accepté des cours {_french_list(other)}, "
+                    f"alors que vous préférez {CRENEAU_WORDS[profile.creneau]}.")
+    if name == "modalite" and profile.modalite == "distance":
+        if any(_course_value(c, "modalite") == "hybride" for c in courses):
+            return ("J'ai accepté des cours avec quelques séances sur place, "
+                    "alors que vous préférez le 100 % à distance.")
+    if name == "certification" and profile.certification == "oui":
+        if any(not _course_value(c, "certifiante") for c in courses):
+            return ("J'ai accepté des formations sans diplôme reconnu à la fin, "
+                    "alors que vous en voulez un.")
+    if name == "domaine" and profile.wanted_domain:
+        wanted = profile.wanted_domain
+        others = [d for c in courses if (d := _course_value(c, "domaine")) and d != wanted]
+        if others:
+            kind = ("des formations proches" if all(d in RELATED_DOMAINS[wanted] for d in others)
+                    else "d'autres domaines")
+            return (f"Je n'ai rien trouvé {_in_domain(wanted)} : voici {kind}, "
+                    f"{_french_list([_in_domain(d) for d in others])}.")
+    return None
+
+
+def relaxation_sentence(relaxed: Sequence[str], profile: Optional[Profile] = None,
+                        courses: Sequence = ()) -> Optional[str]:
+    """The French sentences naming what was loosened and by how much for the courses shown
+    (CONTRACT §2 dicts), or None when nothing was. Without the profile or the courses, the
+    constraint is only named ("J'ai élargi : le créneau.")."""
     if not relaxed:
         return None
-    text = ("Aucune formation ne correspondait exactement à votre demande. J'ai élargi : "
-            + ", ".join(RELAXED_LABELS.get(name, name) for name in relaxed) + ".")
-    if "domaine" in relaxed and profile is not None and profile.wanted_domain:
-        text += f" J'ai cherché hors de votre domaine ({DOMAIN_LABELS[profile.wanted_domain]})."
-    return text
+    details, plain = [], []
+    for name in relaxed:
+        detail = relaxed_detail(name, profile, courses)
+        if detail:
+            details.append(detail)
+        else:
+            plain.append(RELAXED_LABELS.get(name, name))
+    parts = ["Aucune formation ne correspondait exactement à votre demande."]
+    if plain:
+        parts.append("J'ai élargi : " + ", ".join(plain) + ".")
+    parts += details
+    if "domaine" in plain and profile is not None and profile.wanted_domain:
+        parts.append(f"J'ai cherché hors de votre domaine ({DOMAIN_LABELS[profile.wanted_domain]}).")
+    return " ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -575,5 +651,6 @@ class MatchResult:
                 "courses": [dict(c) for c in self.courses]}
 
     def relaxation_sentence(self) -> Optional[str]:
-        return relaxation_sentence(self.relaxed, self.profile)
+        """What was loosened and by how much, for the courses of this page."""
+        return relaxation_sentence(self.relaxed, self.profile, self.courses)
 
