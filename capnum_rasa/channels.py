@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import aiohttp
@@ -27,6 +28,9 @@ from sanic.response import HTTPResponse
 
 from bot import messaging
 from bot.messaging import ButtonMemory
+from bot.logsafe import redact
+from bot.ratelimit import TOO_MANY, Deliveries, RateLimiter
+from capnum_rasa.rest import MAX_TEXT_CHARS, TOO_LONG_REPLY, clean_text
 from bot.webhook_security import (form_pairs, messenger_signature_ok, telegram_secret_ok,
                                   twilio_signature_ok)
 
@@ -67,10 +71,36 @@ async def _post(url: str, *, json_body: Any = None, form: Any = None,
         async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
             async with session.post(url, json=json_body, data=form, auth=auth, params=params) as resp:
                 if resp.status >= 300:
-                    logger.error("Messaging API %s answered %s: %s", url.split("?")[0], resp.status,
-                                 (await resp.text())[:300])
+                    logger.error("Messaging API %s answered %s: %s", _loggable(url), resp.status,
+                                 redact((await resp.text())[:300]))
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-        logger.error("Messaging API %s unreachable: %s", url.split("?")[0], error)
+        logger.error("Messaging API %s unreachable: %s", _loggable(url), redact(str(error)))
+
+
+def _loggable(url: str) -> str:
+    """The URL without its query and without the Telegram token (/bot<token>/)."""
+    return redact(url.split("?")[0])
+
+
+def _messaging_limit() -> tuple[int, float]:
+    """CAPNUM_MESSAGING_LIMIT: "messages/seconds" per sender, default 20 a minute."""
+    value = os.environ.get("CAPNUM_MESSAGING_LIMIT", "20/60")
+    try:
+        count, seconds = value.split("/")
+        return max(1, int(count)), max(1.0, float(seconds))
+    except ValueError:
+        return 20, 60.0
+
+
+def prefixed(channel: str, platform_id: Any) -> str:
+    """The sender id Rasa knows: the channel's prefix and the platform's id ("telegram:4242"),
+    so that the channels' namespaces never meet (nor the web's, "web:…")."""
+    return f"{channel}:{platform_id}"
+
+
+def unprefixed(sender_id: str, channel: str) -> str:
+    prefix = f"{channel}:"
+    return sender_id[len(prefix):] if sender_id.startswith(prefix) else sender_id
 
 
 def _bad_request(reason: str) -> HTTPResponse:
@@ -88,6 +118,21 @@ class _MessagingChannel(InputChannel):
         self.api_url = api_url.rstrip("/")
         self.max_chars = max_chars
         self.memory = ButtonMemory()
+        limit, window = _messaging_limit()
+        # Per sender, shared by the replicas through Redis when REDIS_URL is set.
+        self.limiter = RateLimiter(f"{self.name()}-sender", limit, window)
+        self.warned = RateLimiter(f"{self.name()}-warned", 1, window)
+        # Platform retries of a delivery already handled (24 h), across replicas.
+        self.deliveries = Deliveries(self.name())
+
+    async def first_delivery(self, delivery_id: Any) -> bool:
+        """False for a delivery already seen in the last 24 h (a platform retry)."""
+        if delivery_id is None or delivery_id == "":
+            return True
+        if await self.deliveries.first_time(str(delivery_id)):
+            return True
+        logger.info("A %s delivery already handled was acknowledged again.", self.name())
+        return False
 
     def limit(self, platform: str) -> int:
         return min(self.max_chars or messaging.TEXT_LIMITS[platform], messaging.TEXT_LIMITS[platform])
@@ -100,6 +145,19 @@ class _MessagingChannel(InputChannel):
 
     async def handle_text(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str,
                           text: str, metadata: Optional[dict] = None) -> None:
+        """One message of the person to the bot: cleaned and capped like the web chat's,
+        limited per sender (answered once per window with a short French message)."""
+        allowed, _ = await self.limiter.hit(sender)
+        if not allowed:
+            if (await self.warned.hit(sender))[0]:
+                await self.deliver(sender, [{"text": TOO_MANY}])
+            return
+        text = clean_text(text)
+        if not text:
+            return
+        if len(text) > MAX_TEXT_CHARS:
+            await self.deliver(sender, [{"text": TOO_LONG_REPLY}])
+            return
         output = TurnOutput(self.name(), self.deliver)
         try:
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
@@ -150,6 +208,7 @@ class TelegramChannel(_MessagingChannel):
         return f"{self.api_url}/bot{self.access_token}/{method}"
 
     async def deliver(self, recipient_id: str, messages: List[Dict[str, Any]]) -> None:
+        recipient_id = unprefixed(recipient_id, self.name())
         chat_id: Any = int(recipient_id) if recipient_id.lstrip("-").isdigit() else recipient_id
         for body in messaging.telegram_messages(chat_id, messages, self.memory, self.limit(messaging.TELEGRAM)):
             await _post(self._method_url("sendMessage"), json_body=body)
@@ -164,22 +223,25 @@ class TelegramChannel(_MessagingChannel):
             update = _json_object(request.body or b"")
             if update is None or "update_id" not in update:
                 return _bad_request("not a Telegram update")
+            if not await self.first_delivery(update["update_id"]):
+                return response.text("ok")
             try:
                 if isinstance(update.get("callback_query"), dict):
                     query = update["callback_query"]
                     chat = ((query.get("message") or {}).get("chat") or {}).get("id") or query["from"]["id"]
-                    sender = str(chat)
+                    sender = prefixed(self.name(), chat)
                     await _post(self._method_url("answerCallbackQuery"), json_body={"callback_query_id": query["id"]})
-                    text = self.memory.resolve_token(sender, str(query.get("data") or ""))
+                    text = self.memory.resolve_token(str(chat), str(query.get("data") or ""))
                 else:
                     message = update.get("message") or update.get("edited_message")
                     if not isinstance(message, dict):
                         return response.text("ignored")  # other update kinds: nothing to answer
-                    sender = str(message["chat"]["id"])
+                    sender = prefixed(self.name(), message["chat"]["id"])
                     text = message.get("text")
                     if isinstance(text, str):
                         # Telegram's start button sends "/start", which Rasa would read as an intent.
-                        text = "Bonjour" if text.split("@")[0].strip() == "/start" else self.memory.resolve(sender, text)
+                        text = ("Bonjour" if text.split("@")[0].strip() == "/start"
+                                else self.memory.resolve(unprefixed(sender, self.name()), text))
             except (KeyError, TypeError, AttributeError):
                 return _bad_request("malformed Telegram update")
             if not text:
@@ -214,6 +276,7 @@ class MessengerChannel(_MessagingChannel):
         self.verify_token = verify_token
 
     async def deliver(self, recipient_id: str, messages: List[Dict[str, Any]]) -> None:
+        recipient_id = unprefixed(recipient_id, self.name())
         for body in messaging.messenger_messages(recipient_id, messages, self.memory, self.limit(messaging.MESSENGER)):
             await _post(f"{self.api_url}/me/messages", json_body=body,
                         params={"access_token": self.page_access_token})
@@ -258,12 +321,15 @@ class MessengerChannel(_MessagingChannel):
                         text = self._event_text(event)
                         sender = (event.get("sender") or {}).get("id")
                         if text and sender:
-                            sender = str(sender)
-                            turns.append((sender, self.memory.resolve(sender, text)))
+                            sender = prefixed(self.name(), sender)
+                            mid = ((event.get("message") or event.get("postback") or {}).get("mid"))
+                            turns.append((sender, text, mid))
             except (AttributeError, TypeError):
                 return _bad_request("malformed Messenger event")
-            for sender, text in turns:
-                await self.handle_text(on_new_message, sender, text)
+            for sender, text, mid in turns:
+                if await self.first_delivery(mid):
+                    await self.handle_text(on_new_message, sender,
+                                           self.memory.resolve(unprefixed(sender, self.name()), text))
             return response.text("EVENT_RECEIVED")
 
         return blueprint
@@ -327,6 +393,10 @@ class WhatsAppChannel(_MessagingChannel):
             sender = fields.get("From")
             if not sender:
                 return _bad_request("no sender")
+            if not sender.startswith("whatsapp:"):  # Twilio's own prefix is the channel's
+                sender = prefixed(self.name(), sender)
+            if not await self.first_delivery(fields.get("MessageSid")):
+                return response.text(TWIML_EMPTY, content_type="text/xml")
             text = (fields.get("Body") or "").strip()
             if text:
                 await self.handle_text(on_new_message, sender, self.memory.resolve(sender, text))

@@ -43,6 +43,12 @@ from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 
+# Rasa loads this module at start (the REST channel is always on): from then on no log line
+# of the Rasa process holds a token or a password (bot.logsafe).
+from bot.logsafe import install as _install_log_redaction  # noqa: E402
+
+_install_log_redaction()
+
 MAX_BODY_BYTES = 256 * 1024
 MAX_TEXT_CHARS = 2000
 MAX_SENDER_CHARS = 128
@@ -128,6 +134,20 @@ _turn_failures: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar(
 
 _storage_failures: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar("capnum_storage_failures",
                                                                                    default=None)
+
+
+_erasures: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar("capnum_erasures", default=None)
+
+# Added to the REST answer of the turn that erased the conversation: the web gateway then gives
+# the browser a new conversation and the page clears the history it kept.
+ERASED_MESSAGE = {"custom": {"type": "conversation_erased"}}
+
+
+def note_erasure(sender_id: str) -> None:
+    """Called by the tracker store when it has erased a conversation during this turn."""
+    erased = _erasures.get()
+    if erased is not None:
+        erased.append(sender_id)
 
 
 def note_storage_failure(error: BaseException) -> None:
@@ -272,6 +292,8 @@ class RestChannel(RestInput):
             token = _turn_failures.set(failures)
             storage_failures: list = []
             storage_token = _storage_failures.set(storage_failures)
+            erased: list = []
+            erased_token = _erasures.set(erased)
             # The turn runs in its own task (it inherits `failures`), shielded: when Sanic's
             # response timeout cancels this handler under overload, the turn still finishes and
             # is saved, so that no message is lost or half-processed.
@@ -289,12 +311,15 @@ class RestChannel(RestInput):
             finally:
                 _turn_failures.reset(token)
                 _storage_failures.reset(storage_token)
+                _erasures.reset(erased_token)
             if storage_failures:
                 logger.error("Tracker store unreachable (%s)", storage_failures[0])
                 return response.json([_bot(sender, STORAGE_APOLOGY)], status=503)
             messages = collector.messages
             if failures:
                 messages = messages + [_bot(sender, ACTION_SERVER_APOLOGY)]
+            if sender in erased:
+                messages = messages + [{"recipient_id": sender, **ERASED_MESSAGE}]
             return response.json(messages)
 
         return webhook

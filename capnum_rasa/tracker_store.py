@@ -72,6 +72,9 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             if erasure_requested(tracker):
                 await self.delete_sender(tracker.sender_id)
                 logger.info("Conversation erased at the user's request.")
+                from capnum_rasa.rest import note_erasure
+
+                note_erasure(tracker.sender_id)
                 return
             await self._save_new_events(tracker)
         except Exception as exc:

@@ -20,6 +20,7 @@ from bot import accounts
 from bot.catalogue.db import ensure_schema, get_engine
 from bot.gateway import create_app
 from bot.gateway.console import CHOICE_FIELDS, parse_profile
+from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
 from tests.gateway_server import free_port, http, post_json, running_gateway
 
 PASSWORD = "un mot de passe solide"
@@ -71,6 +72,20 @@ def gateway(engine, rasa):
 def gateway_without_rasa(engine):
     with running_gateway(create_app(f"http://127.0.0.1:{free_port()}", engine)) as url:
         yield url
+
+
+def conversation_cookie(headers) -> str:
+    """The value of the conversation cookie the gateway set, after checking its attributes."""
+    from http.cookies import SimpleCookie
+
+    for header in headers.get_all("Set-Cookie") or []:
+        jar = SimpleCookie(header)
+        if CONVERSATION_COOKIE in jar:
+            morsel = jar[CONVERSATION_COOKIE]
+            assert morsel["httponly"] and morsel["samesite"] == "Strict" and morsel["path"] == "/api/"
+            assert len(morsel.value) >= 43  # 256 random bits, URL-safe base64
+            return morsel.value
+    raise AssertionError("no conversation cookie")
 
 
 def error_of(body: bytes) -> str:
@@ -142,10 +157,10 @@ def test_the_chat_page_links_the_privacy_notice_and_announces_new_messages(gatew
 # -- chat API ----------------------------------------------------------------------------------
 
 def test_a_message_goes_to_rasa_and_the_answer_comes_back_cleaned(gateway, rasa):
-    status, headers, body = post_json(gateway + "/api/chat", {"sender": "web-abc", "message": "bonjour"},
-                                      {"Origin": gateway})
+    status, headers, body = post_json(gateway + "/api/chat", {"message": "bonjour"}, {"Origin": gateway})
     assert status == 200
-    assert rasa.received[-1] == {"sender": "web-abc", "message": "bonjour"}
+    cookie = conversation_cookie(headers)
+    assert rasa.received[-1] == {"sender": conversation_sender(cookie), "message": "bonjour"}
     messages = json.loads(body)
     assert messages[0] == {"text": "Quel âge avez-vous ?"}
     assert messages[1]["buttons"] == [{"title": "18 ans", "payload": "/inform"}]
@@ -156,9 +171,7 @@ def test_a_message_goes_to_rasa_and_the_answer_comes_back_cleaned(gateway, rasa)
 @pytest.mark.parametrize("payload,status,french", [
     (b"pas du json", 400, "objet JSON"),
     (b"[1, 2]", 400, "objet JSON"),
-    ({"message": "bonjour"}, 400, "Identifiant de conversation"),
-    ({"sender": "a b<script>", "message": "bonjour"}, 400, "Identifiant de conversation"),
-    ({"sender": "x" * 65, "message": "bonjour"}, 400, "Identifiant de conversation"),
+    ({"sender": "web-1"}, 400, "doit être un texte"),
     ({"sender": "web-1", "message": 42}, 400, "doit être un texte"),
     ({"sender": "web-1", "message": "   "}, 400, "vide"),
     ({"sender": "web-1", "message": "a" * 2001}, 413, "2 000 caractères"),
@@ -170,6 +183,29 @@ def test_bad_input_gets_a_clear_french_4xx(gateway, rasa, payload, status, frenc
     assert got == status
     assert french in error_of(body)
     assert len(rasa.received) == before  # nothing reached Rasa
+
+
+def test_the_conversation_is_the_cookie_s_and_the_body_cannot_choose_it(gateway, rasa):
+    status, headers, _ = post_json(gateway + "/api/chat", {"message": "bonjour"})
+    cookie = conversation_cookie(headers)
+    status, headers, _ = post_json(gateway + "/api/chat", {"sender": "4242424242", "message": "23 ans"},
+                                   {"Cookie": f"{CONVERSATION_COOKIE}={cookie}"})
+    assert status == 200 and "Set-Cookie" not in headers  # same conversation, nothing re-issued
+    assert rasa.received[-1]["sender"] == conversation_sender(cookie)
+    assert rasa.received[-1]["sender"].startswith("web:") and "4242424242" not in rasa.received[-1]["sender"]
+    # A made-up or malformed cookie: a new conversation, never the one the value names.
+    status, headers, _ = post_json(gateway + "/api/chat", {"message": "x"}, {"Cookie": f"{CONVERSATION_COOKIE}=abc"})
+    assert conversation_cookie(headers) != "abc"
+    # « Nouvelle conversation »: a new cookie.
+    status, headers, _ = post_json(gateway + "/api/nouvelle-conversation", {}, {"Cookie": f"{CONVERSATION_COOKIE}={cookie}"})
+    assert status == 200 and conversation_cookie(headers) != cookie
+
+
+def test_the_conversation_cookie_is_secure_behind_https(gateway):
+    _, headers, _ = post_json(gateway + "/api/chat", {"message": "bonjour"}, {"X-Forwarded-Proto": "https"})
+    assert "Secure" in headers["Set-Cookie"]
+    _, headers, _ = post_json(gateway + "/api/chat", {"message": "bonjour"})
+    assert "Secure" not in headers["Set-Cookie"]
 
 
 def test_a_message_of_exactly_2000_characters_is_accepted(gateway):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import json
+import time
 import threading
 import urllib.error
 import urllib.parse
@@ -153,12 +155,17 @@ def drive_to_recommendations(assistant, sender: str, say, pick_niveau) -> list[d
     pytest.fail(f"the form did not end: {slots(assistant, sender)}")
 
 
+# Platform delivery ids (Telegram update_id, Messenger mid, Twilio MessageSid): a replayed id is
+# acknowledged and not handled again, so each delivery of these tests has its own.
+DELIVERY_IDS = itertools.count(int(time.time() * 1000))
+
+
 # ------------------------------------------------------------------ Telegram
 
 class Telegram:
     def __init__(self, assistant, stub, chat_id: int, secret: str = SECRETS["TELEGRAM_SECRET_TOKEN"]):
         self.assistant, self.stub, self.chat_id, self.secret = assistant, stub, chat_id, secret
-        self.update_id = 892252934
+        self.update_id = next(DELIVERY_IDS)
 
     def _post(self, update: dict) -> tuple[int, str]:
         return post(self.assistant.url + "/webhooks/telegram/webhook", json.dumps(update).encode(),
@@ -202,7 +209,7 @@ def keyboard(call: dict) -> list[dict]:
 
 def test_telegram_conversation_keyboards_and_splitting(assistant, stub):
     chat = Telegram(assistant, stub, 218485655)
-    sender = "218485655"
+    sender = "telegram:218485655"
 
     def say(text):
         status, calls = chat.text(text)
@@ -249,7 +256,7 @@ def test_telegram_forged_secret_is_refused_before_the_bot(assistant, stub):
     missing = post(assistant.url + "/webhooks/telegram/webhook", json.dumps(reference("telegram_update_text_message.json")).encode(),
                    {"Content-Type": "application/json"})
     assert missing[0] == 403
-    assert user_events(assistant, "555001") == []
+    assert user_events(assistant, "telegram:555001") == []
     assert stub.take() == []
 
 
@@ -267,6 +274,11 @@ class Messenger:
         self.assistant, self.stub, self.psid, self.secret = assistant, stub, psid, secret
 
     def _post(self, body: dict) -> tuple[int, list[dict]]:
+        for entry in body.get("entry") or []:
+            for event in entry.get("messaging") or []:
+                for kind in ("message", "postback"):
+                    if isinstance(event.get(kind), dict):  # each delivery has its own id
+                        event[kind]["mid"] = f"m_{next(DELIVERY_IDS)}"
         raw = json.dumps(body, ensure_ascii=False).encode()
         status, _ = post(self.assistant.url + "/webhooks/messenger/webhook", raw,
                          {"Content-Type": "application/json", "X-Hub-Signature-256": messenger_signature(self.secret, raw)})
@@ -319,8 +331,8 @@ def test_messenger_conversation_quick_replies_and_splitting(assistant, stub):
         assert quick[0]["payload"] == '/inform{"niveau":"sans_diplome"}'
         return check(*chat.quick_reply(quick[0]["title"], quick[0]["payload"]))
 
-    calls = drive_to_recommendations(assistant, psid, say, pick_niveau)
-    assert slots(assistant, psid)["niveau"] == "sans_diplome"
+    calls = drive_to_recommendations(assistant, f"messenger:{psid}", say, pick_niveau)
+    assert slots(assistant, f"messenger:{psid}")["niveau"] == "sans_diplome"
     texts = sent_texts(calls)
     assert "Voici des formations pour vous." in "\n".join(texts)
     assert "Détails et inscription : http" in "\n".join(texts)
@@ -350,7 +362,7 @@ def test_messenger_forged_signature_is_refused_before_the_bot(assistant, stub):
                     json.dumps(reference("messenger_text_message_post_body.json")).encode(),
                     {"Content-Type": "application/json"})
     assert unsigned[0] == 403
-    assert user_events(assistant, "555002") == []
+    assert user_events(assistant, "messenger:555002") == []
     # a signed but malformed body is a 400, not a 500
     raw = b"{broken"
     assert post(assistant.url + "/webhooks/messenger/webhook", raw,
@@ -369,7 +381,8 @@ class WhatsApp:
 
     def text(self, text: str, signature: str | None = "sign") -> tuple[int, list[dict]]:
         fields = [(k, {"Body": text, "From": f"whatsapp:{self.number}", "WaId": self.number.lstrip("+"),
-                       "To": f"whatsapp:{SECRETS['TWILIO_WHATSAPP_NUMBER']}"}.get(k, v)) for k, v in self.template]
+                       "To": f"whatsapp:{SECRETS['TWILIO_WHATSAPP_NUMBER']}",
+                       "MessageSid": f"SM{next(DELIVERY_IDS):032d}"}.get(k, v)) for k, v in self.template]
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if signature == "sign":
             headers["X-Twilio-Signature"] = twilio_signature(self.token, PUBLIC_URL + self.path, fields)

@@ -5,7 +5,8 @@
 
 Routes
   GET  /                      the chat page (static/index.html, chat.js, chat.css)
-  POST /api/chat              {"sender", "message"} -> Rasa's list of messages
+  POST /api/chat              {"message"} -> Rasa's list of messages (conversation: the cookie)
+  POST /api/nouvelle-conversation   a new conversation cookie for this browser
   GET  /confidentialite       the privacy notice (bot.privacy.notice_html() when it exists)
   GET  /healthz               {"status": "ok"}
   GET  /go/<course_id>?s=...  counts a link followed, redirects to the catalogue's URL (bot.gateway.links)
@@ -24,6 +25,7 @@ import functools
 import json
 import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -38,7 +40,16 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 32 * 1024
-SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# The browser's conversation: a random value (256 bits) in an HttpOnly cookie that the server
+# issues; the page never sees nor sends an identifier. Rasa knows the conversation as
+# "web:" + a keyed hash of the cookie, so an identifier read anywhere (tracker store, logs)
+# gives no cookie, and no cookie value can name another conversation, let alone another
+# channel's (telegram:, messenger:, whatsapp:).
+CONVERSATION_COOKIE = "capnum_conversation"
+COOKIE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+CONVERSATION_MAX_AGE = 90 * 24 * 3600  # the tracker store keeps a conversation 90 days
+WEB_PREFIX = "web:"
+ERASED_TYPE = "conversation_erased"  # custom message the REST channel adds after an erasure
 RASA_TIMEOUT_SECONDS = 60
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -99,6 +110,28 @@ def client_address(request: web.Request) -> str:
         if forwarded.strip():
             return forwarded.split(",")[0].strip()
     return request.remote or "inconnu"
+
+
+def new_conversation_cookie() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def conversation_sender(cookie: str) -> str:
+    """Rasa's sender id for a browser's conversation cookie."""
+    from bot.people import keyed_hash
+
+    return WEB_PREFIX + keyed_hash("web-conversation", cookie)[:32]
+
+
+def is_https(request: web.Request) -> bool:
+    if request.secure or settings_of(request).secure_cookies:
+        return True
+    return settings_of(request).trust_forwarded and request.headers.get("X-Forwarded-Proto", "") == "https"
+
+
+def set_conversation_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
+    response.set_cookie(CONVERSATION_COOKIE, value, path="/api/", max_age=CONVERSATION_MAX_AGE,
+                        httponly=True, samesite="Strict", secure=is_https(request))
 
 
 def same_origin(request: web.Request) -> bool:
@@ -202,32 +235,57 @@ async def chat_api(request: web.Request) -> web.Response:
         return json_error(400, "La requête doit être un objet JSON.")
     if not isinstance(body, dict):
         return json_error(400, "La requête doit être un objet JSON.")
-    sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
-        return json_error(400, "Identifiant de conversation invalide. Rechargez la page.")
+    # Any "sender" in the body is ignored: the conversation is the cookie's.
+    message = body.get("message")
     if not isinstance(message, str):
         return json_error(400, "Le message doit être un texte.")
     if len(message) > MAX_MESSAGE_CHARS:
         return json_error(413, "Votre message est trop long : 2 000 caractères au plus.")
     if not message.strip():
         return json_error(400, "Votre message est vide.")
+    cookie = request.cookies.get(CONVERSATION_COOKIE, "")
+    issue = not COOKIE_PATTERN.match(cookie)
+    if issue:
+        cookie = new_conversation_cookie()
+    sender = conversation_sender(cookie)
     url = settings.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
     try:
         async with settings.http.post(url, json={"sender": sender, "message": message},
                                       timeout=ClientTimeout(total=RASA_TIMEOUT_SECONDS)) as response:
             if response.status >= 400:
                 log.warning("Rasa answered %s", response.status)
-                return json_error(503, UNAVAILABLE)
+                return _with_cookie(request, json_error(503, UNAVAILABLE), cookie if issue else None)
             replies = await response.json(content_type=None)
     except (ClientError, asyncio.TimeoutError, ValueError) as exc:
-        log.warning("Rasa unreachable: %s", exc)
-        return json_error(503, UNAVAILABLE)
+        log.warning("Rasa unreachable: %s", type(exc).__name__)
+        return _with_cookie(request, json_error(503, UNAVAILABLE), cookie if issue else None)
     if not isinstance(replies, list):
         return json_error(503, UNAVAILABLE)
     from bot.gateway.links import add_tracked_links
 
+    messages = [m for m in map(_clean_message, replies) if m]
+    if any(isinstance(m.get("custom"), dict) and m["custom"].get("type") == ERASED_TYPE for m in messages):
+        # Erased: this browser starts a new conversation (the page also clears its history).
+        cookie, issue = new_conversation_cookie(), True
     # ASCII-escaped: text from upstream may hold lone surrogates, which UTF-8 cannot encode.
-    return web.json_response(add_tracked_links([m for m in map(_clean_message, replies) if m], sender))
+    return _with_cookie(request, web.json_response(add_tracked_links(messages, sender)),
+                        cookie if issue else None)
+
+
+def _with_cookie(request: web.Request, response: web.Response, cookie: Optional[str]) -> web.Response:
+    if cookie:
+        set_conversation_cookie(request, response, cookie)
+    return response
+
+
+async def new_conversation(request: web.Request) -> web.Response:
+    """« Nouvelle conversation »: this browser gets a new conversation id; the old one stays
+    in the tracker store (erasable by « supprimer mes données » before, purged after 90 days)."""
+    if not same_origin(request):
+        return json_error(403, "Cette page ne peut pas envoyer de message à l'assistant.")
+    response = json_response({"status": "ok"})
+    set_conversation_cookie(request, response, new_conversation_cookie())
+    return response
 
 
 # -- other pages --------------------------------------------------------------------------
@@ -309,6 +367,7 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
 
     app.router.add_get("/", chat_page)
     app.router.add_post("/api/chat", chat_api)
+    app.router.add_post("/api/nouvelle-conversation", new_conversation)
     app.router.add_get("/confidentialite", privacy_page)
     app.router.add_get("/healthz", health)
     app.router.add_static("/static", STATIC_DIR, show_index=False, follow_symlinks=False)

@@ -1,8 +1,9 @@
 /* Cap Numérique: the chat page. Vanilla JS, no build step, no third-party code.
  * Every text from the user, the bot or the catalogue is inserted with textContent /
- * createElement, never as HTML. The conversation (sender id and rendered messages) is kept
- * in this browser's localStorage, so a reload shows it again; "Nouvelle conversation"
- * forgets it on this device. */
+ * createElement, never as HTML. The rendered messages are kept in this browser's
+ * localStorage, so a reload shows them again; the conversation itself is identified by an
+ * HttpOnly cookie the gateway issues (the page never sends an identifier). "Nouvelle
+ * conversation" and an erasure ("supprimer mes données") forget the history on this device. */
 (function () {
   "use strict";
 
@@ -38,19 +39,9 @@
     try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
   }
 
-  function newSender() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
-  }
-
-  var sender = load(SENDER_KEY);
-  if (!sender || !/^[A-Za-z0-9_-]{1,64}$/.test(sender)) {
-    sender = newSender();
-    save(SENDER_KEY, sender);
-  }
+  // The conversation is the gateway's HttpOnly cookie: this page never holds an identifier.
+  // (Older versions of the page kept one here: forget it.)
+  forget(SENDER_KEY);
 
   function readHistory() {
     try {
@@ -202,6 +193,16 @@
     return group;
   }
 
+  function isErasure(message) {
+    return !!(message && message.custom && typeof message.custom === "object" &&
+              message.custom.type === "conversation_erased");
+  }
+
+  function clearHistory() {
+    forget(HISTORY_KEY);
+    history = [];
+  }
+
   function isCourseCards(message) {
     return !!(message && message.custom && typeof message.custom === "object" &&
               message.custom.type === "recommendations");
@@ -302,7 +303,7 @@
       method: "POST",
       headers: { "Content-Type": "application/json" },
       credentials: "same-origin",
-      body: JSON.stringify({ sender: sender, message: text })
+      body: JSON.stringify({ message: text })
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (data) {
         if (!response.ok || !Array.isArray(data)) {
@@ -313,6 +314,15 @@
       });
     }).then(function (messages) {
       setBusy(false);
+      if (messages.some(isErasure)) {
+        // Erased server-side: nothing of it stays in this browser either.
+        clearHistory();
+        messages = messages.filter(function (m) { return !isErasure(m); });
+        messages.forEach(function (m, i) {
+          if (m && typeof m === "object") { renderBot(m, true, false); }
+        });
+        return;
+      }
       messages.forEach(function (m, i) {
         if (m && typeof m === "object") {
           renderBot(m, true, messages.slice(i + 1).some(isCourseCards));
@@ -336,10 +346,10 @@
   });
 
   restart.addEventListener("click", function () {
-    forget(HISTORY_KEY);
-    history = [];
-    sender = newSender();
-    save(SENDER_KEY, sender);
+    clearHistory();
+    // A new conversation cookie; the old conversation is no longer reachable from here.
+    fetch("/api/nouvelle-conversation", { method: "POST", credentials: "same-origin" })
+      .catch(function () { /* the next message still works */ });
     replay();
     input.focus();
   });
