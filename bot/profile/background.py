@@ -4,7 +4,8 @@
   (student, retired, at home) > the rows marked `sinon` ("je cherche du travail").
   "inscrit à France Travail / Pôle emploi" -> demandeur_emploi; "en intérim" -> salarie.
   "accompagné par la mission locale" says who helps, not the situation: nothing by itself
-  (the mission locale serves young people both in and out of school or work).
+  (the mission locale serves young people both in and out of school or work), except as the
+  answer to the situation question or beside an age of 25 or less -> jeune_decrocheur.
 - niveau is the highest diploma *obtained*. A failed, wished or negated diploma
   ("j'ai raté le bac", "niveau bac sans l'avoir", "je veux passer un BTS", "pas le bac")
   gives nothing by itself; a diploma being prepared ("je suis en BTS") gives the level it
@@ -57,8 +58,25 @@ def _situation_patterns() -> list[tuple[str, list[re.Pattern]]]:
     return groups + [(v, compile_fragments(weak[v])) for v in SITUATIONS if v in weak]
 
 
+@lru_cache(maxsize=1)
+def _situation_when_asked() -> list[tuple[str, list[re.Pattern]]]:
+    asked = lexicons.patterns_by_value("situation", "question")
+    return [(v, compile_fragments(asked[v])) for v in SITUATIONS if v in asked]
+
+
+YOUNG_AGE = 25  # the mission locale serves people aged 16 to 25
+
+
 def read_situation(msg: Message, out) -> None:
-    for value, patterns in _situation_patterns():
+    """Runs after the age: "mission locale" reads as jeune_decrocheur when answering the
+    situation question, or beside an age of 25 or less; otherwise it says who helps, not the
+    situation."""
+    age = out.values.get("age")
+    young = age is not None and age <= YOUNG_AGE
+    groups = _situation_patterns()
+    if (msg.requested == "situation" and age is None) or young:
+        groups = groups + _situation_when_asked()
+    for value, patterns in groups:
         for m in matches(patterns, msg.text):
             if value == "demandeur_emploi" and m.group(0).startswith(("sans", "pas", "travaille", "bosse", "taffe")):
                 negated = is_negated(msg.text, m.start(), NEGATORS - {"sans", "pas", "plus"})

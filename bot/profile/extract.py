@@ -89,9 +89,9 @@ def read_place(msg: Message, out: Extraction) -> None:
         out.values["commune"] = place.commune
 
 
-# niveau runs before domaine (it masks diplomas' specialities); domaine before equipement.
+# age runs before situation (mission locale), niveau before domaine (it masks diplomas' specialities); domaine before equipement.
 READERS: list[Callable[[Message, Extraction], None]] = [
-    read_situation, read_age, read_place, read_niveau, read_domaine, read_hours, read_creneau,
+    read_age, read_situation, read_place, read_niveau, read_domaine, read_hours, read_creneau,
     read_equipement, read_modalite, read_certification, read_handicap,
 ]
 

@@ -32,6 +32,14 @@ _WORD = re.compile(r"[a-z0-9]+")
 _PREPOSITIONS = {"de", "d", "du", "des", "en", "a", "au", "aux", "pour", "sur", "et", "ou",
                  "dans", "avec", "chez", "par"}
 _ARTICLES = {"le", "la", "les", "l", "un", "une"}
+# Everyday words that are also one-word titles or heads: never a domain by themselves.
+COMMON_WORDS = tuple("""
+    support associe associee specialiste specialise interface dame madame monsieur livraison
+    distributeur guide modele pilote meneur valet groom glacier routier loueur agent aide
+    assistant employe technicien responsable chef directeur conseiller consultant operateur
+    charge gestionnaire animateur accompagnant intervenant formateur expert ouvrier manager
+    hote hotesse specialisee ministre
+""".split())
 _FEMININE_SUFFIX = re.compile(r"(?<=[a-zà-ÿ])\((?:e|ne|le|se|te|re|ere|euse|rice|trice|esse)\)", re.I)
 _PARENTHESES = re.compile(r"\([^)]*\)|-[A-Z]{2,}-")
 _SUFFIXES = (
@@ -55,6 +63,8 @@ def stem(word: str) -> str:
     else:
         if word.endswith(("s", "x")) and len(word) > 4:
             word = word[:-1]
+    if word.endswith("ee") and len(word) > 4:
+        word = word[:-1]
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
@@ -74,6 +84,8 @@ def title_variants(title: str) -> list[str]:
     if len(parts) >= 2:
         masculine = parts[0].split()
         rest = parts[1].split()[len(masculine):]
+        if rest:  # "Hôte / Hôtesse de caisse": "Hôte" alone is not a title
+            variants.remove(parts[0])
         variants.append(" ".join(masculine + rest))
     return [v for v in dict.fromkeys(fold(v) for v in variants) if v]
 
@@ -129,6 +141,10 @@ class TitleIndex:
                         heads.setdefault(head, set()).add(domain)
                     if domain:
                         self.title_words.update(variant.split())
+        common = {(stem(w),) for w in COMMON_WORDS}
+        for key in common:
+            exact.pop(key, None)
+            heads.pop(key, None)
         for key, domains in heads.items():
             if key not in exact and len(domains) == 1 and None not in domains:
                 self.keys[key] = (next(iter(domains)), "rome")

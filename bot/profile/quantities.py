@@ -119,7 +119,7 @@ def _approximations_as_numbers(text: str, asked: bool) -> str:
     def replace(m: re.Match) -> str:
         return f"{words[m.group(1)]} "
 
-    text = re.sub(rf"\b(?:(?:une|un|environ|a peu pres) )?({alternatives})(?: d'| de | )(?={_UNIT}\b)",
+    text = re.sub(rf"\b(?:(?:une|un|environ|a peu pres) )?({alternatives})(?: d'| de | d | )(?={_UNIT}\b)",
                   replace, text)
     if asked:
         text = re.sub(rf"\b(?:(?:une|un) )?({alternatives})\b(?! (?:de|d')(?! ?{_UNIT}))",
