@@ -27,7 +27,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
 from bot.catalogue.importers.base import FileError
-from bot.handoff import PLACE_TYPES
+from bot.handoff import PLACE_TYPES, place_town
 from bot.people import DirectoryPlace
 from bot.text import fold
 from bot.vocab import IDF_DEPARTMENTS
@@ -187,7 +187,9 @@ def _to_place(row: DirectoryPlace) -> Place:
 
 def find_places(types: Sequence[str], departement: str | None, commune: str | None = None,
                 engine: Optional[Engine] = None) -> list[Place]:
-    """For each type, the place serving the commune (else the department's general place)."""
+    """For each type, the nearest place the directory knows: the one serving the commune,
+    else one in the commune itself (its address), else the department's general place,
+    else the department's first place."""
     if departement not in IDF_DEPARTMENTS:
         return []
     engine = engine or _engine()
@@ -202,8 +204,9 @@ def find_places(types: Sequence[str], departement: str | None, commune: str | No
     for kind in types:
         candidates = [r for r in rows if r.type == kind]
         serving = [r for r in candidates if wanted and r.communes and wanted in r.communes.split(";")]
+        in_town = [r for r in candidates if wanted and fold(place_town(r.adresse) or "") == wanted]
         general = [r for r in candidates if not r.communes]
-        chosen = (serving or general or candidates)[:1]
+        chosen = (serving or in_town or general or candidates)[:1]
         found += [_to_place(r) for r in chosen]
     return found
 

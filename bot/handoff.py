@@ -4,6 +4,7 @@ Pure texts and choices; the places themselves come from the directory (bot.direc
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
@@ -21,14 +22,15 @@ RECAP_BUTTON = Button("Obtenir un code pour mon conseiller", "/request_recap")
 
 
 def handoff_text(profile: Mapping[str, Any]) -> str:
-    """The human next step that fits the person, in plain French."""
+    """The human next step that fits the person, in plain French. The place itself follows,
+    named by place_text ("La mission locale la plus proche de chez vous : …")."""
     age = profile.get("age")
     young = age is not None and float(age) < YOUTH_AGE_LIMIT
     if young:
         text = ("Un conseiller de la mission locale peut vous aider, c'est gratuit pour les 16-25 ans. "
-                "Allez à la mission locale de votre ville, avec ou sans rendez-vous.")
+                "Vous pouvez y aller avec ou sans rendez-vous.")
     elif age is None:
-        text = ("Si vous avez moins de 26 ans, la mission locale de votre ville peut vous aider. "
+        text = ("Si vous avez moins de 26 ans, la mission locale peut vous aider. "
                 "Sinon, un conseiller France Travail vous accompagne, sur francetravail.fr ou en agence.")
     else:
         text = ("Un conseiller France Travail peut vous aider. "
@@ -59,16 +61,39 @@ def _site(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+# How each kind of place is introduced: the nearest one, as such.
+NEAREST = {
+    MISSION_LOCALE: "La mission locale la plus proche de chez vous",
+    FRANCE_TRAVAIL: "L'agence France Travail la plus proche de chez vous",
+    CAP_EMPLOI: "Le Cap emploi le plus proche de chez vous",
+}
+_TOWN = re.compile(r"\b\d{5}\s+([^,(]+?)\s*(?:\(|,|$)")
+
+
+def place_town(address: str | None) -> str | None:
+    """'1 rue de l'Exemple, 93000 Bobigny (exemple fictif)' -> 'Bobigny'."""
+    found = _TOWN.search(address or "")
+    return found.group(1).strip() if found else None
+
+
 def place_text(place: Mapping[str, Any]) -> str:
-    """One place in one or two short sentences. A fictional place never shows a phone number."""
+    """One place, named as the nearest of its kind, with its town, address and how to reach
+    it, in at most three short sentences. A fictional place never shows a phone number."""
     name = place.get("nom") or ""
     address = place.get("adresse") or ""
-    text = f"{name} : {address}." if address else f"{name}."
+    lead = NEAREST.get(place.get("type") or "")
+    town = place.get("ville") or place_town(address)
+    text = f"{lead} : {name}" if lead else name
+    if town and town not in name:
+        text += f", à {town}"
+    text += "."
+    if address:
+        text += f" Adresse : {address}."
     phone = place.get("telephone")
     if phone and not place.get("fictif"):
         text += f" Téléphone : {phone}."
     elif place.get("url"):
-        text += f" Pour le téléphone et les horaires, consultez le site {_site(place['url'])}."
+        text += f" Téléphone et horaires sur {_site(place['url'])}."
     return text
 
 
