@@ -403,6 +403,8 @@ _NEEDS_AN_ANSWER = frozenset({"domaine"})
 def _after_courses(state: State, heard: Heard, base: Plan) -> Plan:
     """Once courses were shown: a dialogue about them, not a menu."""
     intent = heard.intent
+    if heard.course_topic and heard.ranks and not heard.wants_compare:
+        return replace(base, step=COURSE_QUESTION)  # "la première est à distance ?" asks, changes nothing
     if heard.changed or (heard.filled and intent not in ("affirm", "deny")):
         if state.profile.get("departement") == vocab.OUTSIDE_REGION:
             return replace(base, step=OUTSIDE_REGION)

@@ -1,39 +1,33 @@
-"""The profile form's planner: what is asked, in which order, and when it gives up."""
+"""The planner's questions: what is asked, in which order, how it is worded.
+(What a whole turn does is in tests/test_dialogue_properties.py.)"""
 from __future__ import annotations
 
 from bot import dialogue
-
-
-def plan(profile, requested=None, intent="inform", filled=(), awaiting=True, attempts=0, skipped=()):
-    return dialogue.plan_turn(profile, requested, intent, filled, awaiting, attempts, skipped)
+from bot.dialogue import Heard, State
 
 
 def test_first_question_is_the_most_important_missing_one():
-    assert plan({}, awaiting=False).next_slot == "age"
-    assert plan({"age": 22}, awaiting=False).next_slot == "departement"
+    assert dialogue.next_slot_to_ask({}) == "age"
+    assert dialogue.next_slot_to_ask({"age": 22}) == "departement"
 
 
 def test_never_asks_for_what_it_already_has():
     profile = {"age": 19, "departement": "91", "commune": "Évry-Courcouronnes", "niveau": "bac"}
-    asked = plan(profile, awaiting=False).next_slot
-    assert asked == "situation"
-    assert asked not in profile
+    assert dialogue.next_slot_to_ask(profile) == "situation"
 
 
-def test_optional_slots_are_never_asked():
+def test_preferences_that_decide_nothing_are_not_asked():
     full = {"age": 30, "departement": "77", "situation": "salarie", "niveau": "bac",
             "domaine": "logistique", "heures_semaine": 8, "equipement": "ordinateur"}
-    result = plan(full, requested="equipement", filled=["equipement"])
-    assert result.next_slot is None and not result.interrupt
+    plan = dialogue.plan_turn(State(full, requested_slot="equipement", welcomed=True),
+                              Heard(intent="inform", filled=frozenset({"equipement"})))
+    assert plan.step == dialogue.RECOMMEND and plan.next_slot is None
 
 
 def test_outside_the_region_stops_the_questions():
-    assert plan({"departement": "hors_idf"}, requested="departement", filled=["departement"]).next_slot is None
-
-
-def test_an_unusable_answer_counts_and_asks_again():
-    result = plan({}, requested="age", intent="inform", filled=())
-    assert (result.next_slot, result.failed_attempts, result.interrupt) == ("age", 1, False)
+    plan = dialogue.plan_turn(State({"departement": "hors_idf"}, requested_slot="departement", welcomed=True),
+                              Heard(intent="inform", filled=frozenset({"departement"})))
+    assert plan.step == dialogue.OUTSIDE_REGION and plan.next_slot is None
 
 
 def test_after_two_failures_the_question_offers_buttons_and_a_skip():
@@ -44,35 +38,24 @@ def test_after_two_failures_the_question_offers_buttons_and_a_skip():
     assert any("je ne sais pas" in b.title.lower() for b in domain_buttons)
 
 
+def test_every_preference_question_has_buttons_with_a_way_out():
+    for slot in dialogue.ASKED_WHEN_DECISIVE:
+        titles = [b.title.lower() for b in dialogue.question(slot).buttons]
+        assert any("peu importe" in t or "ne pas répondre" in t for t in titles), slot
+
+
 def test_skip_moves_on_and_is_remembered():
-    result = plan({}, requested="age", intent="skip_question", attempts=2)
-    assert result.next_slot == "departement"
-    assert result.skipped_slots == ("age",)
-    assert plan({}, awaiting=False, skipped=result.skipped_slots).next_slot == "departement"
+    plan = dialogue.plan_turn(State({}, requested_slot="age", welcomed=True, failed_attempts=2),
+                              Heard(intent="skip_question"))
+    assert plan.next_slot == "departement" and plan.skipped == ("age",)
+    assert dialogue.next_slot_to_ask({}, plan.skipped) == "departement"
 
 
-def test_never_a_loop_gives_up_after_repeated_failures():
-    attempts, requested = 0, "heures_semaine"
-    profile = {"age": 30, "departement": "77", "situation": "salarie", "niveau": "bac", "domaine": "logistique"}
-    for _ in range(dialogue.ATTEMPTS_BEFORE_GIVING_UP):
-        result = plan(profile, requested=requested, intent="nlu_fallback", attempts=attempts)
-        attempts = result.failed_attempts
-    assert result.gave_up_on == "heures_semaine"
-    assert result.next_slot == "equipement"
-
-
-def test_a_question_about_something_else_pauses_the_form():
-    assert plan({}, requested="age", intent="faq").interrupt
-
-
-def test_a_detour_message_that_gives_a_value_is_an_answer():
-    result = plan({"age": 24}, requested="age", intent="faq", filled=["age"])
-    assert not result.interrupt and result.next_slot == "departement"
-
-
-def test_resuming_after_a_detour_does_not_count_a_failure():
-    result = plan({}, requested="age", intent="faq", awaiting=False, attempts=1)
-    assert not result.interrupt and result.failed_attempts == 1 and result.next_slot == "age"
+def test_dont_know_is_an_answer_for_the_domain_not_a_skip():
+    known = {"age": 20, "departement": "93", "situation": "autre", "niveau": "bac"}
+    plan = dialogue.plan_turn(State(known, requested_slot="domaine", welcomed=True),
+                              Heard(intent="dont_know"))
+    assert plan.next_slot == "domaine" and plan.failed_attempts == 1
 
 
 def test_profile_summary_reads_naturally():
