@@ -16,7 +16,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 MODEL := models/capnum.tar.gz
 GENERATED_NLU := var/nlu/communes.yml
 
-.PHONY: help run test install train validate test-stories bench bench-nlu clean
+.PHONY: help run test install train validate test-stories bench bench-nlu bench-dialogue clean
 
 help:
 	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
@@ -68,6 +68,10 @@ bench-nlu: $(MODEL)
 bench: $(MODEL) var/catalogue.ready
 	$(PY) -m bot.bench_matching
 	$(PY) -m bot.loadtest bench
+
+# Plays the generated personas (tests/personas/) on its own assistant; ARGS="--url ... --token ..." etc.
+bench-dialogue: $(MODEL) var/catalogue.ready
+	$(PY) -m tests.personas.bench $(ARGS)
 
 clean:
 	rm -rf models/*.tar.gz results var/nlu var/catalogue.ready
