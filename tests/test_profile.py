@@ -460,3 +460,190 @@ def test_places_come_from_geo(text, requested, expected):
 def test_numbers_answering_other_questions_are_not_places(text, requested):
     found = extract_profile(text, requested_slot=requested, today=TODAY).values
     assert "departement" not in found
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 12: extraction runs on every message. Job titles (ROME), quantities with their unit,
+# the words of the unseen cases, and messages that must give nothing.
+# ---------------------------------------------------------------------------------------
+
+JOB_TITLES = [
+    case("auxiliaire de vie", {"domaine": "sante_social"}),
+    case("je veux devenir auxiliaire de vie", {"domaine": "sante_social"}),
+    case("auxilliaire de vie", {"domaine": "sante_social"}),
+    case("hôte de caisse", {"domaine": "commerce_vente"}),
+    case("hôtesse de caisse", {"domaine": "commerce_vente"}),
+    case("je voudrais etre hotesse de caisse", {"domaine": "commerce_vente"}),
+    case("caissière", {"domaine": "commerce_vente"}),
+    case("pentesteur", {"domaine": "cybersecurite"}),
+    case("je voudrais devenir pentesteuse", {"domaine": "cybersecurite"}),
+    case("magasinier", {"domaine": "logistique"}),
+    case("magasinière", {"domaine": "logistique"}),
+    case("magazinier", {"domaine": "logistique"}),
+    case("cariste", {"domaine": "logistique"}),
+    case("je veux passer cariste", {"domaine": "logistique"}),
+    case("aide-soignante", {"domaine": "sante_social"}),
+    case("aide soignantes", {"domaine": "sante_social"}),
+    case("développeur", {"domaine": "developpement_web"}),
+    case("développeuse web", {"domaine": "developpement_web"}),
+    case("boulanger", {"domaine": "commerce_vente"}),  # ROME D1102 -> D11 in the catalogue mapping
+    case("comptable", {"domaine": "gestion_administration"}),
+    case("graphiste", {"domaine": "design_graphique"}),
+    case("serveuse", {"domaine": "hotellerie_restauration"}),
+    case("cuisinière", {"domaine": "hotellerie_restauration"}),
+    case("plombier", {"domaine": "batiment"}),
+    case("carreleuse", {"domaine": "batiment"}),
+    case("préparatrice de commandes", {"domaine": "logistique"}),
+    case("infirmière", {"domaine": "sante_social"}),
+    case("secrétaire médicale", {"domaine": "gestion_administration"}),
+    case("télépilote de drone", {"domaine": "drones"}),
+    case("data analyst", {"domaine": "data_ia"}),
+    case("analyste en cybersécurité", {"domaine": "cybersecurite"}),
+    case("technicienne réseaux informatiques", {"domaine": "systemes_reseaux"}),
+    # ROME codes with no contract domain give nothing rather than a wrong domain
+    case("météorologue", {}), case("imam", {}), case("professeur de piano", {}),
+    case("je suis jardinier", {}),
+    # a current job counts only when the domain was asked
+    case("je suis caissière", {}),
+    case("je suis caissière", {"domaine": "commerce_vente"}, "domaine"),
+    case("je suis magasinier et je veux devenir développeur", {"domaine": "developpement_web"}),
+]
+
+QUANTITIES = [
+    case("une dizaine d'heures", {"heures_semaine": 10.0}),
+    case("une dizaine d heures par semaine", {"heures_semaine": 10.0}),
+    case("une quinzaine", {"heures_semaine": 15.0}, "heures_semaine"),
+    case("une quinzaine d'heures", {"heures_semaine": 15.0}),
+    case("une vingtaine d'heures", {"heures_semaine": 20.0}),
+    case("environ une trentaine d'heures", {"heures_semaine": 30.0}),
+    case("une quinzaine de jours", {}),
+    case("3 h par jour", {"heures_semaine": 15.0}),
+    case("2 heures par jour", {"heures_semaine": 10.0}),
+    case("deux heures par jour", {"heures_semaine": 10.0}),
+    case("40 h par mois", {"heures_semaine": 9.2}),
+    case("mi-temps", {"heures_semaine": 20.0}),
+    case("temps plein", {"heures_semaine": 35.0}),
+    case("à plein temps", {"heures_semaine": 35.0}),
+    case("quelques heures", {}),
+    case("quelques heures", {}, "heures_semaine"),
+    case("entre 5 et 10 h", {"heures_semaine": 5.0}),
+    case("entre 5h et 10h par semaine", {"heures_semaine": 5.0}),
+    case("5 à 10 heures par semaine", {"heures_semaine": 5.0}),
+    case("6 ou 8 h", {"heures_semaine": 6.0}),
+    case("de 9h à 17h", {"creneau": "journee"}),
+    case("entre 18h et 20h", {"creneau": "soir_weekend"}),
+    case("finalement plutôt 30 h par semaine", {"heures_semaine": 30.0}),
+    case("3 enfants et 41 ans", {"age": 41.0}),
+    case("j'ai 3 enfants et 41 ans", {"age": 41.0}),
+    case("j'ai 2 enfants", {}),
+    case("j'ai 2 enfants", {}, "age"),
+    case("bac+2", {"niveau": "bac+2"}),
+    case("bac+2", {"niveau": "bac+2"}, "age"),
+    case("en 2004", {"age": 21.0}, "age"),
+    case("j'ai eu mon bac en 2004", {"niveau": "bac"}),
+    case("entre 5 et 8 ans d'expérience", {}),
+    case("la 2", {}, "age"), case("la 2", {}, "heures_semaine"),
+]
+
+ISSUE_WORDS = [
+    case("je voudrais apprendre le français", {"domaine": "langues"}),
+    case("FLE", {"domaine": "langues"}),
+    case("je parle pas bien français", {"domaine": "langues"}),
+    case("cours de français pour étrangers", {"domaine": "langues"}),
+    case("savoir mieux lire et écrire", {"domaine": "competences_de_base"}),
+    case("remise à niveau", {"domaine": "competences_de_base"}),
+    case("les bases en calcul", {"domaine": "competences_de_base"}),
+    case("que mon android", {"equipement": "smartphone"}),
+    case("juste mon iphone", {"equipement": "smartphone"}),
+    case("g que mon portable", {"equipement": "smartphone"}),
+    case("j'ai un ordinateur portable", {"equipement": "ordinateur"}),
+    case("100 % en ligne svp", {"modalite": "distance"}),
+    case("full distanciel", {"modalite": "distance"}),
+    case("il me faut un vrai diplôme", {"certification": "oui"}),
+    case("un truc reconnu", {"certification": "oui"}),
+    case("je sais pas du tout quoi faire", {"domaine": "indecis"}),
+    case("aucune idée", {"domaine": "indecis"}, "domaine"),
+    case("aucune idée", {}),
+    case("inscrit à France Travail", {"situation": "demandeur_emploi"}),
+    case("je suis inscrite à pôle emploi", {"situation": "demandeur_emploi"}),
+    case("je suis en intérim", {"situation": "salarie"}),
+    case("je suis accompagné par la mission locale", {}),
+    case("je suis accompagné par la mission locale", {"situation": "jeune_decrocheur"}, "situation"),
+    case("j'ai 19 ans, suivi par la mission locale", {"age": 19.0, "situation": "jeune_decrocheur"}),
+]
+
+NOTHING_ON_EVERY_MESSAGE = [
+    case(text, {}, requested)
+    for text in ["la 2", "compare la 1 et la 3", "tu peux comparer la 1 et la 2",
+                 "des détails sur la seconde", "c'est quoi le CPF ?", "voir d'autres",
+                 "Auriez-vous d'autres formations ?", "oui", "merci", "merci beaucoup !", "ok",
+                 "supprimer mes données", "je veux parler à un conseiller",
+                 "je souhaiterais m'entretenir avec un conseiller",
+                 "c'est ma conseillère qui m'envoie", "👍", "😀😀🙏", "bonjour", "salut ça va",
+                 "c'est gratuit ?", "comment je m'inscris ?", "la dernière", "la première",
+                 "c'est quoi une formation certifiante ?", "je peux avoir mon code ?"]
+    for requested in (None, "creneau")
+]
+
+AFTER_THE_LIST = [
+    case("et en graphisme, il y a quoi ?", {"domaine": "design_graphique"}),
+    case("je préfère m'orienter vers l'analyse de données", {"domaine": "data_ia"}),
+    case("et dans la logistique ?", {"domaine": "logistique"}),
+    case("plutôt en cybersécurité", {"domaine": "cybersecurite"}),
+    case("finalement plutôt 30 h par semaine", {"heures_semaine": 30.0}),
+    case("Je voudrais une formation diplômante en comptabilité, en ligne, le week-end",
+         {"domaine": "gestion_administration", "modalite": "distance", "creneau": "soir_weekend",
+          "certification": "oui"}),
+]
+
+REGISTERS = [
+    # SMS
+    case("jsui o chomage g 22 an", {"situation": "demandeur_emploi", "age": 22.0}),
+    case("chui cariste ds un entrepot mé jveux devenir dev web", {"domaine": "developpement_web"}),
+    case("g pa d ordi jai ke mon tel", {"equipement": "smartphone"}),
+    case("stp un truc le soir 10h par sem", {"creneau": "soir_weekend", "heures_semaine": 10.0}),
+    # no accents, typos
+    case("je voudrai devenir aide soignant a domicile", {"domaine": "sante_social"}),
+    case("je veu une formation en comptabiliter a distence", {"domaine": "gestion_administration",
+                                                               "modalite": "distance"}),
+    # dictated, no punctuation
+    case("bonjour je m appelle Sarah j ai 34 ans je suis demandeuse d emploi je voudrais travailler "
+         "comme secretaire j ai un bac pro", {"age": 34.0, "situation": "demandeur_emploi",
+                                               "domaine": "gestion_administration", "niveau": "bac"}),
+    # formal
+    case("Madame, Monsieur, je suis demandeuse d'emploi, âgée de 45 ans, titulaire d'un BTS.",
+         {"situation": "demandeur_emploi", "age": 45.0, "niveau": "bac+2"}),
+    case("Je souhaiterais me reconvertir dans le métier d'auxiliaire de vie, de préférence à distance.",
+         {"domaine": "sante_social", "modalite": "distance"}),
+    # non-native French
+    case("moi vouloir apprendre français pour travail", {"domaine": "langues"}),
+    case("je suis 30 ans, je cherche travail magasinier", {"age": 30.0, "situation": "demandeur_emploi",
+                                                           "domaine": "logistique"}),
+]
+
+
+@pytest.mark.parametrize("text, requested, expected",
+                         JOB_TITLES + QUANTITIES + ISSUE_WORDS + NOTHING_ON_EVERY_MESSAGE
+                         + AFTER_THE_LIST + REGISTERS)
+def test_issue_12_cases(text, requested, expected):
+    assert values(text, requested) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("bonjour j'ai 23 ans j'habite à Nanterre je suis au chômage avec un CAP et je voudrais bosser "
+     "dans la logistique",
+     {"age": 23.0, "departement": "92", "commune": "Nanterre", "situation": "demandeur_emploi",
+      "niveau": "cap_bep", "domaine": "logistique"}),
+    ("Bonjour, 41 ans, 3 enfants, je vis à Créteil, j'ai juste mon iphone, je voudrais une formation "
+     "d'aide-soignante le soir, c'est possible ?",
+     {"age": 41.0, "departement": "94", "commune": "Créteil", "equipement": "smartphone",
+      "domaine": "sante_social", "creneau": "soir_weekend"}),
+    ("slt jsui ds le 93 g 19 an jai arreter le lycee je veu etre cariste c koi les formations",
+     {"departement": "93", "age": 19.0, "situation": "jeune_decrocheur", "domaine": "logistique"}),
+    ("je suis en intérim à Argenteuil 95100, je cherche une formation certifiante en ligne, "
+     "une dizaine d'heures par semaine",
+     {"situation": "salarie", "departement": "95", "commune": "Argenteuil", "certification": "oui",
+      "modalite": "distance", "heures_semaine": 10.0}),
+])
+def test_openings_with_many_facts_give_all_of_them(text, expected):
+    assert extract_profile(text, today=TODAY).values == expected

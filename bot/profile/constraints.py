@@ -23,8 +23,13 @@ YES = re.compile(r"^(?:oui|ouais|ouaip|oue|yes|yep|ok oui|bien sur|tout a fait|e
                  r"voui|absolument|carrement|evidemment|effectivement)\b")
 NO = re.compile(r"^(?:non|nan|no|nope|pas du tout|absolument pas|du tout|jamais|aucun|aucune|"
                 r"negatif|pas vraiment|nop)\b")
+# "entre 5h et 10h par semaine" is an amount of time, not a time of day
+DURATION_AFTER = re.compile(r"[^;]{0,12}\b(?:par|chaque|la|a la) (?:semaine|sem|jour|mois)\b")
+DEFINITION_QUESTION = re.compile(
+    r"\b(?:c'est quoi|qu'est ce qu|ca veut dire quoi|ca veut dire|que veut dire|la difference entre|"
+    r"c'est koi|definition)\b")
 CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|bosse|taffe|boulot|travail|occupe|occupee)\b")
-CLOCK = re.compile(r"\b(?:a|vers|apres|des|partir de|avant|de) (\d{1,2}) ?h(?:\d\d)?\b")
+CLOCK = re.compile(r"\b(?:a|vers|apres|des|partir de|avant|de|entre) (\d{1,2}) ?h(?:\d\d)?\b")
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
     r"fournit|cherche|veux|voudrais|emprunter|louer)\b[^;]{0,20}$"
@@ -58,7 +63,7 @@ def read_creneau(msg: Message, out) -> None:
             seen.add(value)
     if not seen:
         for m in CLOCK.finditer(text):
-            if is_negated(text, m.start()):
+            if is_negated(text, m.start()) or DURATION_AFTER.match(text[m.end():]):
                 continue
             hour = int(m.group(1))
             seen.add("soir_weekend" if hour >= 18 or hour <= 4 else "journee")
@@ -132,6 +137,9 @@ def read_certification(msg: Message, out) -> None:
         out.values["certification"] = "indifferent"
         return
     for m in matches(_get("certification", "oui"), text):
+        clause = text[:m.start()].rsplit(";", 1)[-1]
+        if DEFINITION_QUESTION.search(clause):
+            continue  # "c'est quoi une formation certifiante ?" asks, it does not wish
         if not is_negated(text, m.start()):
             out.values["certification"] = "oui"
             return

@@ -62,7 +62,8 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # "la 2", "compare la 1 et la 3", "numéro 4": ranks in the course list, not departments.
-_RANKS = re.compile(r"\b(?:la|le|les|l'|numero|n°|no)\s*\d{1,2}\b(?:\s*(?:et|ou|,)\s*(?:la|le|l')?\s*\d{1,2}\b)*",
+# ("le 93", "le 9-3" are departments: only the feminine "la N" of a course is a rank)
+_RANKS = re.compile(r"\b(?:la|numero|n°)\s*\d{1,2}\b(?:\s*(?:et|ou|,)\s*(?:la)?\s*\d{1,2}\b)*",
                     re.IGNORECASE)
 
 

@@ -100,6 +100,8 @@ def _prepare_clause(clause: str) -> str:
     sms = lexicons.sms_tokens()
     folded = words_to_numbers(fold(clause))
     folded = re.sub(r"\bj ai\b", "j'ai", folded)
+    # dictated or typed without apostrophes: "d emploi", "l informatique", "c est"
+    folded = re.sub(r"(?<![\w'+])([cdjlmnst]) (?=[aeiouyh])", r"\1'", folded)
     folded = _INFORMATION.sub(lambda m: m.group(0).replace("info", "information"), folded)
     tokens = []
     for token in folded.split():

@@ -172,6 +172,8 @@ def read_hours(msg: Message, out) -> None:
                 continue  # "de 9h à 17h"
             if re.match(r" ?(?:a|et|jusqu'a) \d+ ?h", clause_after):
                 continue
+            if re.search(r"\d ?h(?:\d\d)? (?:a|et|jusqu'a) $", text[:m.start()]):
+                continue  # the second time of "entre 18h et 20h"
             if _minutes_is_clock(m):
                 continue
         if not weekly:

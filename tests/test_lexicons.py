@@ -1,0 +1,142 @@
+"""data/lexicons/: word lists as data, validated when loaded (issue 12)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from bot import config
+from bot.profile import jobs, lexicons
+from bot.profile.lexicons import LexiconError
+
+SHIPPED = config.PROJECT_ROOT / "data" / "lexicons"
+
+
+@pytest.fixture
+def copy(tmp_path):
+    target = tmp_path / "lexicons"
+    shutil.copytree(SHIPPED, target)
+    lexicons.clear_cache()
+    yield target
+    lexicons.clear_cache()
+
+
+def _append(path, line):
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    return sum(1 for _ in path.open(encoding="utf-8"))
+
+
+def test_every_shipped_lexicon_loads():
+    assert lexicons.validate_all(SHIPPED) > 800
+
+
+def test_every_value_file_uses_contract_values_only():
+    for name in lexicons.VALUE_FILES:
+        entries = lexicons.value_entries(name, SHIPPED)
+        assert entries, name
+        assert all(e.where.startswith(str(SHIPPED / f"{name}.csv:")) for e in entries)
+
+
+def test_a_value_outside_the_contract_names_file_and_line(copy):
+    line = _append(copy / "domaine.csv", "sante,infirmier de bloc,")
+    with pytest.raises(LexiconError, match=rf"domaine\.csv:{line}: value 'sante' is not a contract value"):
+        lexicons.value_entries("domaine", copy)
+
+
+def test_a_malformed_row_names_file_and_line(copy):
+    line = _append(copy / "creneau.csv", "soir_weekend,le soir,question,en trop")
+    with pytest.raises(LexiconError, match=rf"creneau\.csv:{line}: expected 3 columns"):
+        lexicons.value_entries("creneau", copy)
+
+
+def test_a_broken_regular_expression_names_file_and_line(copy):
+    line = _append(copy / "modalite.csv", "distance,(?:en ligne,")
+    with pytest.raises(LexiconError, match=rf"modalite\.csv:{line}: .*not a valid regular expression"):
+        lexicons.value_entries("modalite", copy)
+
+
+def test_a_regular_expression_must_be_folded(copy):
+    _append(copy / "modalite.csv", "distance,(?:télé)travail,")
+    with pytest.raises(LexiconError, match="must be written folded"):
+        lexicons.value_entries("modalite", copy)
+
+
+def test_an_unknown_condition_is_refused(copy):
+    _append(copy / "equipement.csv", "ordinateur,mon pc,parfois")
+    with pytest.raises(LexiconError, match="quand must be"):
+        lexicons.value_entries("equipement", copy)
+
+
+def test_hours_must_be_in_the_contract_range(copy):
+    _append(copy / "heures.csv", "60,à fond,")
+    with pytest.raises(LexiconError, match="heures.csv:.*from 1 to 45"):
+        lexicons.value_entries("heures", copy)
+
+
+def test_a_wrong_header_is_refused(copy):
+    (copy / "sms.csv").write_text("form,replacement\njsui,je suis\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"sms\.csv:1: header must be forme,remplacement"):
+        lexicons.sms_tokens(copy)
+
+
+def test_rome_overrides_are_checked(copy):
+    _append(copy / "rome_domaines.csv", "M18,cybersecurite")
+    with pytest.raises(LexiconError, match="not a ROME code"):
+        lexicons.rome_overrides(copy)
+
+
+def test_a_missing_file_says_which_setting(tmp_path):
+    with pytest.raises(LexiconError, match="CAPNUM_LEXICONS_DIR"):
+        lexicons.value_entries("domaine", tmp_path)
+
+
+def test_plain_phrases_are_folded_and_escaped(copy):
+    _append(copy / "domaine.csv", "logistique,Agent de quai (nuit),")
+    with pytest.raises(LexiconError):  # parentheses make it a regex, and it is not folded
+        lexicons.value_entries("domaine", copy)
+    lexicons.clear_cache()
+    (copy / "domaine.csv").write_text(
+        (SHIPPED / "domaine.csv").read_text(encoding="utf-8") + "logistique,Préparateur de quai,\n",
+        encoding="utf-8")
+    entry = lexicons.value_entries("domaine", copy)[-1]
+    assert entry.plain and entry.pattern == "preparateur de quai"
+
+
+def test_an_adviser_word_is_understood_after_a_reload(copy):
+    """The lexicon folder comes from CAPNUM_LEXICONS_DIR; a new line is read on the next load."""
+    (copy / "domaine.csv").write_text(
+        (SHIPPED / "domaine.csv").read_text(encoding="utf-8") + "drones,aéromodélisme,\n",
+        encoding="utf-8")
+    code = ("from bot.profile import extract_profile\n"
+            "print(extract_profile('je veux faire de l aeromodelismes').values.get('domaine'))")
+    env = dict(os.environ, CAPNUM_LEXICONS_DIR=str(copy), PYTHONPATH=str(config.PROJECT_ROOT))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=config.PROJECT_ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "drones"
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("caissieres", "caissier"), ("vendeuse", "vendeur"), ("conductrice", "conducteur"),
+    ("technicienne", "technicien"), ("aide", "aid"), ("hotesse", "hot"), ("hote", "hot"),
+    ("soignantes", "soignant"), ("employee", "employ"), ("employe", "employ"), ("cheffe", "chef"),
+])
+def test_stemmer_joins_feminine_and_plural_forms(word, expected):
+    assert jobs.stem(word) == expected
+
+
+def test_title_variants_give_both_genders():
+    assert jobs.title_variants("Hôte / Hôtesse de caisse") == ["hotesse de caisse", "hote de caisse"]
+    assert jobs.title_variants("Magasinier(e) en négoce") == ["magasinier en negoce"]
+    assert "aide soignant" in jobs.title_variants("Aide-soignant / Aide-soignante")
+
+
+def test_the_title_index_is_built_from_thousands_of_titles():
+    index = jobs.title_index()
+    assert len(index.keys) > 3000
+    rome_keys = [k for k, (_, source) in index.keys.items() if source == "rome"]
+    assert len(rome_keys) > 2500
