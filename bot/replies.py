@@ -77,7 +77,7 @@ def no_result_text() -> str:
             "Un conseiller peut chercher avec vous d'autres solutions.")
 
 
-_LOOSEN_SLOT = {"journee": "des cours le soir ou le week-end", "soir_weekend": "des cours en journée"}
+_LOOSEN_SLOT = {"journee": "le soir ou le week-end", "soir_weekend": "des cours en journée"}
 
 
 def _value(profile: Any, name: str):
@@ -93,13 +93,13 @@ def what_to_loosen(profile: Any) -> list[str]:
     matching loosens (hours, time slot, mode, certification, domain)."""
     out = []
     if _value(profile, "heures_semaine") not in (None, ""):
-        out.append("plus d'heures par semaine")
+        out.append("plus d'heures")
     if _value(profile, "creneau") in _LOOSEN_SLOT:
         out.append(_LOOSEN_SLOT[_value(profile, "creneau")])
     if _value(profile, "modalite") == "distance":
-        out.append("un peu de présence sur place")
+        out.append("quelques séances sur place")
     if _value(profile, "certification") == "oui":
-        out.append("une formation sans diplôme à la fin")
+        out.append("une formation sans diplôme")
     if _value(profile, "domaine") not in (None, "", UNDECIDED_DOMAIN):
         out.append("un domaine proche")
     return out
@@ -112,7 +112,7 @@ def no_more_text(profile: Any = None) -> str:
     options = what_to_loosen(profile)
     if not options:
         return text + " Un conseiller peut chercher avec vous d'autres solutions."
-    return text + f" Pour en voir d'autres, vous pouvez accepter {_or_list(options[:3])}."
+    return text + f" Vous pouvez accepter {_or_list(options[:3])}."
 
 
 def _or_list(items: Sequence[str]) -> str:
@@ -421,48 +421,65 @@ def _place(profile: Mapping[str, Any]) -> Optional[str]:
     return DEPARTMENT_NAMES.get(profile.get("departement") or "")
 
 
-def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+_MODE_SHORT = {"distance": "100 % à distance", "hybride": "avec un peu de présence sur place",
+               "indifferent": "à distance ou en partie sur place"}
+_SLOT_SHORT = {"journee": "en journée", "soir_weekend": "le soir ou le week-end", "indifferent": "à tout moment"}
+_CERT_SHORT = {"oui": "avec un diplôme reconnu", "indifferent": "avec ou sans diplôme"}
+
+
+def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What changed, each as (full wording, short wording)."""
     parts = []
     old, new = before.get("domaine"), after.get("domaine")
     if new and new != old:
         if new == UNDECIDED_DOMAIN:
-            parts.append("dans tous les domaines")
+            parts.append(("dans tous les domaines",) * 2)
         elif old and old != UNDECIDED_DOMAIN:
-            parts.append(f"en {DOMAIN_LABELS.get(new, new)}, et non plus en {DOMAIN_LABELS.get(old, old)}")
+            label = f"en {DOMAIN_LABELS.get(new, new)}"
+            parts.append((f"{label}, et non plus en {DOMAIN_LABELS.get(old, old)}", label))
         else:
-            parts.append(f"en {DOMAIN_LABELS.get(new, new)}")
+            parts.append((f"en {DOMAIN_LABELS.get(new, new)}",) * 2)
     old_place, new_place = _place(before), _place(after)
     moved = (after.get("departement"), after.get("commune")) != (before.get("departement"), before.get("commune"))
     if moved and after.get("departement") and after.get("departement") != OUTSIDE_REGION and new_place:
         where = (f"près de {new_place}" if after.get("commune")
                  else _IN_DEPARTMENT.get(after["departement"], f"en {new_place}"))
-        parts.append(f"{where}, au lieu de {old_place}" if old_place and old_place != new_place else where)
+        parts.append((f"{where}, au lieu de {old_place}" if old_place and old_place != new_place else where, where))
     old_h, new_h = _number(before.get("heures_semaine")), _number(after.get("heures_semaine"))
     if new_h is not None and new_h != old_h:
         text = f"jusqu'à {french_number(new_h)} h par semaine"
-        parts.append(f"{text} au lieu de {french_number(old_h)}" if old_h is not None else text)
-    for name, wanted in (("modalite", _MODE_WANTED), ("creneau", _SLOT_WANTED), ("certification", _CERT_WANTED)):
+        parts.append((f"{text} au lieu de {french_number(old_h)}" if old_h is not None else text, text))
+    for name, wanted, short in (("modalite", _MODE_WANTED, _MODE_SHORT), ("creneau", _SLOT_WANTED, _SLOT_SHORT),
+                                ("certification", _CERT_WANTED, _CERT_SHORT)):
         if after.get(name) in wanted and after.get(name) != before.get(name):
-            parts.append(wanted[after[name]])
+            parts.append((wanted[after[name]], short[after[name]]))
     return parts
+
+
+def _pack(parts: Sequence[str]) -> list[str]:
+    sentences, current = [], "C'est noté : je cherche maintenant " + parts[0]
+    for part in parts[1:]:
+        if len((current + ", " + part).split()) <= _MAX_WORDS:
+            current += ", " + part
+        else:
+            sentences.append(current + ".")
+            current = "Je cherche aussi " + part
+    return sentences + [current + "."]
 
 
 def profile_change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
     """One short sentence saying what changed in the search (domain, place, hours, mode,
     time slot, certification), e.g. "C'est noté : je cherche maintenant en design
     graphique, et non plus en développement web."; None when none of these changed.
+    Many changes at once: two sentences at most, in shorter words.
     before / after: profile slots (CONTRACT §1 values)."""
+    before, after = before or {}, after or {}
     if after.get("departement") == OUTSIDE_REGION and before.get("departement") != OUTSIDE_REGION:
         return "C'est noté : vous habitez hors d'Île-de-France."
-    parts = _change_parts(before or {}, after or {})
+    parts = _change_parts(before, after)
     if not parts:
         return None
-    sentences, current = [], "C'est noté : je cherche maintenant " + parts[0]
-    for part in parts[1:]:
-        if len((current + ", " + part).split()) <= 20:
-            current += ", " + part
-        else:
-            sentences.append(current + ".")
-            current = "Je cherche aussi " + part
-    sentences.append(current + ".")
+    full = _pack([wording for wording, _ in parts])
+    mixed = _pack([parts[0][0]] + [brief for _, brief in parts[1:]])
+    sentences = next((c for c in (full, mixed) if len(c) <= 2), _pack([brief for _, brief in parts]))
     return " ".join(sentences)
