@@ -60,7 +60,7 @@ def test_product_works_without_the_shared_directory(tmp_path):
     code = (
         "from bot.geo import find_place; from bot.profile import extract_profile\n"
         "print(find_place('j habite a Argenteuil').departement)\n"
-        "v = extract_profile('jsui magasinier a Créteil, 23 ans').values\n"
+        "v = extract_profile('jveux devenir magasinier, jsui a Créteil, 23 ans').values\n"
         "print(v['departement'], v['domaine'], int(v['age']))\n"
         "from bot.nlu_lookups import main; main(['x', %r])\n" % str(tmp_path / "communes.yml")
     )
