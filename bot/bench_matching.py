@@ -1,6 +1,9 @@
 """Matching engine latency: p50 / p95 / p99 per query on the demo and on a generated catalogue.
 
-    python -m bot.bench_matching [--actions 100000] [--queries 500] [--keep]
+    python -m bot.bench_matching [--actions 100000] [--queries 500] [--decisive]
+
+--decisive measures MatchingEngine.decisive_slots (run on every turn while questions remain)
+instead of recommend(): each profile asks about the preference slots it does not know.
 
 The demo catalogue is seeded into a temporary SQLite file. The generated catalogue is built
 by bot.catalogue.generate + the LHÉO importer into var/bench_<n>.db, reused when present
@@ -16,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bot import config
@@ -46,13 +50,34 @@ def random_profiles(n: int, seed: int = 7) -> list:
     return out
 
 
-def measure(matcher: MatchingEngine, profiles: list, warmup: int = 20) -> dict:
+QUESTION_SLOTS = ("situation", "age", "niveau", "heures_semaine", "equipement", "creneau", "modalite",
+                  "certification", "handicap")
+
+
+def unknown_slots(profile: Profile) -> tuple:
+    return tuple(s for s in QUESTION_SLOTS if getattr(profile, s) is None)
+
+
+def measure(matcher: MatchingEngine, profiles: list, warmup: int = 20, decisive: bool = False) -> dict:
+    """decisive: time decisive_slots(profile, its unknown slots) instead of recommend();
+    "empty" then counts profiles with no decisive slot, "relaxed" those with some."""
+    if decisive:
+        # The case decisive_slots is for: the preferences are not asked yet.
+        profiles = [replace(p, creneau=None, modalite=None, certification=None, handicap=None)
+                    for p in profiles]
     matcher.warm_up()
     for p in profiles[:warmup]:
-        matcher.recommend(p)
+        matcher.decisive_slots(p, unknown_slots(p)) if decisive else matcher.recommend(p)
     times, cpu, empty, relaxed = [], [], 0, 0
     for p in profiles:
         t0, c0 = time.perf_counter(), time.thread_time()
+        if decisive:
+            found = matcher.decisive_slots(p, unknown_slots(p))
+            cpu.append((time.thread_time() - c0) * 1000)
+            times.append((time.perf_counter() - t0) * 1000)
+            empty += not found
+            relaxed += bool(found)
+            continue
         result = matcher.recommend(p)
         cpu.append((time.thread_time() - c0) * 1000)
         times.append((time.perf_counter() - t0) * 1000)
@@ -125,6 +150,7 @@ def main(argv=None) -> int:
     ap.add_argument("--actions", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--skip-demo", action="store_true")
+    ap.add_argument("--decisive", action="store_true", help="measure decisive_slots instead of recommend")
     ap.add_argument("--cap", type=int, default=MatchingEngine.DEFAULT_CAP,
                     help="actions fetched per domain tier (MatchingEngine.cap)")
     args = ap.parse_args(argv)
@@ -133,13 +159,14 @@ def main(argv=None) -> int:
     if not args.skip_demo:
         with tempfile.TemporaryDirectory() as tmp:
             engine = demo_engine(Path(tmp))
-            lines.append(report("catalogue de démonstration", measure(MatchingEngine(engine, cap=args.cap), profiles)))
+            lines.append(report("catalogue de démonstration", measure(MatchingEngine(engine, cap=args.cap), profiles,
+                                                                      decisive=args.decisive)))
             engine.dispose()
             print(lines[-1], flush=True)
     if args.actions:
         engine = generated_engine(args.actions)
         lines.append(report(f"catalogue généré ({args.actions} actions)",
-                            measure(MatchingEngine(engine, cap=args.cap), profiles)))
+                            measure(MatchingEngine(engine, cap=args.cap), profiles, decisive=args.decisive)))
         print(lines[-1], flush=True)
     return 0
 

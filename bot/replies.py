@@ -88,28 +88,36 @@ def _value(profile: Any, name: str):
     return getattr(profile, name, None)
 
 
-def what_to_loosen(profile: Any) -> list[str]:
+def what_to_loosen(profile: Any, only: Optional[Sequence[str]] = None) -> list[str]:
     """What the person could accept to see more courses, in plain words, in the order the
-    matching loosens (hours, time slot, mode, certification, domain)."""
+    matching loosens (hours, time slot, mode, certification, domain). `only`: the slots
+    worth loosening (MatchResult.loosenable); None: every constraint the person set."""
     out = []
-    if _value(profile, "heures_semaine") not in (None, ""):
+    def wanted(slot: str) -> bool:
+        return only is None or slot in only
+    if _value(profile, "heures_semaine") not in (None, "") and wanted("heures_semaine"):
         out.append("plus d'heures")
-    if _value(profile, "creneau") in _LOOSEN_SLOT:
+    if _value(profile, "creneau") in _LOOSEN_SLOT and wanted("creneau"):
         out.append(_LOOSEN_SLOT[_value(profile, "creneau")])
-    if _value(profile, "modalite") == "distance":
+    if _value(profile, "modalite") == "distance" and wanted("modalite"):
         out.append("quelques séances sur place")
-    if _value(profile, "certification") == "oui":
+    if _value(profile, "certification") == "oui" and wanted("certification"):
         out.append("une formation sans diplôme")
-    if _value(profile, "domaine") not in (None, "", UNDECIDED_DOMAIN):
+    if _value(profile, "domaine") not in (None, "", UNDECIDED_DOMAIN) and wanted("domaine"):
         out.append("un domaine proche")
     return out
 
 
-def no_more_text(profile: Any = None) -> str:
+def no_more_text(profile_or_result: Any = None) -> str:
     """The honest end of the list ("C'est tout : je n'ai pas d'autre formation…") with what
-    the person could loosen. `profile`: a bot.matching.Profile or a slots mapping."""
+    the person could loosen. Pass the empty MatchResult of recommend(exclude_ids=...) to
+    name only what would really bring new courses; a bot.matching.Profile or a slots
+    mapping names every constraint the person set."""
     text = "C'est tout : je n'ai pas d'autre formation pour votre recherche."
-    options = what_to_loosen(profile)
+    only = getattr(profile_or_result, "loosenable", None)
+    profile = getattr(profile_or_result, "profile", None) if hasattr(profile_or_result, "courses") \
+        else profile_or_result
+    options = what_to_loosen(profile, only)
     if not options:
         return text + " Un conseiller peut chercher avec vous d'autres solutions."
     return text + f" Vous pouvez accepter {_or_list(options[:3])}."

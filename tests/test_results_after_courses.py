@@ -428,3 +428,21 @@ def test_several_changes_stay_short():
     assert sentence.startswith("C'est noté : je cherche maintenant en compétences de base")
     assert "jusqu'à 30 h par semaine" in sentence and "le soir ou le week-end" in sentence
     assert problems(sentence) == []
+
+
+def test_the_end_of_the_list_names_only_what_would_bring_new_courses(tmp_path):
+    m = small(tmp_path, [action_spec("A-1", heures_semaine=8), action_spec("A-2", heures_semaine=6),
+                         action_spec("A-LONG", heures_semaine=20),
+                         action_spec("A-DESIGN", heures_semaine=5, domaine="design_graphique")])
+    profile = Profile(heures_semaine=10, domaine="developpement_web", creneau="soir_weekend")
+    first = m.recommend(profile, limit=3)
+    assert [c["id"] for c in first.courses] == ["A-2", "A-1"] and first.relaxed == []
+    assert first.loosenable is None
+    end = m.recommend(profile, limit=3, exclude_ids=[c["id"] for c in first.courses])
+    assert end.courses == [] and end.loosenable == ["heures_semaine", "domaine"]
+    text_ = replies.no_more_text(end)
+    assert text_ == ("C'est tout : je n'ai pas d'autre formation pour votre recherche. "
+                     "Vous pouvez accepter plus d'heures ou un domaine proche.")
+    # From the profile alone, every constraint set is named (here the time slot too).
+    assert "des cours en journée" in replies.no_more_text(profile)
+    m.close()

@@ -26,7 +26,8 @@ from bot.catalogue.models import Action, Formation, Organisme, Session
 from bot.catalogue.payload import course_payload
 from bot.catalogue.vocabulary_mapping import ALL_DEPARTMENTS_MASK, department_bit
 from bot.matching.rules import (
-    CANDIDATE_FIELDS, V_CERTIF, V_CRENEAU, V_HEURES, V_MODALITE, YOUTH_AGE_LIMIT, Candidate,
+    CANDIDATE_FIELDS, V_CERTIF, V_CRENEAU, V_DOMAIN_RELATED, V_HEURES, V_MODALITE, YOUTH_AGE_LIMIT,
+    Candidate,
     MatchResult, Profile, Refinement, choose_relaxation, equipment_ok, rank, reasons,
     soft_violations,
 )
@@ -349,7 +350,25 @@ class MatchingEngine:
         courses = self._payloads([c for c, _ in ranking.selected])
         for (cand, viol), course in zip(ranking.selected, courses):
             course["raisons"] = reasons(cand, profile, self.today, viol)
-        return MatchResult(courses, ranking.relaxed, ranking.total, profile)
+        result = MatchResult(courses, ranking.relaxed, ranking.total, profile)
+        if shown and not courses:
+            result.loosenable = self._loosenable(profile, found, shown, exclude)
+        return result
+
+    def _loosenable(self, profile: Profile, found: list, shown: frozenset, exclude: tuple) -> list:
+        """The known soft constraints whose loosening would bring courses not shown yet, in
+        RELAXATION_ORDER (what bot.replies.no_more_text proposes)."""
+        rows = [(c, soft_violations(c, profile)) for c in found]
+        allowed = choose_relaxation(m for _, m in rows) or 0
+        unseen = [m for c, m in rows if c.id not in shown]
+        out = [name for bit, name in ((V_CRENEAU, "creneau"), (V_HEURES, "heures_semaine"),
+                                      (V_MODALITE, "modalite"), (V_CERTIF, "certification"))
+               if not allowed & bit and any(m & ~(allowed | bit) == 0 for m in unseen)]
+        if profile.wanted_domain and not allowed & V_DOMAIN_RELATED:
+            nearby = self.candidates(profile, _RELATED, exclude, cap=len(shown) + 1)
+            if any(c.id not in shown for c in nearby):
+                out.append("domaine")
+        return out
 
     def decisive_slots(self, profile: Profile, slots: Iterable[str],
                        refinement: Optional[Refinement] = None) -> set:

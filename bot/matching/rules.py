@@ -645,6 +645,9 @@ class MatchResult:
     relaxed: list = field(default_factory=list)  # slot names loosened, in RELAXATION_ORDER
     total_matches: int = 0  # how many actions matched at the chosen relaxation level
     profile: Optional[Profile] = None
+    # Empty because every course was already shown (recommend(exclude_ids=...)): the known
+    # constraints whose loosening would bring new courses, in RELAXATION_ORDER. None otherwise.
+    loosenable: Optional[list] = None
 
     def payload(self) -> dict:
         return {"type": "recommendations", "relaxed": list(self.relaxed),
