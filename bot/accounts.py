@@ -4,13 +4,20 @@
     python -m bot.accounts list
     python -m bot.accounts disable conseillere@mission-locale.fr
 
-- Passwords are hashed with scrypt (hashlib; n=2**14, r=8, p=1, random 16-byte salt); the
-  stored form is ``scrypt$n$r$p$salt$hash`` (base64), so the cost can be raised later.
-- Sign-in is refused for 15 minutes once an account, or a client, has 5 failed attempts within
-  15 minutes. Failures are kept in the database (table ``adviser_login_failure``), so the limit
-  holds across restarts and gateway processes. While refused, the password is not even checked.
+    python -m bot.accounts passwd conseillere@mission-locale.fr [--password-stdin]
+
+- Passwords are hashed with scrypt (hashlib; n=2**17, r=8, p=1, random 16-byte salt); the
+  stored form is ``scrypt$n$r$p$salt$hash`` (base64); a hash with older parameters is
+  replaced at the next successful sign-in.
+- Sign-in is refused for 15 minutes once an account has 5 failed attempts within 15 minutes
+  *from one client address* (so nobody can lock an adviser out from elsewhere), or once a
+  client address has 20 failures on any accounts. Failures are kept in the database (table
+  ``adviser_login_failure``), so the limit holds across restarts and gateway processes. While
+  refused, the password is not even checked.
 - Sessions live in the database (``adviser_session``): the browser holds a random token, the
-  table only its SHA-256. A session ends after ``idle`` seconds without use (8 h by default).
+  table only its SHA-256. A session ends after ``idle`` seconds without use (8 h by default)
+  and in any case ``max_age`` seconds after sign-in (12 h); ended sessions are swept from the
+  table at each sign-in and whenever an ended one is presented.
 
 Tables are created by the Alembic revision 0003_advisers (bot/catalogue/migrations).
 Plain Python, no Rasa import.
@@ -38,14 +45,18 @@ ROLES = ("adviser", "admin")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+# OWASP's minimum for scrypt today: N = 2^17 (128 MiB), r = 8, p = 1. Older hashes are
+# rehashed with these at the next successful sign-in.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
 SALT_BYTES = 16
 KEY_BYTES = 32
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5            # per account and client address
+MAX_CLIENT_FAILURES = 20    # per client address, whatever the accounts tried
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 LOCKOUT = dt.timedelta(minutes=15)
 DEFAULT_IDLE_SECONDS = 8 * 3600
+DEFAULT_MAX_SECONDS = 12 * 3600  # absolute lifetime of a session, however active
 
 metadata = MetaData()
 
@@ -188,27 +199,28 @@ class LoginResult:
         return self.adviser is not None
 
 
-def _locked_until(times: list[dt.datetime]) -> Optional[dt.datetime]:
-    """End of the lockout implied by these failure times (any MAX_FAILURES of them within
+def _locked_until(times: list[dt.datetime], limit: int = MAX_FAILURES) -> Optional[dt.datetime]:
+    """End of the lockout implied by these failure times (any `limit` of them within
     FAILURE_WINDOW lock for LOCKOUT after the last of them), or None."""
     times = sorted(times)
     until = None
-    for i in range(MAX_FAILURES - 1, len(times)):
-        if times[i] - times[i - MAX_FAILURES + 1] <= FAILURE_WINDOW:
+    for i in range(limit - 1, len(times)):
+        if times[i] - times[i - limit + 1] <= FAILURE_WINDOW:
             until = times[i] + LOCKOUT
     return until
 
 
 def lockout(engine: Engine, email: str, client: str, now: Optional[dt.datetime] = None) -> Optional[dt.datetime]:
-    """When sign-in is refused for this account or this client: the end of the refusal."""
+    """When sign-in is refused for this account from this client (or for this client on any
+    account): the end of the refusal. Failures from other clients never count."""
     now = now or utcnow()
     since = now - FAILURE_WINDOW - LOCKOUT
     with engine.connect() as conn:
-        rows = conn.execute(select(login_failures.c.email, login_failures.c.client_key, login_failures.c.failed_at)
+        rows = conn.execute(select(login_failures.c.email, login_failures.c.failed_at)
                             .where(login_failures.c.failed_at >= since,
-                                   or_(login_failures.c.email == email, login_failures.c.client_key == client))).all()
+                                   login_failures.c.client_key == client)).all()
     ends = [_locked_until([r.failed_at for r in rows if r.email == email]),
-            _locked_until([r.failed_at for r in rows if r.client_key == client])]
+            _locked_until([r.failed_at for r in rows], MAX_CLIENT_FAILURES)]
     ends = [end for end in ends if end is not None and end > now]
     return max(ends) if ends else None
 
@@ -233,9 +245,44 @@ def authenticate(engine: Engine, email: str, password: str, client: str,
             conn.execute(delete(login_failures).where(login_failures.c.failed_at < now - FAILURE_WINDOW - LOCKOUT))
         return LoginResult(locked_until=lockout(engine, email, client, now))
     with engine.begin() as conn:
-        conn.execute(delete(login_failures).where(login_failures.c.email == email))
-        conn.execute(update(advisers).where(advisers.c.id == row.id).values(last_login_at=now))
+        conn.execute(delete(login_failures).where(login_failures.c.email == email,
+                                                  login_failures.c.client_key == client))
+        values = {"last_login_at": now}
+        if needs_rehash(row.password_hash):
+            values["password_hash"] = hash_password(password)
+        conn.execute(update(advisers).where(advisers.c.id == row.id).values(**values))
     return LoginResult(adviser=Adviser(row.id, row.email, row.role, True))
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when the hash was made with weaker parameters than today's."""
+    try:
+        scheme, n, r, p, _salt, _key = stored.split("$")
+        return scheme != "scrypt" or int(n) < SCRYPT_N or int(r) < SCRYPT_R or int(p) < SCRYPT_P
+    except ValueError:
+        return True
+
+
+def set_password(engine: Engine, email: str, password: str) -> None:
+    """New password for an account; its open sessions end."""
+    check_new_password(password)
+    email = normalise_email(email)
+    with engine.begin() as conn:
+        row = conn.execute(select(advisers.c.id).where(advisers.c.email == email)).first()
+        if row is None:
+            raise AccountError(f"Aucun compte pour {email}.")
+        conn.execute(update(advisers).where(advisers.c.id == row.id).values(password_hash=hash_password(password)))
+        conn.execute(delete(adviser_sessions).where(adviser_sessions.c.adviser_id == row.id))
+
+
+def sweep_sessions(engine: Engine, idle_seconds: float = DEFAULT_IDLE_SECONDS,
+                   max_seconds: float = DEFAULT_MAX_SECONDS, now: Optional[dt.datetime] = None) -> int:
+    """Deletes every session that ended (idle too long, or older than the absolute lifetime)."""
+    now = now or utcnow()
+    with engine.begin() as conn:
+        return conn.execute(delete(adviser_sessions).where(or_(
+            adviser_sessions.c.last_seen_at < now - dt.timedelta(seconds=idle_seconds),
+            adviser_sessions.c.created_at < now - dt.timedelta(seconds=max_seconds)))).rowcount
 
 
 # -- sessions ----------------------------------------------------------------------------
@@ -251,8 +298,11 @@ class AdviserSession:
     csrf_token: str
 
 
-def open_session(engine: Engine, adviser: Adviser, now: Optional[dt.datetime] = None) -> AdviserSession:
+def open_session(engine: Engine, adviser: Adviser, now: Optional[dt.datetime] = None,
+                 idle_seconds: float = DEFAULT_IDLE_SECONDS,
+                 max_seconds: float = DEFAULT_MAX_SECONDS) -> AdviserSession:
     now = now or utcnow()
+    sweep_sessions(engine, idle_seconds, max_seconds, now)
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     with engine.begin() as conn:
@@ -262,27 +312,31 @@ def open_session(engine: Engine, adviser: Adviser, now: Optional[dt.datetime] = 
 
 
 def resume_session(engine: Engine, token: Optional[str], idle_seconds: float = DEFAULT_IDLE_SECONDS,
-                   now: Optional[dt.datetime] = None) -> tuple[Optional[AdviserSession], bool]:
+                   now: Optional[dt.datetime] = None,
+                   max_seconds: float = DEFAULT_MAX_SECONDS) -> tuple[Optional[AdviserSession], bool]:
     """(session, expired): the live session for this token (its idle clock restarted), or
-    None; expired is True when the token named a session that ended for inactivity (it is
-    then deleted)."""
+    None; expired is True when the token named a session that ended for inactivity or for
+    its absolute lifetime (it is then deleted, with every other ended session)."""
     if not token or len(token) > 200:
         return None, False
     now = now or utcnow()
     key = _token_hash(token)
     with engine.begin() as conn:
         row = conn.execute(
-            select(adviser_sessions.c.csrf_token, adviser_sessions.c.last_seen_at, advisers.c.id,
+            select(adviser_sessions.c.csrf_token, adviser_sessions.c.last_seen_at,
+                   adviser_sessions.c.created_at, advisers.c.id,
                    advisers.c.email, advisers.c.role, advisers.c.active)
             .select_from(adviser_sessions.join(advisers, advisers.c.id == adviser_sessions.c.adviser_id))
             .where(adviser_sessions.c.token_hash == key)).first()
         if row is None:
             return None, False
-        if not row.active or now - row.last_seen_at > dt.timedelta(seconds=idle_seconds):
+        if not row.active or now - row.last_seen_at > dt.timedelta(seconds=idle_seconds) \
+                or now - row.created_at > dt.timedelta(seconds=max_seconds):
             conn.execute(delete(adviser_sessions).where(adviser_sessions.c.token_hash == key))
-            # Sweep the other sessions that ended for inactivity too.
-            conn.execute(delete(adviser_sessions).where(
-                adviser_sessions.c.last_seen_at < now - dt.timedelta(seconds=idle_seconds)))
+            # Sweep the other sessions that ended too.
+            conn.execute(delete(adviser_sessions).where(or_(
+                adviser_sessions.c.last_seen_at < now - dt.timedelta(seconds=idle_seconds),
+                adviser_sessions.c.created_at < now - dt.timedelta(seconds=max_seconds))))
             return None, True
         conn.execute(update(adviser_sessions).where(adviser_sessions.c.token_hash == key)
                      .values(last_seen_at=now))
@@ -324,6 +378,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     sub.add_parser("list", help="lister les comptes")
     disable = sub.add_parser("disable", help="désactiver un compte (et fermer ses sessions)")
     disable.add_argument("email")
+    passwd = sub.add_parser("passwd", help="changer le mot de passe d'un compte (et fermer ses sessions)")
+    passwd.add_argument("email")
+    passwd.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
     args = parser.parse_args(argv)
 
     from bot.catalogue.db import ensure_schema, get_engine
@@ -342,6 +399,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         elif args.command == "disable":
             disable_adviser(engine, args.email)
             print(f"Compte désactivé : {normalise_email(args.email)}.")
+        elif args.command == "passwd":
+            set_password(engine, args.email, _read_password(args))
+            print(f"Mot de passe changé : {normalise_email(args.email)} (ses sessions sont fermées).")
     except AccountError as exc:
         print(str(exc), file=sys.stderr)
         return 1

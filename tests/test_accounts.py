@@ -22,7 +22,7 @@ def engine(database_url):
 
 def test_passwords_are_hashed_with_scrypt_and_a_random_salt():
     first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
-    assert first.startswith("scrypt$16384$8$1$")
+    assert first.startswith("scrypt$131072$8$1$")
     assert PASSWORD not in first
     assert first != second  # random salt
     assert accounts.verify_password(PASSWORD, first)
@@ -44,28 +44,72 @@ def test_sign_in_with_the_right_password_only(engine):
     assert not accounts.authenticate(engine, "personne@example.fr", PASSWORD, client, T0).ok
 
 
-def test_five_failures_lock_the_account_for_15_minutes_even_with_the_right_password(engine):
+def test_five_failures_from_one_client_lock_that_account_for_that_client_for_15_minutes(engine):
     accounts.add_adviser(engine, "a@example.fr", PASSWORD)
+    attacker = accounts.client_key("198.51.100.1")
     for i in range(5):
-        accounts.authenticate(engine, "a@example.fr", f"faux {i}", accounts.client_key(f"198.51.100.{i}"),
-                              T0 + dt.timedelta(minutes=i))
-    other_client = accounts.client_key("203.0.113.9")
-    refused = accounts.authenticate(engine, "a@example.fr", PASSWORD, other_client, T0 + dt.timedelta(minutes=5))
+        accounts.authenticate(engine, "a@example.fr", f"faux {i}", attacker, T0 + dt.timedelta(minutes=i))
+    refused = accounts.authenticate(engine, "a@example.fr", PASSWORD, attacker, T0 + dt.timedelta(minutes=5))
     assert not refused.ok and refused.locked_until == T0 + dt.timedelta(minutes=4 + 15)
     # The limit is in the database: a new engine (another process) sees it too.
     engine.dispose()
-    again = accounts.authenticate(engine, "a@example.fr", PASSWORD, other_client, T0 + dt.timedelta(minutes=18))
-    assert not again.ok
-    assert accounts.authenticate(engine, "a@example.fr", PASSWORD, other_client, T0 + dt.timedelta(minutes=20)).ok
+    assert not accounts.authenticate(engine, "a@example.fr", PASSWORD, attacker, T0 + dt.timedelta(minutes=18)).ok
+    assert accounts.authenticate(engine, "a@example.fr", PASSWORD, attacker, T0 + dt.timedelta(minutes=20)).ok
 
 
-def test_five_failures_from_one_client_lock_that_client_only(engine):
+def test_nobody_can_lock_an_adviser_out_from_elsewhere(engine):
+    accounts.add_adviser(engine, "a@example.fr", PASSWORD)
+    # Failures for the account from many addresses (or from one): the adviser's own address
+    # is not locked.
+    for i in range(30):
+        accounts.authenticate(engine, "a@example.fr", f"faux {i}", accounts.client_key(f"198.51.100.{i % 6}"), T0)
+    assert accounts.authenticate(engine, "a@example.fr", PASSWORD, accounts.client_key("203.0.113.9"), T0).ok
+
+
+def test_twenty_failures_from_one_client_lock_that_client_on_every_account(engine):
     accounts.add_adviser(engine, "b@example.fr", PASSWORD)
     attacker = accounts.client_key("192.0.2.66")
-    for i in range(5):
+    for i in range(accounts.MAX_CLIENT_FAILURES):
         accounts.authenticate(engine, f"inconnu{i}@example.fr", "faux", attacker, T0)
     assert not accounts.authenticate(engine, "b@example.fr", PASSWORD, attacker, T0).ok
     assert accounts.authenticate(engine, "b@example.fr", PASSWORD, accounts.client_key("192.0.2.7"), T0).ok
+
+
+def test_an_old_hash_is_replaced_at_sign_in_and_passwd_changes_the_password(engine):
+    from sqlalchemy import select, update
+
+    adviser = accounts.add_adviser(engine, "old@example.fr", PASSWORD)
+    with engine.begin() as conn:
+        conn.execute(update(accounts.advisers).where(accounts.advisers.c.id == adviser.id)
+                     .values(password_hash=accounts.hash_password(PASSWORD, n=2 ** 14)))
+    assert accounts.authenticate(engine, "old@example.fr", PASSWORD, accounts.client_key("x"), T0).ok
+    with engine.connect() as conn:
+        stored = conn.execute(select(accounts.advisers.c.password_hash)
+                              .where(accounts.advisers.c.id == adviser.id)).scalar_one()
+    assert stored.startswith("scrypt$131072$8$1$") and not accounts.needs_rehash(stored)
+    session = accounts.open_session(engine, adviser, T0)
+    accounts.set_password(engine, "old@example.fr", "un tout nouveau mot de passe")
+    assert accounts.resume_session(engine, session.token, now=T0)[0] is None  # sessions ended
+    assert not accounts.authenticate(engine, "old@example.fr", PASSWORD, accounts.client_key("x"), T0).ok
+    assert accounts.authenticate(engine, "old@example.fr", "un tout nouveau mot de passe",
+                                 accounts.client_key("x"), T0).ok
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_active(engine):
+    adviser = accounts.add_adviser(engine, "abs@example.fr", PASSWORD)
+    session = accounts.open_session(engine, adviser, T0)
+    for hour in range(1, 12):
+        assert accounts.resume_session(engine, session.token, now=T0 + dt.timedelta(hours=hour))[0] is not None
+    assert accounts.resume_session(engine, session.token, now=T0 + dt.timedelta(hours=12, minutes=1)) == (None, True)
+
+
+def test_ended_sessions_are_swept_at_sign_in(engine):
+    adviser = accounts.add_adviser(engine, "sweep@example.fr", PASSWORD)
+    for _ in range(3):
+        accounts.open_session(engine, adviser, T0)
+    assert accounts.count_sessions(engine) == 3
+    accounts.open_session(engine, adviser, T0 + dt.timedelta(hours=9))  # the 3 others idle for 9 h
+    assert accounts.count_sessions(engine) == 1
 
 
 def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(engine):
@@ -114,3 +158,22 @@ def test_command_line_add_list_disable(tmp_path):
     assert "désactivé" in subprocess.run(cli + ["list"], **env_run).stdout
     engine = ensure_schema(get_engine(url))
     assert not accounts.authenticate(engine, "cli@example.fr", PASSWORD, accounts.client_key("x")).ok
+
+
+def test_passwd_on_the_command_line(tmp_path, monkeypatch, capsys):
+    import io
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("premier mot de passe\n"))
+    assert accounts.main(["--database-url", url, "add", "cli@example.fr", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("second mot de passe\n"))
+    assert accounts.main(["--database-url", url, "passwd", "cli@example.fr", "--password-stdin"]) == 0
+    assert "Mot de passe changé" in capsys.readouterr().out
+    from bot.catalogue.db import get_engine
+
+    engine = get_engine(url)
+    assert accounts.authenticate(engine, "cli@example.fr", "second mot de passe", accounts.client_key("x"), T0).ok
+    monkeypatch.setattr("sys.stdin", io.StringIO("court\n"))
+    assert accounts.main(["--database-url", url, "passwd", "cli@example.fr", "--password-stdin"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("un mot de passe assez long\n"))
+    assert accounts.main(["--database-url", url, "passwd", "personne@example.fr", "--password-stdin"]) == 1

@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import os
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -86,6 +87,9 @@ class Settings:
     secure_cookies: bool
     trust_forwarded: bool
     clock: Callable[[], dt.datetime]
+    trusted_proxies: int = 0
+    session_max_seconds: float = 12 * 3600
+    limits: dict = field(default_factory=dict)  # route name -> bot.ratelimit.RateLimiter
     http: Optional[ClientSession] = None
     matching: object = None
     extra: dict = field(default_factory=dict)
@@ -105,11 +109,36 @@ async def in_thread(func, *args, **kwargs):
 
 
 def client_address(request: web.Request) -> str:
-    if settings_of(request).trust_forwarded:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded.strip():
-            return forwarded.split(",")[0].strip()
-    return request.remote or "inconnu"
+    """The client's address. Behind `trusted_proxies` reverse proxies (GATEWAY_TRUSTED_PROXIES),
+    it is the hop just before them in X-Forwarded-For: each proxy appends the address it
+    received from, so the entries left of that one were written by the client and are ignored."""
+    proxies = settings_of(request).trusted_proxies
+    remote = request.remote or "inconnu"
+    if proxies <= 0:
+        return remote
+    hops = [h.strip() for h in ",".join(request.headers.getall("X-Forwarded-For", [])).split(",") if h.strip()]
+    hops.append(remote)
+    # hops[-1] is the last proxy (the direct peer); the client is `proxies` hops before it.
+    return hops[-(proxies + 1)] if len(hops) > proxies else hops[0]
+
+
+async def over_limit(request: web.Request, name: str) -> Optional[web.Response]:
+    """429 with a short French message when this client address is over the route's limit."""
+    limiter = settings_of(request).limits.get(name)
+    if limiter is None:
+        return None
+    allowed, retry_after = await limiter.hit(client_address(request))
+    if allowed:
+        return None
+    from bot.ratelimit import TOO_MANY
+
+    if request.path.startswith("/api/"):
+        response = json_error(429, TOO_MANY)
+    else:
+        response = web.Response(text=page("Trop d'essais", f"<h1>Trop d'essais</h1><p>{escape(TOO_MANY)}</p>"),
+                                status=429, content_type="text/html")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def new_conversation_cookie() -> str:
@@ -225,6 +254,8 @@ async def chat_api(request: web.Request) -> web.Response:
     settings = settings_of(request)
     if not same_origin(request):
         return json_error(403, "Cette page ne peut pas envoyer de message à l'assistant.")
+    if (refused := await over_limit(request, "chat")) is not None:
+        return refused
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
@@ -323,14 +354,28 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def _limit_setting(name: str, default: str) -> tuple[int, float]:
+    """"count/seconds" from the environment variable name."""
+    value = os.environ.get(name, default)
+    try:
+        count, seconds = value.split("/")
+        return max(1, int(count)), max(1.0, float(seconds))
+    except ValueError:
+        count, seconds = default.split("/")
+        return int(count), float(seconds)
+
+
 def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
                session_idle_seconds: Optional[float] = None, secure_cookies: Optional[bool] = None,
-               trust_forwarded: Optional[bool] = None,
+               trust_forwarded: Optional[bool] = None, trusted_proxies: Optional[int] = None,
+               session_max_seconds: Optional[float] = None, limits: Optional[dict] = None,
                clock: Optional[Callable[[], dt.datetime]] = None) -> web.Application:
     """The gateway. engine: the product database (catalogue, advisers, recaps), migrated;
-    default: bot.catalogue.db.get_engine() migrated. clock: naive-UTC "now" (tests move it)."""
-    import os
-
+    default: bot.catalogue.db.get_engine() migrated. clock: naive-UTC "now" (tests move it).
+    trusted_proxies: how many reverse proxies stand in front (GATEWAY_TRUSTED_PROXIES; the
+    older GATEWAY_TRUST_PROXY=1 means one). limits: {"chat": (count, seconds), "login": …} per
+    client address (GATEWAY_CHAT_LIMIT "60/60", GATEWAY_LOGIN_LIMIT "20/900"), shared through
+    Redis when REDIS_URL is set."""
     from bot import accounts
     from bot.gateway import console, links, region
 
@@ -342,12 +387,29 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
         session_idle_seconds = float(os.environ.get("CONSOLE_SESSION_IDLE_SECONDS", accounts.DEFAULT_IDLE_SECONDS))
     if secure_cookies is None:
         secure_cookies = os.environ.get("GATEWAY_SECURE_COOKIES", "").lower() in ("1", "true", "yes", "oui")
+    if trusted_proxies is None:
+        raw = os.environ.get("GATEWAY_TRUSTED_PROXIES", "").strip()
+        if raw.isdigit():
+            trusted_proxies = int(raw)
+        elif trust_forwarded or os.environ.get("GATEWAY_TRUST_PROXY", "").lower() in ("1", "true", "yes", "oui"):
+            trusted_proxies = 1
+        else:
+            trusted_proxies = 0
     if trust_forwarded is None:
-        trust_forwarded = os.environ.get("GATEWAY_TRUST_PROXY", "").lower() in ("1", "true", "yes", "oui")
+        trust_forwarded = trusted_proxies > 0
+    if session_max_seconds is None:
+        session_max_seconds = float(os.environ.get("CONSOLE_SESSION_MAX_SECONDS", accounts.DEFAULT_MAX_SECONDS))
+    from bot.ratelimit import RateLimiter
 
+    if limits is None:
+        limits = {"chat": _limit_setting("GATEWAY_CHAT_LIMIT", "60/60"),
+                  "login": _limit_setting("GATEWAY_LOGIN_LIMIT", "20/900")}
     settings = Settings(rasa_url=rasa_url, engine=engine, session_idle_seconds=session_idle_seconds,
                         secure_cookies=secure_cookies, trust_forwarded=trust_forwarded,
-                        clock=clock or _utcnow)
+                        clock=clock or _utcnow, trusted_proxies=trusted_proxies,
+                        session_max_seconds=session_max_seconds,
+                        limits={name: RateLimiter(f"gateway-{name}", count, seconds)
+                                for name, (count, seconds) in limits.items()})
     app = web.Application(middlewares=[french_errors], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS_KEY] = settings
     app.on_response_prepare.append(_security_headers)

@@ -20,7 +20,7 @@ from typing import Any, Mapping, Optional
 from aiohttp import web
 
 from bot import accounts
-from bot.gateway.app import client_address, in_thread, same_origin, settings_of
+from bot.gateway.app import client_address, in_thread, over_limit, same_origin, settings_of
 from bot.gateway.pages import escape, page
 from bot.vocab import (
     AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINES,
@@ -101,7 +101,7 @@ async def current_session(request: web.Request) -> tuple[Optional[accounts.Advis
     if not token:
         return None, False
     return await in_thread(accounts.resume_session, settings.engine, token, settings.session_idle_seconds,
-                           settings.now())
+                           settings.now(), settings.session_max_seconds)
 
 
 def _tokens_match(given: Any, expected: Optional[str]) -> bool:
@@ -137,6 +137,8 @@ def _login_page(request: web.Request, message: str = "", status: int = 200, emai
 
 async def login(request: web.Request) -> web.Response:
     settings = settings_of(request)
+    if (refused := await over_limit(request, "login")) is not None:
+        return refused  # before reading the form or running scrypt
     form = await request.post()
     email = str(form.get("email", ""))[:255]
     if not same_origin(request) or not _tokens_match(form.get("csrf"), request.cookies.get(LOGIN_CSRF_COOKIE)):
@@ -150,7 +152,8 @@ async def login(request: web.Request) -> web.Response:
             return _login_page(request, f"Trop d'essais de connexion. Réessayez dans {minutes} minutes.",
                                status=429, email=email)
         return _login_page(request, "Adresse e-mail ou mot de passe incorrect.", status=401, email=email)
-    session = await in_thread(accounts.open_session, settings.engine, result.adviser, settings.now())
+    session = await in_thread(accounts.open_session, settings.engine, result.adviser, settings.now(),
+                              settings.session_idle_seconds, settings.session_max_seconds)
     response = web.HTTPSeeOther("/conseiller")
     _set_cookie(request, response, SESSION_COOKIE, session.token)
     _drop_cookie(response, LOGIN_CSRF_COOKIE)
