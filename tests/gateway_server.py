@@ -20,8 +20,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_gateway(app: web.Application) -> Iterator[str]:
-    """Serves app on 127.0.0.1 and yields its base URL ("http://127.0.0.1:PORT")."""
+def running_gateway(app: web.Application, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serves app on host (127.0.0.1; "0.0.0.0" for every interface) and yields its base URL
+    on loopback ("http://127.0.0.1:PORT")."""
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app, access_log=None)
     port = free_port()
@@ -32,7 +33,7 @@ def running_gateway(app: web.Application) -> Iterator[str]:
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(runner.setup())
-            loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+            loop.run_until_complete(web.TCPSite(runner, host, port).start())
         except Exception as exc:  # reported to the test below
             failure.append(exc)
             ready.set()
