@@ -45,6 +45,9 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Mappin
 def give_recap_code(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Mapping[str, Any],
                     shown_course_ids: list[str]) -> None:
     """Stores the profile and the courses shown, and gives the code for an adviser."""
+    if not profile:
+        dispatcher.utter_message(text=handoff.RECAP_NEEDS_ANSWERS)
+        return
     try:
         with open_session() as session:
             code = create_recap(session, tracker.sender_id, dict(profile), shown_course_ids)

@@ -96,6 +96,8 @@ class ActionTurn(DatabaseAction):
             analytics.record("conversation_started", {}, tracker.sender_id)
             dispatcher.utter_message(response="utter_greet")
             dispatcher.utter_message(response="utter_privacy_notice")
+        if plan.step == dialogue.COURSE_QUESTION:
+            values, notes = {}, []  # "c'est adapté aux personnes handicapées, la 1 ?" says nothing of the person
         for note in notes:
             dispatcher.utter_message(text=note)
         events: list[EventType] = [SlotSet(slot, value) for slot, value in values.items()]

@@ -389,6 +389,8 @@ def _collect(state: State, heard: Heard, base: Plan, decisive: Decisive) -> Plan
                    skipped=skipped, gave_up_on=gave_up_on, unusable_turns=unusable)
     if state.profile.get("departement") == vocab.OUTSIDE_REGION:
         return replace(plan, step=OUTSIDE_REGION, next_slot=None, lead=None)
+    if detour == HANDOFF and not requested:
+        return replace(plan, step=HANDOFF, detour=None, next_slot=None)  # asked for first: no question after
     if next_slot:
         return replace(plan, step=ASK)
     if state.results_shown:

@@ -112,3 +112,4 @@ def recap_code_text(code: str) -> str:
 
 
 RECAP_UNAVAILABLE = "Je ne peux pas créer de code pour le moment. Réessayez dans quelques minutes."
+RECAP_NEEDS_ANSWERS = "Je pourrai vous donner un code pour votre conseiller après quelques questions."

@@ -182,6 +182,7 @@ def test_a_question_about_a_shown_course_is_answered_from_its_data():
     talk.say("c'est adapté aux personnes handicapées, la première ?", "faq", faq="utter_faq/handicap")
     assert "utter_faq/handicap" not in talk.texts
     assert first["titre"] in talk.text and "handicap" in talk.text.lower()
+    assert talk.slots["handicap"] is False  # a question about the course, not about the person
 
 
 def test_a_new_domain_after_the_courses_searches_again_and_says_what_changed():

@@ -5,7 +5,7 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
 - equipement: a computer owned wins; then a phone ("que mon android", "g que mon portable");
   "ordinateur portable" is a computer; "pas d'ordi" with no phone named -> aucun;
   "utiliser/réparer un ordinateur" is a domain, not equipment (masked by the domain reader);
-- creneau: "je travaille la journée" says when the person is busy, not free;
+- creneau: "je travaille la journée / de nuit" says when the person is busy, not free;
   both times named -> indifferent; clock times ("après 19h") -> their part of the day;
 - a bare "oui" / "non" / "je sais pas" counts only for the question the bot just asked.
 """
@@ -28,7 +28,8 @@ DURATION_AFTER = re.compile(r"[^;]{0,12}\b(?:par|chaque|la|a la) (?:semaine|sem|
 DEFINITION_QUESTION = re.compile(
     r"\b(?:c'est quoi|qu'est ce qu|ca veut dire quoi|ca veut dire|que veut dire|la difference entre|"
     r"c'est koi|definition)\b")
-CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|bosse|taffe|boulot|travail|occupe|occupee)\b")
+CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe|boulot|travail|occupe|occupee|poste|"
+                                 r"cdi|cdd|interim|equipe|service|horaires?)\b")
 CLOCK = re.compile(r"\b(?:a|vers|apres|des|partir de|avant|de|entre) (\d{1,2}) ?h(?:\d\d)?\b")
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
@@ -58,8 +59,8 @@ def read_creneau(msg: Message, out) -> None:
             if is_negated(text, m.start()):
                 continue
             before = " ".join(clause_before(text, m.start(), 3))
-            if value == "journee" and CRENEAU_BUSY_BEFORE.search(before):
-                continue  # "je travaille la journée": when the person is busy
+            if CRENEAU_BUSY_BEFORE.search(before):
+                continue  # "je travaille la journée / la nuit": when the person is busy
             seen.add(value)
     if not seen:
         for m in CLOCK.finditer(text):
