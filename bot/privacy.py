@@ -56,7 +56,12 @@ def _product_engine(database_url: Optional[str] = None) -> Engine:
 def _tracker_engine(tracker_db_url: Optional[str] = None) -> Engine:
     from bot.endpoints import tracker_db_url as default_url
 
-    return create_engine(tracker_db_url or default_url(), future=True)
+    url = tracker_db_url or default_url()
+    if url.startswith("sqlite"):
+        from bot.catalogue.db import create_catalogue_engine
+
+        return create_catalogue_engine(url)  # secure_delete, 0600, hide_parameters
+    return create_engine(url, future=True, hide_parameters=True)
 
 
 def _delete_tracker_events(engine: Engine, sender_id: str) -> int:

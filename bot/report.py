@@ -206,11 +206,24 @@ def _course_titles(conn: Connection) -> dict[str, str]:
         select(Action.id, Formation.intitule).join(Formation, Formation.id == Action.formation_id))}
 
 
+def snap_to_months(since: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:
+    """[since, until) widened to whole calendar months: since to the first day of its month,
+    until (exclusive) to the first day of the month after the last day asked. Two windows then
+    always differ by at least a month, so comparing them cannot single out one day's person
+    from a cell that k-anonymity hides."""
+    start = since.replace(day=1)
+    last = max(until - dt.timedelta(days=1), start)
+    end = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
 def compute_report(engine: Engine, since: dt.date, until: Optional[dt.date] = None,
                    today: Optional[dt.date] = None) -> Report:
-    """The whole report from SQL; until is exclusive (default: tomorrow, i.e. up to now)."""
+    """The whole report from SQL; until is exclusive (default: tomorrow, i.e. up to now).
+    The window is snapped to whole calendar months (snap_to_months) whatever is asked."""
     today = today or dt.date.today()
     until = until or today + dt.timedelta(days=1)
+    since, until = snap_to_months(since, until)
     report = Report(since, until, dt.datetime.now().replace(microsecond=0))
     t = report.tables
     with engine.connect() as conn:
@@ -305,10 +318,30 @@ def catalogue_quality(engine: Engine, today: Optional[dt.date] = None) -> list[Q
 CSV_HEADER = ("section", "libellé 1", "libellé 2", "libellé 3", "personnes")
 
 
+# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """value as a CSV cell a spreadsheet shows as text: a leading =, +, -, @, tab or carriage
+    return is escaped with an apostrophe (OWASP's advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _SafeWriter:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([csv_cell(v) for v in row])
+
+
 def to_csv(report: Report) -> str:
-    """Every table, one line per cell, hidden cells as "< 5" / "masqué"; then quality counts."""
+    """Every table, one line per cell, hidden cells as "< 5" / "masqué"; then quality counts.
+    Every cell is neutralised (csv_cell): catalogue titles come from third parties."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = _SafeWriter(csv.writer(out, delimiter=";", lineterminator="\r\n"))
     writer.writerow(CSV_HEADER)
     for table in report.tables.values():
         for labels, cell in table.rows:

@@ -21,6 +21,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 logger = logging.getLogger(__name__)
 
 ERASURE_ACTION = "action_delete_data"
+# Published on the event broker when a conversation is erased: consumers drop their copy.
+ERASURE_EVENT = "capnum_conversation_erased"
 # Set on a tracker read from this store: how many of its events are stored already.
 _STORED_EVENTS = "_capnum_stored_events"
 
@@ -54,23 +56,41 @@ def _storage_failed(error: BaseException) -> None:
     note_storage_failure(error)
 
 
+def _sqlite_secure_delete(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
 class ErasingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "postgresql":
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        old = self.engine
+        # hide_parameters: SQLAlchemy's errors and logs never show the statement's parameters
+        # (message texts, profile values).
+        options: dict = {"hide_parameters": True}
+        if old.dialect.name == "postgresql":
             # Rasa's engine has no pre-ping: after a database restart every pooled connection
             # is dead and the next messages fail. Checked connections recover at once.
-            from rasa.core.tracker_store import create_engine_kwargs
+            options["pool_pre_ping"] = True
+        self.engine = sa.create_engine(old.url, **options, **create_engine_kwargs(old.url))
+        if self.engine.dialect.name == "sqlite":
+            # Erased conversations are overwritten on disk; the file is the owner's only.
+            sa.event.listen(self.engine, "connect", _sqlite_secure_delete)
+            from bot.catalogue.db import private_sqlite_file
 
-            old = self.engine
-            self.engine = sa.create_engine(old.url, pool_pre_ping=True, **create_engine_kwargs(old.url))
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-            old.dispose()
+            if old.url.database:
+                private_sqlite_file(old.url.database)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        old.dispose()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
             if erasure_requested(tracker):
                 await self.delete_sender(tracker.sender_id)
+                self._publish_erasure(tracker.sender_id)
                 logger.info("Conversation erased at the user's request.")
                 from capnum_rasa.rest import note_erasure
 
@@ -80,6 +100,19 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         except Exception as exc:
             _storage_failed(exc)
             raise
+
+    def _publish_erasure(self, sender_id: str) -> None:
+        """Tells the event broker's consumers (RabbitMQ, when configured) to drop every copy of
+        this conversation: one message {"sender_id", "event": ERASURE_EVENT, "timestamp"} on
+        the same queue as the conversation's events."""
+        if self.event_broker is None:
+            return
+        import time
+
+        try:
+            self.event_broker.publish({"sender_id": sender_id, "event": ERASURE_EVENT, "timestamp": time.time()})
+        except Exception as exc:  # the erasure itself is done; the broker retries on its own
+            logger.error("Erasure event not published: %s", type(exc).__name__)
 
     async def _save_new_events(self, tracker: DialogueStateTracker) -> None:
         """Rasa's SQLTrackerStore.save, with the turn's new events written in one

@@ -5,6 +5,7 @@ migrated automatically. Production: DATABASE_URL pointing at PostgreSQL.
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Optional
@@ -28,6 +29,8 @@ _lock = threading.Lock()
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    # Deleted rows (erasure, purge) are overwritten with zeros, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -35,16 +38,36 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def private_sqlite_file(database: str) -> None:
+    """Creates the SQLite file readable by its owner only (0600), or narrows an existing one:
+    it holds account hashes, recaps, conversations. SQLite gives its -wal and -shm files the
+    same mode."""
+    path = Path(database).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+        for suffix in ("-wal", "-shm", "-journal"):
+            sibling = path.with_name(path.name + suffix)
+            if sibling.exists():
+                os.chmod(sibling, 0o600)
+    except OSError:
+        pass
+
+
 def create_catalogue_engine(url: str) -> Engine:
-    """A new engine for url (SQLite: WAL, foreign keys on; parent directory created)."""
+    """A new engine for url (SQLite: WAL, foreign keys on, secure_delete, file 0600; parent
+    directory created). Statement parameters (message texts, e-mails) never appear in
+    SQLAlchemy's errors or logs (hide_parameters)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+            private_sqlite_file(parsed.database)
+        engine = create_engine(url, future=True, hide_parameters=True,
+                               connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def get_engine(url: Optional[str] = None) -> Engine:
