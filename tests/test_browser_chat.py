@@ -38,7 +38,13 @@ def site(tmp_path_factory):
 
 
 def sender_of(page) -> str:
-    return page.evaluate("localStorage.getItem('capnum.sender')")
+    """Rasa's sender id of this page's conversation: from the gateway's HttpOnly cookie (the
+    page itself never holds an identifier)."""
+    from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
+
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert page.evaluate("localStorage.getItem('capnum.sender')") is None
+    return conversation_sender(cookies[CONVERSATION_COOKIE])
 
 
 def wait_for_answer(page) -> None:

@@ -2,7 +2,8 @@
 
 GATEWAY_PORT (8080), GATEWAY_HOST (127.0.0.1; 0.0.0.0 behind a reverse proxy), RASA_URL
 (http://127.0.0.1:$RASA_PORT), DATABASE_URL, CONSOLE_SESSION_IDLE_SECONDS (28800),
-GATEWAY_SECURE_COOKIES (set to 1 behind HTTPS), GATEWAY_TRUST_PROXY (1: use X-Forwarded-For).
+GATEWAY_SECURE_COOKIES (set to 1 behind HTTPS), GATEWAY_TRUSTED_PROXIES (number of reverse
+proxies in front; GATEWAY_TRUST_PROXY=1 means one), GATEWAY_CHAT_LIMIT, GATEWAY_LOGIN_LIMIT.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from aiohttp import web
 
 
 def main() -> int:
+    from bot.logsafe import install
+
+    install()  # no token or password in any log line
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot.gateway.app import create_app
 
