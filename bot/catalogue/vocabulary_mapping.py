@@ -335,6 +335,10 @@ DOMAIN_BY_FORMACODE_FIELD = {
     "440": "sante_social", "460": "design_graphique", "462": "design_graphique",
 }
 # ROME 4.0 codes (reference/rome/rome_v4.csv), exact code first, then the 3-character family.
+# The ONE ROME -> domain rule: catalogue courses (domain_for) and job titles read from a message
+# (bot/profile/jobs.py, rome_domain) both use it. ROME 4.0 splits the historical sheets into many
+# codes (M1866 "Pentesteur" has parent M1802): each IT sheet whose family default
+# (support_informatique) is wrong is listed by code, with its title.
 DOMAIN_BY_ROME = {
     "M1805": "developpement_web", "E1210": "developpement_web", "M1811": "data_ia",
     "M1812": "cybersecurite", "M1801": "systemes_reseaux", "M1802": "systemes_reseaux",
@@ -344,7 +348,68 @@ DOMAIN_BY_ROME = {
     "K1804": "creation_entreprise", "E1108": "langues", "K1302": "sante_social",
     "J1501": "sante_social", "F1604": "batiment", "F1606": "batiment", "F1703": "batiment",
     "F1602": "batiment",
+    # developpement_web
+    "M1855": "developpement_web",  # Développeur / Développeuse web
+    "M1861": "developpement_web",  # Développeur / Développeuse logiciel ou d'application
+    "M1837": "developpement_web",  # Développeur / Développeuse multimédia
+    "M1831": "developpement_web",  # Développeur / Développeuse - jeux vidéo
+    "M1877": "developpement_web",  # Développeur / Développeuse blockchain
+    "M1886": "developpement_web",  # Chef / Cheffe de projet Web
+    "M1834": "developpement_web",  # Administrateur / Administratrice de site internet
+    "M1825": "developpement_web",  # Coordinateur / Coordinatrice de production web
+    "M1887": "developpement_web",  # Product builder no code
+    # cybersecurite
+    "M1817": "cybersecurite",  # Administrateur / Administratrice sécurité informatique
+    "M1819": "cybersecurite",  # Ingénieur / Ingénieure sécurité informatique
+    "M1833": "cybersecurite",  # Ingénieur / Ingénieure sécurité web
+    "M1844": "cybersecurite",  # Analyste en cybersécurité
+    "M1846": "cybersecurite",  # Ingénieur / Ingénieure Cybersécurité Datacenter
+    "M1856": "cybersecurite",  # Expert / Experte en cybersécurité
+    "M1863": "cybersecurite",  # Evaluateur / Evaluatrice sécurité des systèmes et produits informatiques
+    "M1866": "cybersecurite",  # Pentesteur / Pentesteuse
+    "M1882": "cybersecurite",  # Architecte sécurité informatique
+    "M1883": "cybersecurite",  # Analyste SOC (Security Operations Center)
+    # systemes_reseaux
+    "M1816": "systemes_reseaux",  # Technicien / Technicienne réseaux informatiques et télécoms
+    "M1822": "systemes_reseaux",  # Ingénieur / Ingénieure systèmes et réseaux informatiques
+    "M1826": "systemes_reseaux",  # Ingénieur / Ingénieure supervision IT Datacenter
+    "M1827": "systemes_reseaux",  # Ingénieur / Ingénieure DevOps
+    "M1830": "systemes_reseaux",  # Administrateur / Administratrice réseaux - télécoms
+    "M1839": "systemes_reseaux",  # Architecte systèmes et réseaux
+    "M1843": "systemes_reseaux",  # Administrateur / Administratrice de serveurs
+    "M1847": "systemes_reseaux",  # Expert / Experte en communication et réseaux
+    "M1849": "systemes_reseaux",  # Administrateur / Administratrice de messagerie
+    "M1854": "systemes_reseaux",  # Administrateur / Administratrice réseau informatique
+    "M1860": "systemes_reseaux",  # Architecte cloud
+    "M1876": "systemes_reseaux",  # Technicien / Technicienne Cloud
+    "M1879": "systemes_reseaux",  # Ingénieur / Ingénieure Cloud computing
+    "M1884": "systemes_reseaux",  # Ingénieur / Ingénieure systèmes, réseaux et sécurité informatique
+    # data_ia
+    "M1824": "data_ia",  # Développeur / Développeuse décisionnel - Business Intelligence
+    "M1851": "data_ia",  # Analyste décisionnel - Business Intelligence
+    "M1868": "data_ia",  # Architecte base de données
+    "M1872": "data_ia",  # Consultant décisionnel / Consultante décisionnelle - Business Intelligence
+    "M1873": "data_ia",  # Spécialiste IA embarquée
+    "M1889": "data_ia",  # Ingénieur / Ingénieure en Intelligence Artificielle (IA)
+    "M1894": "data_ia",  # Gestionnaire de base de données
+    "M1419": "data_ia",  # Data analyst (family M14 has no default)
+    # support_informatique (the family default, written out: these sheets are support)
+    "M1874": "support_informatique",  # Spécialiste support
+    "M1869": "support_informatique",  # Gestionnaire de parc informatique
 }
+# ROME sheets of no contract domain: their family default would be wrong, so they give no
+# domain (a course then falls through to its Formacode field or NSF; a job title gives nothing).
+ROME_WITHOUT_DOMAIN = frozenset({
+    "M1808",  # Cartographe
+    "M1809",  # Météorologue
+    "M1888",  # Spécialiste en modélisation climatique
+    "M1890",  # Responsable d'opérations en station météorologique
+    "M1891",  # Ingénieur / Ingénieure prévisionniste météorologue
+    "M1893",  # Technicien / Technicienne de la météorologie
+    "M1880",  # Spécialiste e-santé
+    "K1212",  # Ministre du culte
+})
+assert not ROME_WITHOUT_DOMAIN & set(DOMAIN_BY_ROME)
 DOMAIN_BY_ROME_FAMILY = {
     "M18": "support_informatique", "E12": "design_graphique", "E14": "marketing_digital",
     "D11": "commerce_vente", "D12": "commerce_vente", "D14": "commerce_vente", "D15": "commerce_vente",
@@ -374,6 +439,7 @@ def domain_for(formacodes: Iterable[str] = (), codes_rome: Iterable[str] = (),
                codes_nsf: Iterable[str] = ()) -> str:
     """Contract domain: exact Formacode, exact ROME, ROME family, Formacode field, NSF.
 
+    A code of ROME_WITHOUT_DOMAIN gives nothing (not even its family's default).
     Returns bot.vocab.UNDECIDED_DOMAIN when no code is known (the importer warns).
     """
     formacodes = [c.strip() for c in formacodes if c and c.strip()]
@@ -386,7 +452,7 @@ def domain_for(formacodes: Iterable[str] = (), codes_rome: Iterable[str] = (),
         if code in DOMAIN_BY_ROME:
             return DOMAIN_BY_ROME[code]
     for code in codes_rome:
-        if code[:3] in DOMAIN_BY_ROME_FAMILY:
+        if code not in ROME_WITHOUT_DOMAIN and code[:3] in DOMAIN_BY_ROME_FAMILY:
             return DOMAIN_BY_ROME_FAMILY[code[:3]]
     for code in formacodes:
         if code[:3] in DOMAIN_BY_FORMACODE_FIELD:
@@ -395,6 +461,16 @@ def domain_for(formacodes: Iterable[str] = (), codes_rome: Iterable[str] = (),
         if code[:3] in DOMAIN_BY_NSF:
             return DOMAIN_BY_NSF[code[:3]]
     return UNDECIDED_DOMAIN
+
+
+def rome_domain(code: str) -> Optional[str]:
+    """The contract domain of one ROME code (exact code, then family), None when it has none."""
+    code = (code or "").strip().upper()
+    if code in DOMAIN_BY_ROME:
+        return DOMAIN_BY_ROME[code]
+    if code in ROME_WITHOUT_DOMAIN:
+        return None
+    return DOMAIN_BY_ROME_FAMILY.get(code[:3])
 
 
 def check_domain(value: str) -> str:

@@ -2,8 +2,9 @@
 data/lexicons/domaine.csv, in one index of stemmed token sequences, built once.
 
 A title gives the domain of its ROME code through the catalogue's own mapping
-(`bot.catalogue.vocabulary_mapping.domain_for`), corrected by data/lexicons/rome_domaines.csv.
-A code mapped to no domain gives nothing. Two kinds of keys:
+(`bot.catalogue.vocabulary_mapping.rome_domain`, the rule courses are imported with), so users
+and courses agree; data/lexicons/rome_domaines.csv may hold exceptions for job titles only
+(empty by default). A code mapped to no domain gives nothing. Two kinds of keys:
 - the whole title, masculine and feminine ("Hôte / Hôtesse de caisse" -> "hote de caisse",
   "hotesse de caisse"); a title shared by codes of different domains is dropped;
 - its head, the words before the first preposition ("magasinier" from "Magasinier en négoce
@@ -22,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot import config
-from bot.catalogue.vocabulary_mapping import domain_for
+from bot.catalogue.vocabulary_mapping import rome_domain
 from bot.profile import lexicons
 from bot.text import fold
 from bot.vocab import DOMAINS, UNDECIDED_DOMAIN
@@ -125,11 +126,7 @@ class TitleIndex:
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 code = row["code_rome"].strip().upper()
-                if code in overrides:
-                    domain = overrides[code]
-                else:
-                    domain = domain_for(codes_rome=[code])
-                    domain = domain if domain in DOMAINS else None
+                domain = overrides[code] if code in overrides else rome_domain(code)
                 for variant in title_variants(row["libelle"]):
                     key = tuple(t for t, _, _ in tokens(variant))
                     self.all_stems.update(key)

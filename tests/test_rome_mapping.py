@@ -1,0 +1,92 @@
+"""The ONE ROME -> domain rule (bot/catalogue/vocabulary_mapping.py) for courses and job titles.
+
+Courses get their domain from `domain_for`; a job title read from a message gets the domain of
+its ROME code from `rome_domain` (bot/profile/jobs.py). Both read DOMAIN_BY_ROME,
+ROME_WITHOUT_DOMAIN and the family defaults, so a user who wants to be a pentester is offered
+the courses of the pentester's ROME code.
+"""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from bot import config
+from bot.catalogue import vocabulary_mapping as vm
+from bot.profile import jobs, lexicons
+from bot.vocab import DOMAINS, UNDECIDED_DOMAIN
+
+SHEETS = config.SHARED_DIR / "reference" / "rome" / "rome_v4.csv"
+TITLES = config.ROME_CSV
+
+
+def _sheet_titles() -> dict[str, str]:
+    with open(TITLES, encoding="utf-8", newline="") as handle:
+        return {r["code_rome"]: r["libelle"] for r in csv.DictReader(handle) if r["type"] == "fiche"}
+
+
+SHEET_TITLES = _sheet_titles()
+MAPPED = sorted(set(vm.DOMAIN_BY_ROME) | vm.ROME_WITHOUT_DOMAIN)
+
+
+@pytest.mark.parametrize("code,title,domain", [
+    ("M1866", "Pentesteur / Pentesteuse", "cybersecurite"),
+    ("M1844", "Analyste en cybersécurité", "cybersecurite"),
+    ("M1855", "Développeur / Développeuse web", "developpement_web"),
+    ("M1805", "Développeur / Développeuse informatique", "developpement_web"),
+    ("M1854", "Administrateur / Administratrice réseau informatique", "systemes_reseaux"),
+    ("M1827", "Ingénieur / Ingénieure DevOps", "systemes_reseaux"),
+    ("M1889", "Ingénieur / Ingénieure en Intelligence Artificielle (IA)", "data_ia"),
+    ("M1419", "Data analyst", "data_ia"),
+    ("M1869", "Gestionnaire de parc informatique", "support_informatique"),
+    ("M1809", "Météorologue", None),
+    ("M1808", "Cartographe", None),
+    ("K1212", "Ministre du culte", None),
+    ("J1501", "Aide-soignant / Aide-soignante", "sante_social"),
+    ("K1304", None, "sante_social"),  # family default K13
+    ("N1103", None, "logistique"),  # family default N11
+    ("A1203", None, None),  # a family of no contract domain
+])
+def test_real_rome_codes(code, title, domain):
+    if title is not None:
+        assert SHEET_TITLES[code] == title
+    assert code in SHEET_TITLES
+    assert vm.rome_domain(code) == domain
+    assert vm.domain_for(codes_rome=[code]) == (domain or UNDECIDED_DOMAIN)
+
+
+def test_every_mapped_code_is_a_real_rome_4_sheet():
+    with open(SHEETS, encoding="utf-8", newline="") as handle:
+        sheets = {r["code_rome"] for r in csv.DictReader(handle)}
+    assert set(MAPPED) <= sheets
+    assert set(MAPPED) <= set(SHEET_TITLES)
+    assert not set(vm.DOMAIN_BY_ROME) & vm.ROME_WITHOUT_DOMAIN
+
+
+def test_a_code_without_domain_lets_the_other_codes_of_a_course_decide():
+    # M1809 would fall to the M18 default; it gives nothing, so the Formacode field decides.
+    assert vm.domain_for(codes_rome=["M1809"]) == UNDECIDED_DOMAIN
+    assert vm.domain_for(formacodes=["22005"], codes_rome=["M1809"]) == "batiment"
+    assert vm.domain_for(codes_rome=["M1809", "M1866"]) == "cybersecurite"
+    assert vm.domain_for(codes_rome=["m1866 "]) == "cybersecurite"
+    assert vm.rome_domain(" m1866") == "cybersecurite"
+
+
+def test_the_extractor_adds_no_correction_of_its_own():
+    """data/lexicons/rome_domaines.csv holds only job-title exceptions, none of the mapped codes."""
+    assert not set(lexicons.rome_overrides(config.LEXICONS_DIR)) & set(MAPPED)
+
+
+@pytest.mark.parametrize("code", MAPPED)
+def test_extractor_and_catalogue_agree(code):
+    """The job-title index gives each mapped sheet's title the catalogue's domain (or nothing)."""
+    index = jobs.title_index()
+    expected = vm.rome_domain(code)
+    assert expected is None or expected in DOMAINS
+    for variant in jobs.title_variants(SHEET_TITLES[code]):
+        key = tuple(t for t, _, _ in jobs.tokens(variant))
+        found = index.keys.get(key)
+        if expected is None:
+            assert found is None or found[1] == "lexique", (variant, found)
+        else:
+            assert found is not None and found[0] == expected, (variant, found)
