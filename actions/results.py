@@ -89,7 +89,7 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, more: bool 
         analytics.record("no_strict_match", profile, tracker.sender_id,
                          details=list(result.relaxed) if result.courses else [analytics.NO_RESULT])
     if not result.courses:
-        text = replies.no_more_text(profile) if more else replies.no_result_text()
+        text = replies.no_more_text(result) if more else replies.no_result_text()
         send_buttons(dispatcher, text, [
             Button("Changer mes réponses", "/start_over"),
             Button("Parler à un conseiller", "/human_handoff"),
@@ -191,7 +191,8 @@ def compare(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
     if len(courses) < 2:
         dispatcher.utter_message(text="Je ne vous ai montré qu'une formation : il n'y a rien à comparer.")
         return show_menu(dispatcher, tracker)
-    dispatcher.utter_message(text=replies.comparison_text(courses[0], courses[1]))
+    dispatcher.utter_message(text=replies.comparison_text(courses[0], courses[1],
+                                                          ranks=[_rank_of(tracker, c) for c in courses[:2]]))
     send_buttons(dispatcher, "Que voulez-vous faire ?", [
         Button(f"Détails de la {_rank_of(tracker, c)}", f'/course_details{{"course_id":"{c["id"]}"}}')
         for c in courses[:2] if _rank_of(tracker, c)

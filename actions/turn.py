@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import results
@@ -53,6 +53,7 @@ def heard_in(tracker: Tracker, values: dict[str, Any]) -> Heard:
         changed=changed,
         is_question=not payload and cues.is_question(text),
         explicit_recap=cues.asks_for_recap(text),
+        explicit_erasure=cues.asks_for_erasure(text),
         asks_for_person=cues.asks_for_person(text),
         ranks=tuple(ranks_mentioned(text, len(results.shown_ids(tracker)))) if not payload else (),
         course_topic=None if payload else course_question_topic(text),
@@ -102,7 +103,11 @@ class ActionTurn(DatabaseAction):
             dispatcher.utter_message(text=note)
         events: list[EventType] = [SlotSet(slot, value) for slot, value in values.items()]
         done, asking = self._carry_out(dispatcher, tracker, plan, state)
-        return events + done + self._bookkeeping(dispatcher, tracker, plan, state, asking, done)
+        events += done + self._bookkeeping(dispatcher, tracker, plan, state, asking, done)
+        if latest_intent(tracker) == "delete_data" and plan.step != dialogue.ERASE:
+            # The erasure rule runs action_delete_data after this action: not on a misread message.
+            events.append(FollowupAction("action_listen"))
+        return events
 
     def _carry_out(self, dispatcher: CollectingDispatcher, tracker: Tracker, plan: Plan,
                    state: State) -> tuple[list[EventType], str | None]:
@@ -156,6 +161,8 @@ class ActionTurn(DatabaseAction):
             dispatcher.utter_message(text="D'accord, on recommence à zéro.")
             send_question(dispatcher, dialogue.question(plan.next_slot))
             return [AllSlotsReset()]
+        if step == dialogue.ERASE:
+            return []  # the erasure rule runs action_delete_data next, which says it is done
         if step == dialogue.GOODBYE:
             send_buttons(dispatcher, "Au revoir et bon courage ! Revenez quand vous voulez.",
                          [Button("Chercher une formation", "/search_course")])

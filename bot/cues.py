@@ -21,6 +21,10 @@ _ASK_PERSON = re.compile(
     + r"|^(un |une )?" + _PERSON + r"( svp| stp| s il vous plait| please)?$")
 # The person talks about an adviser they already have: not a request for one.
 _OWN_ADVISER = re.compile(r"\b(m ?envoie|m ?a envoye\w*|m ?a (dit|conseille)|suivie? par|accompagnee? par|ma conseillere|mon conseiller)\b")
+_ERASE = re.compile(
+    r"\b((?:supprim|suprim)\w*|effac\w*|oubli\w*|detrui\w*|retir\w*|delete|vider|rgpd)\b.{0,40}"
+    r"\b(donnees?|infos?|informations?|conversation|historique|reponses?|tout|compte|traces?|profil|moi)\b"
+    r"|\b((?:supprim|suprim)\w*|effac\w*)\b|\brgpd\b|droit a l ?oubli")
 _MORE = re.compile(r"\b(d ?autres?|encore|la suite|suivantes?|plus de (choix|formations|propositions))\b")
 _NOT_MORE = re.compile(r"\b(autre (domaine|chose|metier|secteur|ville)|d ?autres? (domaines?|metiers?))\b")
 _DETAILS = re.compile(
@@ -40,6 +44,13 @@ def is_question(text: str) -> bool:
 def asks_for_recap(text: str) -> bool:
     """An explicit request for the adviser's code (the button sends /request_recap)."""
     return text.startswith("/request_recap") or bool(_RECAP.search(_folded(text)))
+
+
+def asks_for_erasure(text: str) -> bool:
+    """Asks in words (or by button) to erase what was said: erasure is never a guess."""
+    if text.startswith("/"):
+        return text.startswith("/delete_data")
+    return bool(_ERASE.search(_folded(text)))
 
 
 def asks_for_person(text: str) -> bool:

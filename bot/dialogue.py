@@ -57,7 +57,7 @@ REFINE = "refine"              # "plus court", "le soir"...
 NONE_FIT = "none_fit"          # "aucune ne me va": what is wrong?
 HANDOFF = "handoff"            # the nearest human help
 RECAP = "recap"                # a code for the adviser (explicit request only)
-ERASE = "erase"                # forget everything
+ERASE = "erase"                # forget everything (action_delete_data runs right after)
 RESTART = "restart"            # start again from the first question
 GOODBYE = "goodbye"
 OUTSIDE_REGION = "outside_region"
@@ -126,6 +126,7 @@ class Heard:
     changed: frozenset[str] = frozenset()  # of those, the ones that replace another value
     is_question: bool = False              # written as a question ("?", "c'est quoi"...)
     explicit_recap: bool = False           # asks for the adviser's code in words or by button
+    explicit_erasure: bool = False         # asks to erase, in words or by button
     asks_for_person: bool = False          # asks for a human in words
     ranks: tuple[int, ...] = ()            # positions of shown courses it points at
     course_topic: str | None = None        # a fact asked about a course ("cout", "handicap"...)
@@ -318,6 +319,8 @@ def _resolved_intent(heard: Heard, results_shown: bool) -> str | None:
     """The intent, corrected by what the words say for the few intents whose mistakes
     cost most: a recap code only on an explicit request; a person only when asked for."""
     intent = heard.intent
+    if intent == "delete_data" and not heard.explicit_erasure:
+        intent = "inform"  # "que mon tel" misread as erasure: never erase on a guess
     if intent == "request_recap" and not heard.explicit_recap:
         intent = "human_handoff" if heard.asks_for_person else "search_course"
     if intent == "human_handoff" and not heard.asks_for_person and heard.filled:
@@ -345,7 +348,7 @@ def _plan(state: State, heard: Heard, decisive: Decisive) -> Plan:
                 unusable_turns=state.unusable_turns)
 
     if intent == "delete_data":
-        return replace(base, step=ERASE, failed_attempts=0)
+        return replace(base, step=ERASE, welcome=False, failed_attempts=0)
     if intent == "start_over":
         return replace(base, step=RESTART, next_slot=next_slot_to_ask({}), failed_attempts=0, skipped=(),
                        unusable_turns=0)

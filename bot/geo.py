@@ -667,7 +667,8 @@ _ARR_AFTER_DANS = re.compile(rf"\b(?:dans|habite|vis|suis) (?:le|l) (\d{{1,2}})(
 _ARR_LE_ORDINAL = re.compile(rf"\ble (\d{{1,2}}) ?{_ORDINAL}\b")
 _ARR_BARE = re.compile(rf"^(?:(?:le|l|dans le|paris) )?(\d{{1,2}}) ?{_ORDINAL}$")
 _DEP_STRONG = re.compile(
-    r"\b(?:dans le|du|departement|departements|dept|dpt|dep|depart|departement du|habite le|vis le|suis le)"
+    r"\b(?:dans le|ds le|dan le|du|departement|departements|dept|dpt|dep|depart|departement du|habite le|vis le|"
+    r"suis le|sui le|chui le)"
     r" (\d{2,3}|2a|2b)\b")
 _DEP_WEAK = re.compile(r"\b(?:le|en|l) (\d{2})\b")
 _TWO_DIGITS = re.compile(r"\b(\d{2})\b")
@@ -776,7 +777,9 @@ def _find_numbers(num: str, index: CommuneIndex, expecting: bool, placey: bool) 
                 break
     if out.department is None and expecting:
         m = _BARE_NUMBER.match(num)
-        if m and m.group(1) in IDF_DEPARTMENTS:
+        # The bot asked where: "93" is Seine-Saint-Denis, "le 69" the Rhône; a bare "34"
+        # outside the region is more likely an age.
+        if m and (m.group(1) in IDF_DEPARTMENTS or not num[:1].isdigit()):
             out.department = _department_place(m.group(1))
     return out
 

@@ -220,3 +220,17 @@ def test_yes_to_the_offer_of_a_person_hands_off():
     talk = with_courses().say("t'es un robot ?", "bot_challenge")
     talk.say("oui", "affirm")
     assert talk.payload is None and ("mission locale" in talk.text.lower() or "France Travail" in talk.text)
+
+
+def test_erasure_only_when_the_words_ask_for_it():
+    talk = Conversation(welcomed=True, requested_slot="equipement", age=18)
+    tracker_events = []
+    misread = make_tracker("que mon tel", "delete_data", dict(talk.slots))
+    dispatcher = CollectingDispatcher()
+    tracker_events = asyncio.run(ActionTurn().run(dispatcher, misread, DOMAIN))
+    assert {"event": "followup", "name": "action_listen"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in tracker_events]
+    assert any(e.get("name") == "equipement" and e.get("value") == "smartphone" for e in tracker_events)
+    asked = make_tracker("supprime mes données", "delete_data", dict(talk.slots))
+    events = asyncio.run(ActionTurn().run(CollectingDispatcher(), asked, DOMAIN))
+    assert not any(e.get("event") == "followup" for e in events)

@@ -136,7 +136,13 @@ def test_a_recap_code_only_on_an_explicit_request():
     wanted = dialogue.plan_turn(state, Heard(intent="request_recap", explicit_recap=True))
     assert wanted.detour == dialogue.RECAP
     person = dialogue.plan_turn(state, Heard(intent="request_recap", asks_for_person=True))
-    assert person.detour == dialogue.HANDOFF
+    assert person.step == dialogue.HANDOFF
+
+
+def test_erasure_only_when_the_words_ask_for_it():
+    state = State(welcomed=True, requested_slot="equipement")
+    assert dialogue.plan_turn(state, Heard(intent="delete_data")).step == dialogue.ASK
+    assert dialogue.plan_turn(state, Heard(intent="delete_data", explicit_erasure=True)).step == dialogue.ERASE
 
 
 def test_yes_to_an_offered_person_hands_off():

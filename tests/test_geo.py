@@ -388,3 +388,9 @@ def test_csv_path_from_environment(monkeypatch, tmp_path):
 def test_explicit_csv_path(tmp_path):
     with pytest.raises(CommunesFileError, match="CAPNUM_COMMUNES_CSV"):
         geo.commune_index(tmp_path / "absent.csv")
+
+
+def test_outside_department_numbers_with_an_article_or_in_sms():
+    assert find_place("jsui ds le 69").departement == "hors_idf"
+    assert find_place("le 69", expecting_place=True).departement == "hors_idf"
+    assert find_place("je vis ds le 93").departement == "93"

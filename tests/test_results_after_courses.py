@@ -306,9 +306,20 @@ ALL = ("situation", "age", "niveau", "heures_semaine", "equipement", "creneau", 
        "certification", "handicap")
 
 
-def test_decisive_slots_on_identical_courses_is_empty(tmp_path):
-    m = small(tmp_path, [action_spec(f"A{i}", equipement_requis="aucun") for i in range(4)])
+def test_decisive_slots_on_identical_courses_open_to_every_answer_is_empty(tmp_path):
+    m = small(tmp_path, [action_spec(f"A{i}", equipement_requis="aucun", certifiante=True) for i in range(4)])
     assert m.decisive_slots(Profile(), ALL) == set()
+    m.close()
+
+
+@pytest.mark.parametrize("slot,spec", [("creneau", dict(creneau="soir_weekend")),
+                                       ("modalite", dict(modalite="hybride", departement_lieu="93")),
+                                       ("certification", dict(certifiante=False))])
+def test_a_preference_that_would_turn_every_candidate_away_is_asked(tmp_path, slot, spec):
+    """All candidates in the evening: "en journée" makes the list a relaxation, said as such."""
+    base = dict(equipement_requis="aucun", certifiante=True)
+    m = small(tmp_path, [action_spec(f"A{i}", **{**base, **spec}) for i in range(3)])
+    assert slot in m.decisive_slots(Profile(departement="93"), ALL)
     m.close()
 
 
@@ -325,7 +336,7 @@ def test_decisive_slots_on_identical_courses_is_empty(tmp_path):
     ("situation", [dict(public_tous=False, public_salarie=True), dict()]),
 ])
 def test_a_slot_is_decisive_only_when_the_candidates_differ_on_it(tmp_path, slot, specs):
-    base = dict(equipement_requis="aucun")
+    base = dict(equipement_requis="aucun", certifiante=True)
     m = small(tmp_path, [action_spec(f"A{i}", **{**base, **spec}) for i, spec in enumerate(specs)])
     assert m.decisive_slots(Profile(departement="93"), ALL) == {slot}
     # Known, or not asked about: never returned.
@@ -338,8 +349,9 @@ def test_decisive_slots_ignore_what_the_known_constraints_rule_out(tmp_path):
                          action_spec("A-EVE", creneau="soir_weekend", certifiante=False, equipement_requis="aucun"),
                          action_spec("A-EVE2", creneau="soir_weekend", certifiante=False,
                                      accessible_handicap=True, equipement_requis="aucun")])
-    # Evenings only: the certifying day course is not a candidate any more.
-    assert m.decisive_slots(Profile(creneau="soir_weekend"), ALL) == {"handicap"}
+    # Evenings only: the certifying day course is not a candidate any more, so "a diploma"
+    # would turn every candidate away (certification), and they differ on access (handicap).
+    assert m.decisive_slots(Profile(creneau="soir_weekend"), ALL) == {"handicap", "certification"}
     assert m.decisive_slots(Profile(departement="hors_idf"), ALL) == set()
     m.close()
 

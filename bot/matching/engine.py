@@ -386,9 +386,9 @@ class MatchingEngine:
         - age: some candidate has an age bound, or is for young people only;
         - niveau: some candidate (any level accepted) asks more than no diploma;
         - heures_semaine: the candidates' weekly hours differ;
-        - creneau: an answer (journee or soir_weekend) accepts some candidates and not others;
+        - creneau: some candidate is not open at any time (an answer would turn it away);
         - equipement: some candidate cannot be followed with a phone only or with nothing;
-        - modalite: fully remote and hybrid candidates; certification: certifying and not;
+        - modalite: some candidate is not fully remote; certification: some is not certifying;
         - handicap: candidates differ on accessible_handicap;
         - domaine: several domains; departement: some candidate does not serve the whole region.
 
@@ -517,11 +517,6 @@ def _differ(values) -> bool:
     return len(set(values)) > 1
 
 
-def _slot_splits(kept, answer: str) -> bool:
-    accepted = [c.creneau in (answer, "indifferent") for c in kept]
-    return any(accepted) and not all(accepted)
-
-
 _DECISIVE_TESTS = {
     "situation": lambda kept, p: any(not c.public_tous for c in kept),
     "age": lambda kept, p: any(
@@ -531,10 +526,11 @@ _DECISIVE_TESTS = {
             and p.situation in (None, "demandeur_emploi"))
         for c in kept),
     "heures_semaine": lambda kept, p: _differ(c.heures_semaine for c in kept),
-    "creneau": lambda kept, p: _slot_splits(kept, "journee") or _slot_splits(kept, "soir_weekend"),
+    # An answer that turns some candidate away changes the shortlist (or makes it a relaxation).
+    "creneau": lambda kept, p: any(c.creneau != "indifferent" for c in kept),
     "equipement": lambda kept, p: any(not equipment_ok(c, e) for c in kept for e in ("smartphone", "aucun")),
-    "modalite": lambda kept, p: _differ(c.modalite for c in kept),
-    "certification": lambda kept, p: _differ(bool(c.certifiante) for c in kept),
+    "modalite": lambda kept, p: any(c.modalite != "distance" for c in kept),
+    "certification": lambda kept, p: any(not c.certifiante for c in kept),
     "handicap": lambda kept, p: _differ(bool(c.accessible_handicap) for c in kept),
     "domaine": lambda kept, p: _differ(c.domaine for c in kept),
     "departement": lambda kept, p: any(c.departements_mask != ALL_DEPARTMENTS_MASK for c in kept),
