@@ -4,6 +4,7 @@ real Rasa and action servers; the victim's tracker is checked unchanged afterwar
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import pytest
 
@@ -35,8 +36,18 @@ def cookie_of(headers) -> str:
     raise AssertionError("no conversation cookie")
 
 
+def tracker(assistant, sender):
+    # ':' unescaped: Rasa's route does not decode %3A in the conversation id.
+    query = urllib.parse.urlencode({"token": assistant.token})
+    return assistant.call("GET", f"/conversations/{urllib.parse.quote(sender, safe=':')}/tracker?{query}")
+
+
 def events(assistant, sender):
-    return assistant.tracker(sender)["events"]
+    return tracker(assistant, sender)["events"]
+
+
+def slots(assistant, sender):
+    return tracker(assistant, sender)["slots"]
 
 
 def test_another_channels_conversation_cannot_be_continued_from_the_web(site):
@@ -46,7 +57,8 @@ def test_another_channels_conversation_cannot_be_continued_from_the_web(site):
     assistant.say(victim, "j'ai vingt et un ans")
     assistant.say(victim, "j'habite à Bobigny")
     before = events(assistant, victim)
-    assert assistant.slots(victim)["age"] == 21
+    slots_before = slots(assistant, victim)
+    assert sum(e["event"] == "user" for e in before) == 3
     for attempt in ({"sender": "4242424242"}, {"sender": victim}):
         status, _, body = post_json(url + "/api/chat", {**attempt, "message": "en fait j'ai 23 ans"})
         assert status == 200
@@ -54,7 +66,7 @@ def test_another_channels_conversation_cannot_be_continued_from_the_web(site):
                                  {"Cookie": f"{CONVERSATION_COOKIE}={attempt['sender']}"})
         assert status == 200
     assert events(assistant, victim) == before  # nothing read, written or erased
-    assert assistant.slots(victim)["age"] == 21
+    assert slots(assistant, victim) == slots_before
 
 
 def test_another_browsers_conversation_cannot_be_continued(site):
@@ -63,12 +75,13 @@ def test_another_browsers_conversation_cannot_be_continued(site):
     victim_cookie = cookie_of(headers)
     post_json(url + "/api/chat", {"message": "j'ai vingt et un ans"}, {"Cookie": f"{CONVERSATION_COOKIE}={victim_cookie}"})
     victim = conversation_sender(victim_cookie)
-    assert assistant.slots(victim)["age"] == 21
     before = events(assistant, victim)
+    slots_before = slots(assistant, victim)
+    assert sum(e["event"] == "user" for e in before) == 2
     # The attacker knows the victim's Rasa id (from a log, say) and tries it everywhere.
     for headers in ({}, {"Cookie": f"{CONVERSATION_COOKIE}={victim}"},
                     {"Cookie": f"{CONVERSATION_COOKIE}={victim.removeprefix('web:')}"}):
         for message in ("en fait j'ai 23 ans", "supprimer mes données"):
             assert post_json(url + "/api/chat", {"sender": victim, "message": message}, headers)[0] == 200
     assert events(assistant, victim) == before
-    assert assistant.slots(victim)["age"] == 21
+    assert slots(assistant, victim) == slots_before
