@@ -45,6 +45,8 @@ ANSWERS = {
     "domaine": "je voudrais créer des sites internet",
     "heures_semaine": "20 heures par semaine",
     "equipement": "j'ai un ordi portable",
+    "creneau": "plutôt en journée",
+    "modalite": "à distance",
 }
 
 
