@@ -6,7 +6,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.tracker_io import is_payload, latest_text, profile_of
-from bot import dialogue
+from bot import cues, dialogue
 from bot.geo import find_place
 from bot.profile import extract_profile, normalise_slot
 from bot.vocab import PROFILE_SLOTS
@@ -31,10 +31,12 @@ def _values_from_entities(tracker: Tracker) -> dict[str, Any]:
     return values
 
 
-def read_profile_values(tracker: Tracker, correcting: bool = True) -> tuple[dict[str, Any], list[str]]:
+def read_profile_values(tracker: Tracker, correcting: bool = True,
+                        correcting_freely: bool = False) -> tuple[dict[str, Any], list[str]]:
     """The profile values the latest message gives or corrects (unchanged ones left out),
     and the sentences to say about them: why a value is refused (an age of 150), what was
-    corrected ("C'est noté, je corrige : …") when `correcting`."""
+    corrected ("C'est noté, je corrige : …") when `correcting`. `correcting_freely`: any
+    value may replace an earlier one (after the courses, every change is a new search)."""
     text = latest_text(tracker)
     requested = tracker.get_slot("requested_slot")
     entity_values = _values_from_entities(tracker)
@@ -51,6 +53,16 @@ def read_profile_values(tracker: Tracker, correcting: bool = True) -> tuple[dict
         answered = {"departement", "commune"} if requested in ("departement", "commune") else {requested}
         if requested and not answered & set(values) and not extraction.invalid:
             values.update({k: v for k, v in entity_values.items() if k in answered})
+    if not (correcting_freely or cues.corrects(text) or is_payload(text)):
+        # A value said in passing does not replace an earlier answer ("je cherche travail
+        # comme télépilote" while the situation is known): only the question's own answer
+        # or a correction in words does ("en fait j'ai 24 ans").
+        asked = {"departement", "commune"} if requested in ("departement", "commune") else {requested}
+        kept = {slot: value for slot, value in values.items()
+                if slot in asked or tracker.get_slot(slot) in (None, value)}
+        if "departement" in values and "departement" not in kept:
+            kept.pop("commune", None)  # the town goes with its department
+        values = kept
     if "departement" in values and "commune" not in values:
         # A new department without a commune makes any older commune wrong.
         values["commune"] = None

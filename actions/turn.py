@@ -89,7 +89,7 @@ class ActionTurn(DatabaseAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         results_shown = bool(tracker.get_slot(results.SHOWN_SLOT))
-        values, notes = read_profile_values(tracker, correcting=not results_shown)
+        values, notes = read_profile_values(tracker, correcting=not results_shown, correcting_freely=results_shown)
         state = state_of(tracker, values)
         heard = heard_in(tracker, values)
         plan = dialogue.plan_turn(state, heard, results.decisive_slots)

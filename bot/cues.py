@@ -25,7 +25,8 @@ _ERASE = re.compile(
     r"\b((?:supprim|suprim)\w*|effac\w*|oubli\w*|detrui\w*|retir\w*|delete|vider|rgpd)\b.{0,40}"
     r"\b(donnees?|infos?|informations?|conversation|historique|reponses?|tout|compte|traces?|profil|moi)\b"
     r"|\b((?:supprim|suprim)\w*|effac\w*)\b|\brgpd\b|droit a l ?oubli")
-_MORE = re.compile(r"\b(d ?autres?|encore|la suite|suivantes?|plus de (choix|formations|propositions))\b")
+_MORE = re.compile(r"\b(d ?autres?|d ?otres?|otres?|encore|la suite|suivantes?|rien d ?autre|"
+                   r"plus de (choix|formations|propositions)|autres? (formations?|propositions?|choix))\b")
 _NOT_MORE = re.compile(r"\b(autre (domaine|chose|metier|secteur|ville)|d ?autres? (domaines?|metiers?))\b")
 _DETAILS = re.compile(
     r"\b(details?|en savoir plus|plus d ?info\w*|infos? sur|parle[sz]? moi de|dis m ?en plus|"
@@ -35,6 +36,16 @@ _COMPARE = re.compile(r"\b(compar\w*|difference\w*|laquelle|la meilleure|mieux e
 
 def _folded(text: str) -> str:
     return re.sub(r"[^a-z0-9+ ]+", " ", fold(text)).strip()
+
+
+_CORRECTION = re.compile(
+    r"\b(en fait|enfait|finalement|finalemen|plutot|pardon|je me suis trompee?|erreur|au lieu|je corrige|"
+    r"correction|non c est|en vrai|enfaite|maintenant|desormais|a la place|changer?)\b|^(non|nan)\b")
+
+
+def corrects(text: str) -> bool:
+    """Says it corrects an earlier answer ("en fait j'ai 24 ans", "non, plutôt Créteil")."""
+    return bool(_CORRECTION.search(_folded(text)))
 
 
 def is_question(text: str) -> bool:

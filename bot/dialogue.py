@@ -308,8 +308,8 @@ def _detour(heard: Heard) -> str | None:
     if heard.intent == "request_recap":
         return RECAP
     response = DETOUR_RESPONSES.get(heard.intent or "")
-    if response is None or (heard.filled and not heard.is_question):
-        return None
+    if response is None or (heard.filled and (not heard.is_question or heard.intent == "nlu_fallback")):
+        return None  # understood facts are never answered with "je n'ai pas compris"
     if heard.intent == "deny":
         return None  # a "non" to a question is an answer, not a detour
     return response

@@ -234,3 +234,19 @@ def test_erasure_only_when_the_words_ask_for_it():
     asked = make_tracker("supprime mes données", "delete_data", dict(talk.slots))
     events = asyncio.run(ActionTurn().run(CollectingDispatcher(), asked, DOMAIN))
     assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_a_value_said_in_passing_does_not_replace_an_earlier_answer():
+    talk = Conversation(welcomed=True, requested_slot="domaine", age=22, departement="94",
+                        situation="jeune_decrocheur", niveau="sans_diplome")
+    talk.say("je cherche travail comme télépilote de drone")
+    assert talk.slots["domaine"] == "drones" and talk.slots["situation"] == "jeune_decrocheur"
+    assert "je corrige" not in talk.text
+    talk.say("en fait je suis au chômage")
+    assert talk.slots["situation"] == "demandeur_emploi"
+
+
+def test_facts_are_never_answered_with_i_did_not_understand():
+    talk = Conversation().say("Bonjour, je peux consacrer 6 heures par semaine. Quelles formations pourriez-vous "
+                              "me proposer ?", "nlu_fallback")
+    assert talk.slots["heures_semaine"] == 6 and "utter_please_rephrase" not in talk.texts
