@@ -16,7 +16,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 MODEL := models/capnum.tar.gz
 GENERATED_NLU := var/nlu/communes.yml
 
-.PHONY: help run test install train validate test-stories bench bench-nlu bench-dialogue clean
+.PHONY: help run test install train validate test-stories bench bench-nlu bench-dialogue bench-slots clean
 
 help:
 	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
@@ -72,6 +72,10 @@ bench: $(MODEL) var/catalogue.ready
 # Plays the generated personas (tests/personas/) on its own assistant; ARGS="--url ... --token ..." etc.
 bench-dialogue: $(MODEL) var/catalogue.ready
 	$(PY) -m tests.personas.bench $(ARGS)
+
+# The profile extractor alone on every bank phrasing (no server): build failures listed, held-out figures only.
+bench-slots:
+	$(PY) -m tests.personas.slots $(ARGS)
 
 clean:
 	rm -rf models/*.tar.gz results var/nlu var/catalogue.ready
