@@ -256,6 +256,14 @@ def _profile_phase(conv: Conversation):
     return None
 
 
+def _known_facts(conv: Conversation, facts: dict, changed: str | None = None) -> dict:
+    """The facts a follow-up must respect: those the assistant holds (a wrong or missing value
+    already failed the first list, as a wrong slot) and the one the step just changed. A
+    follow-up is judged on doing what was asked, as converse.py judges it."""
+    slots = conv.bot.slots(conv.sender)
+    return {k: v for k, v in facts.items() if slots.get(k) is not None or k == changed}
+
+
 def _followup_phase(conv: Conversation, first: dict):
     persona, result = conv.persona, conv.result
     facts = dict(persona["facts"])
@@ -299,7 +307,8 @@ def _followup_phase(conv: Conversation, first: dict):
             elif not ids and not NO_MORE.search(text):
                 problems.append("neither new courses nor an honest 'no more'")
             if ids:
-                problems += [f"{f}: {cid} {d}" for cid, v in broken_constraints(recos, facts).items() for f, d in v]
+                problems += [f"{f}: {cid} {d}" for cid, v in
+                             broken_constraints(recos, _known_facts(conv, facts)).items() for f, d in v]
         else:
             slot, value = (("domaine", step["new_domain"]) if kind == "change_domain"
                            else ("heures_semaine", step["new_hours"]))
@@ -307,7 +316,8 @@ def _followup_phase(conv: Conversation, first: dict):
             if not courses:
                 problems.append("no recommendations")
             else:
-                problems += [f"{f}: {cid} {d}" for cid, v in broken_constraints(recos, facts).items() for f, d in v]
+                problems += [f"{f}: {cid} {d}" for cid, v in
+                             broken_constraints(recos, _known_facts(conv, facts, slot)).items() for f, d in v]
             got = conv.bot.slots(conv.sender).get(slot)
             if not same(value, got):
                 problems.append(f"slot {slot} is {got!r}, expected {value!r}")
