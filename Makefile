@@ -33,7 +33,7 @@ $(VENV)/.installed: requirements.txt requirements.lock
 
 install: $(VENV)/.installed
 
-$(GENERATED_NLU): bot/nlu_lookups.py | $(VENV)/.installed
+$(GENERATED_NLU): bot/nlu_lookups.py data/reference/geo/communes_idf.csv | $(VENV)/.installed
 	$(PY) -m bot.nlu_lookups $@
 
 $(MODEL): $(TRAINING_INPUTS) $(GENERATED_NLU) | $(VENV)/.installed

@@ -57,7 +57,7 @@ class Assistant:
 
     def tracker(self, sender: str) -> dict:
         query = urllib.parse.urlencode({"token": self.token})
-        return self.call("GET", f"/conversations/{urllib.parse.quote(sender)}/tracker?{query}")
+        return self.call("GET", f"/conversations/{urllib.parse.quote(sender, safe=':+')}/tracker?{query}")
 
     def slots(self, sender: str) -> dict:
         return self.tracker(sender)["slots"]
