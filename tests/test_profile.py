@@ -647,3 +647,68 @@ def test_issue_12_cases(text, requested, expected):
 ])
 def test_openings_with_many_facts_give_all_of_them(text, expected):
     assert extract_profile(text, today=TODAY).values == expected
+
+
+# -- general rules of the offline slot bench (tests/personas/slots.py), in our own words ------
+
+GENERAL_RULES = [
+    # slang units of age
+    case("on m'donne 52 balais", {"age": 52.0}),
+    case("j'ai 27 piges et toutes mes dents", {"age": 27.0}),
+    case("bientôt 60 berges", {"age": 60.0}),
+    case("39 piges", {"age": 39.0}, "age"),
+    # one typing slip in a short word: a letter doubled, dropped or two letters swapped
+    case("j'ai 44 anss", {"age": 44.0}),
+    case("au chomaeg depuis l'hiver", {"situation": "demandeur_emploi"}),
+    case("j'ai quitté l'ecloe en 4e", {"situation": "jeune_decrocheur", "niveau": "sans_diplome"}),
+    case("j'ai un mastre en biologie", {"niveau": "bac+5"}),
+    case("un ordinatuer fixe", {"equipement": "ordinateur"}),
+    case("7 heurs par semiane", {"heures_semaine": 7.0}),
+    case("plutot le soire", {"creneau": "soir_weekend"}),
+    case("pas forcémnet", {"certification": "indifferent"}, "certification"),
+    case("je suis etudinate en droit", {"situation": "autre"}),
+    case("réparer des ordiis en boutique", {"domaine": "support_informatique"}),
+    # the same slip rule leaves real words alone
+    case("depuis 3 mois", {}),
+    case("c'est moi qui paie", {}),
+    # a number word glued to its hour unit (dictation of "8h")
+    case("huith par semaine", {"heures_semaine": 8.0}),
+    # m before p and b: "inporte" is "importe"
+    case("peu inporte", {"modalite": "indifferent"}, "modalite"),
+    # learners' French: "moi" + infinitive
+    case("moi avoir bac de mon pays", {"niveau": "bac"}),
+    case("moi travailler dans un restaurant", {"situation": "salarie"}),  # a current job is no wish
+    case("moi pas avoir diplôme", {"niveau": "sans_diplome"}),
+    case("moi ouvrir ma boutique", {"domaine": "creation_entreprise"}),
+    # "j'" before a consonant is "je"
+    case("j'veux des cours le samedi", {"creneau": "soir_weekend"}),
+    # no work and no job search: not a jobseeker
+    case("je travaille pas et je cherche pas d'emploi", {"situation": "autre"}),
+    case("sans emploi mais je ne recherche pas de travail pour l'instant", {"situation": "autre"}),
+    case("je travaille pas, je cherche une formation", {"situation": "demandeur_emploi"}),
+    case("je reste à la maison pour m'occuper des enfants", {"situation": "autre"}),
+    case("j'ai interrompu mes études en terminale", {"situation": "jeune_decrocheur", "niveau": "sans_diplome"}),
+    # formal: no equipment at all, and no IT domain
+    case("Je ne possède aucun équipement informatique.", {"equipement": "aucun"}),
+    # levels
+    case("bac 5 en finance", {"niveau": "bac+5"}),
+    case("bac 3", {"niveau": "bac+3"}, "niveau"),
+    case("j'ai le bac depuis 5 ans", {"niveau": "bac"}),
+    case("une license de droit", {"niveau": "bac+3"}),
+    case("le bak pro", {"niveau": "bac"}),
+    case("je sait pas", {"domaine": "indecis"}, "domaine"),
+    # both times or both places named with "ou": indifferent; "un peu ... un peu": hybride
+    case("le matin ou le soir, c'est pareil", {"creneau": "indifferent"}),
+    case("les horaires ? ça m'est égal", {"creneau": "indifferent"}),
+    case("osef", {"creneau": "indifferent"}, "creneau"),
+    case("en ligne ou en présentiel", {"modalite": "indifferent"}),
+    case("les 2 me vont", {"modalite": "indifferent"}, "modalite"),
+    case("un peu en ligne, un peu en présentiel", {"modalite": "hybride"}),
+    case("tout est possible", {"modalite": "indifferent"}, "modalite"),
+    case("ce n'est pas indispensable", {"certification": "indifferent"}, "certification"),
+]
+
+
+@pytest.mark.parametrize("text, requested, expected", GENERAL_RULES)
+def test_general_rules(text, requested, expected):
+    assert values(text, requested) == expected

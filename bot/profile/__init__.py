@@ -23,7 +23,7 @@ def reload_lexicons() -> None:
     from bot.profile import background, constraints, domain, jobs, lexicons, prepare, quantities
     lexicons.clear_cache()
     jobs.clear_cache()
-    for cached in (prepare._vocabulary, prepare.correct_typo, background._situation_patterns,
+    for cached in (prepare._vocabulary, prepare._short_targets, prepare.correct_typo, background._situation_patterns,
                    background._level_patterns, constraints._patterns, domain._regexes,
                    quantities._hour_phrases):
         cached.cache_clear()

@@ -3,6 +3,8 @@
 - situation precedence: unemployment said explicitly > left school > employed > other
   (student, retired, at home) > the rows marked `sinon` ("je cherche du travail").
   "inscrit à France Travail / Pôle emploi" -> demandeur_emploi; "en intérim" -> salarie.
+  Not working *and* not looking for work ("je bosse pas et je cherche pas de taf") is not a
+  jobseeker: autre (unless a stronger value is said).
   "accompagné par la mission locale" says who helps, not the situation: nothing by itself
   (the mission locale serves young people both in and out of school or work), except as the
   answer to the situation question or beside an age of 25 or less -> jeune_decrocheur.
@@ -65,6 +67,13 @@ def _situation_when_asked() -> list[tuple[str, list[re.Pattern]]]:
 
 
 YOUNG_AGE = 25  # the mission locale serves people aged 16 to 25
+# "je cherche pas de taf", "je ne recherche pas d'emploi", "pas en recherche d'emploi": no job
+# search. Without work and without a search, the person is not a jobseeker but inactive (autre):
+# "je bosse pas et je cherche pas de taf".
+NOT_SEEKING = re.compile(
+    r"\b(?:(?:ne )?(?:cherche|recherche)s? (?:pas|plus|aucun|jamais)|pas (?:en )?recherche|"
+    r"(?:pas|plus) (?:a la )?recherche)\b(?! (?:de formation|d'une formation|une formation|"
+    r"de stage|d'un stage)\b)")
 
 
 def read_situation(msg: Message, out) -> None:
@@ -76,10 +85,17 @@ def read_situation(msg: Message, out) -> None:
     groups = _situation_patterns()
     if (msg.requested == "situation" and age is None) or young:
         groups = groups + _situation_when_asked()
+    not_seeking = NOT_SEEKING.search(msg.text) is not None
+    without_work = False
     for value, patterns in groups:
+        if value == "salarie" and without_work:
+            continue  # "je bosse pas": not employed either
         for m in matches(patterns, msg.text):
             if value == "demandeur_emploi" and m.group(0).startswith(("sans", "pas", "travaille", "bosse", "taffe")):
                 negated = is_negated(msg.text, m.start(), NEGATORS - {"sans", "pas", "plus"})
+                if not_seeking and not negated:
+                    without_work = True
+                    continue
             elif value == "jeune_decrocheur" and m.group(0).startswith("plus"):
                 negated = False
             else:
@@ -87,6 +103,8 @@ def read_situation(msg: Message, out) -> None:
             if not negated:
                 out.values["situation"] = value
                 return
+    if without_work:
+        out.values["situation"] = "autre"  # no work and no job search: inactive
 
 
 @lru_cache(maxsize=1)

@@ -73,7 +73,7 @@ def read_creneau(msg: Message, out) -> None:
     elif len(seen) > 1:
         out.values["creneau"] = "indifferent"
     elif msg.requested == "creneau" and (msg.dont_know or re.search(
-            r"\b(?:les (?:deux|2)|tout|egal|flexible|comme vous voulez|quand je veux|tout le temps)\b", msg.core)):
+            r"\b(?:les (?:deux|2)|tout|egal|flexible|comme vous voulez|quand je veux|tout le temps|toujours)\b", msg.core)):
         out.values["creneau"] = "indifferent"
 
 
@@ -123,7 +123,7 @@ def read_modalite(msg: Message, out) -> None:
                 out.values["modalite"] = value
                 return
     if msg.requested == "modalite" and (msg.dont_know or re.search(
-            r"\b(?:les (?:deux|2)|egal|comme vous voulez|tout me va)\b", msg.core)):
+            r"\b(?:les (?:deux|2)|egal|comme vous voulez|tout me va|tout (?:est )?possible|tout va)\b", msg.core)):
         out.values["modalite"] = "indifferent"
     elif msg.requested == "modalite" and re.search(r"\b(?:un peu des|des) (?:deux|2)\b", msg.core):
         out.values["modalite"] = "hybride"

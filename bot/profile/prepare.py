@@ -3,8 +3,13 @@
 Clauses are split on punctuation and "mais", each clause is folded with `bot.text.fold`,
 numbers in words become digits (`bot.text.words_to_numbers`), SMS tokens are expanded
 (data/lexicons/sms.csv) and long typos are corrected against the known vocabulary (lexicon
-words, ROME job titles, data/lexicons/typos.csv). Clauses are joined with " ; " so that
-negation and context windows never cross a clause.
+words, ROME job titles, data/lexicons/typos.csv); a shorter unknown word is corrected only for
+one typing slip (a letter dropped, doubled or added, two neighbouring letters swapped) towards
+exactly one short target ("couurs", "ecoel", "mastre"), never when it is a word the project
+already knows. Before that, general rewrites: a number word glued to "h" ("huith" -> "8 h"),
+"j'" before a consonant -> "je " ("j'bosse"), "in" before p/b -> "im" ("inporte"), and
+learners' "moi" + infinitive -> "je" + the verb ("moi avoir 22 ans" -> "j'ai 22 ans").
+Clauses are joined with " ; " so that negation and context windows never cross a clause.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import datetime
 import re
 from functools import lru_cache
 
+from bot import config
 from bot.profile import jobs, lexicons
 from bot.text import fold, words_to_numbers
 
@@ -23,8 +29,34 @@ _INFORMATION = re.compile(r"\b(?:d'|des |les |l'|une |plus d')infos?\b(?! (?:et|
 _CLAUSE_SPLIT = re.compile(r"[.!?;\n()]+|,(?!\d)|\s+mais\s+|\s+-\s+", re.IGNORECASE)
 TOKEN = re.compile(r"\S+")
 
-# Fuzzy correction (edit distance) only for long words: short ones collide too easily.
+# Fuzzy correction (edit distance) for long words; shorter words (SLIP_MIN_LENGTH letters or
+# more) are corrected only for one typing slip towards the short words the readers rely on
+# (data/lexicons/typos.csv and the plain phrases of the value lexicons).
 FUZZY_MIN_LENGTH = 8
+SLIP_MIN_LENGTH = 4
+# "deuxh", "vingt-cinqh": a number word glued to its hour unit.
+_WORD_HOURS = re.compile(
+    r"\b((?:(?:vingt|trente|quarante|cinquante|soixante)(?: et)?[ -]?)?"
+    r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize"
+    r"|vingt|trente|quarante))h\b")
+# Spoken or slang elision of "je" before a consonant: "j'bosse", "j'cherche", "j'veux".
+_JE_ELIDED = re.compile(r"\bj'(?=[bcdfgjklmnpqrstvwxz])")
+# French spells "m" before "p" and "b": "inporte" -> "importe", "inpossible" -> "impossible".
+_N_BEFORE_P = re.compile(r"\b([ei])n(?=[pb][a-z]{3})")
+# Learners' French: "moi" + an infinitive stands for "je" + the verb ("moi avoir 22 ans",
+# "moi pas travailler"). Only the common verbs of a profile answer.
+_LEARNER_VERBS = {
+    "avoir": ("j'ai", "je n'ai"), "etre": ("je suis", "je ne suis"),
+    "travailler": ("je travaille", "je ne travaille"), "habiter": ("j'habite", "je n'habite"),
+    "vouloir": ("je veux", "je ne veux"), "pouvoir": ("je peux", "je ne peux"),
+    "chercher": ("je cherche", "je ne cherche"), "aimer": ("j'aime", "je n'aime"),
+    "faire": ("je fais", "je ne fais"), "parler": ("je parle", "je ne parle"),
+    "etudier": ("j'etudie", "je n'etudie"), "apprendre": ("j'apprends", "je n'apprends"),
+    "ouvrir": ("j'ouvre", "je n'ouvre"), "creer": ("je cree", "je ne cree"),
+    "connaitre": ("je connais", "je ne connais"), "savoir": ("je sais", "je ne sais"),
+    "rester": ("je reste", "je ne reste"), "vivre": ("je vis", "je ne vis"),
+}
+_LEARNER = re.compile(r"\bmoi (pas |ne pas |jamais )?(" + "|".join(_LEARNER_VERBS) + r")\b")
 
 
 def compile_fragments(fragments) -> list[re.Pattern]:
@@ -33,18 +65,37 @@ def compile_fragments(fragments) -> list[re.Pattern]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or limit + 1 as soon as it is known to exceed `limit`."""
+    """Edit distance where swapping two neighbouring letters is one edit (the commonest typing
+    slip: "ordinatuer"), or limit + 1 as soon as it is known to exceed `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before_previous: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, before_previous[j - 2] + 1)
+            current.append(best)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before_previous, previous = previous, current
     return previous[-1]
+
+
+def one_slip(token: str, word: str) -> bool:
+    """`token` is `word` with one typing slip: a letter dropped, doubled or added, or two
+    neighbouring letters swapped (no substituted letter: short words collide too easily)."""
+    if len(token) == len(word) + 1:
+        return any(token[:i] + token[i + 1:] == word for i in range(len(token)))
+    if len(token) + 1 == len(word):
+        return any(word[:i] + word[i + 1:] == token for i in range(len(word)))
+    if len(token) == len(word):
+        diff = [i for i in range(len(word)) if token[i] != word[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and \
+            token[diff[0]] == word[diff[1]] and token[diff[1]] == word[diff[0]]
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -68,14 +119,62 @@ def _vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset
             jobs.known_stems(), single_words)
 
 
+# Real French words the project already writes (its NLU examples and the bot's own replies):
+# never "corrected" into a short target ("mois" is not a slip of "moi").
+_KNOWN_TEXTS = ("data/nlu/*.yml", "domain.yml")
+
+
+def _known_words() -> set[str]:
+    words: set[str] = set()
+    for pattern in _KNOWN_TEXTS:
+        for path in sorted(config.PROJECT_ROOT.glob(pattern)):
+            words |= set(re.findall(r"[a-z]+", fold(path.read_text(encoding="utf-8"))))
+    return words
+
+
+@lru_cache(maxsize=1)
+def _short_targets() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """(short words a slip is corrected towards, by first letter; every short word known as such).
+
+    Targets: the `cible` words of typos.csv and the words of the plain phrases of the value
+    lexicons, of 3 to 8 letters. Known: the targets, the `protege` words, the words of the ROME
+    job titles, the SMS forms and the project's own French texts."""
+    targets, protected = lexicons.typo_words()
+    words = {w for w in targets if len(w) <= FUZZY_MIN_LENGTH}
+    known = set(protected) | _known_words() | jobs.typo_targets(SLIP_MIN_LENGTH)  # words of job titles
+    for name in lexicons.VALUE_FILES:
+        for entry in lexicons.value_entries(name):
+            if entry.plain:  # (the words of a regular expression may be stems: "lyce(?:e|en)")
+                words |= {w for w in re.findall(r"[a-z]+", fold(entry.expression))
+                          if SLIP_MIN_LENGTH - 1 <= len(w) <= FUZZY_MIN_LENGTH}
+    for form, replacement in lexicons.sms_tokens().items():
+        known.add(form)
+        words |= {w for w in re.findall(r"[a-z]+", replacement) if len(w) >= SLIP_MIN_LENGTH - 1}
+    by_letter: dict[str, list[str]] = {}
+    for word in words:
+        by_letter.setdefault(word[0], []).append(word)
+    return {k: tuple(v) for k, v in by_letter.items()}, frozenset(known | words)
+
+
+def _correct_slip(token: str) -> str:
+    """A short unknown word one typing slip away from exactly one short target -> that word."""
+    by_letter, known_short = _short_targets()
+    if token in known_short:
+        return token
+    found = [w for w in by_letter.get(token[0], ()) if abs(len(w) - len(token)) <= 1 and one_slip(token, w)]
+    return found[0] if len(found) == 1 else token
+
+
 @lru_cache(maxsize=8192)
 def correct_typo(token: str) -> str:
     """A long unknown word one or two edits away from exactly one known word -> that word."""
     prefix = ""
     if len(token) > 2 and token[1] == "'":
         prefix, token = token[:2], token[2:]
-    if len(token) < FUZZY_MIN_LENGTH or not token.isalpha():
+    if len(token) < SLIP_MIN_LENGTH or not token.isalpha():
         return prefix + token
+    if len(token) < FUZZY_MIN_LENGTH:
+        return prefix + _correct_slip(token)
     by_letter, protected, known, single_words = _vocabulary()
     candidates = by_letter.get(token[0], ())
     if token in protected or token in candidates or jobs.stem(token) in known \
@@ -93,12 +192,23 @@ def correct_typo(token: str) -> str:
             ties += 1
     if best is not None and best_distance <= limit and ties == 0:
         return prefix + best
+    if len(token) <= FUZZY_MIN_LENGTH + 1:  # "reseaaux", "horraires": one slip from a short target
+        return prefix + _correct_slip(token)
     return prefix + token
+
+
+def _learner_verb(m: re.Match) -> str:
+    plain, negative = _LEARNER_VERBS[m.group(2)]
+    return f"{negative} {m.group(1).split()[-1]}" if m.group(1) else plain
 
 
 def _prepare_clause(clause: str) -> str:
     sms = lexicons.sms_tokens()
-    folded = words_to_numbers(fold(clause))
+    folded = _WORD_HOURS.sub(r"\1 h", fold(clause))
+    folded = _JE_ELIDED.sub("je ", folded)
+    folded = _N_BEFORE_P.sub(r"\1m", folded)
+    folded = _LEARNER.sub(_learner_verb, folded)
+    folded = words_to_numbers(folded)
     folded = re.sub(r"\bj ai\b", "j'ai", folded)
     # dictated or typed without apostrophes: "d emploi", "l informatique", "c est"
     folded = re.sub(r"(?<![\w'+])([cdjlmnst]) (?=[aeiouyh])", r"\1'", folded)

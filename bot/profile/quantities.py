@@ -1,6 +1,6 @@
 """Numbers read with the word that follows them: age and hours per week.
 
-- age: "41 ans", "âgé de 41", "née en 2004"; "3 enfants et 41 ans" -> 41 (a number is an age
+- age: "41 ans", "âgé de 41", "née en 2004", slang years ("41 balais / piges / berges"); "3 enfants et 41 ans" -> 41 (a number is an age
   only before "ans"); "j'ai 2 enfants" gives nothing; a bare number or year counts only when
   the bot asked for the age, and never when a noun follows it ("2 enfants") or an article
   precedes it ("la 2": a rank in a list).
@@ -29,7 +29,9 @@ WEEKS_PER_MONTH = 4.33
 AGE_DURATION_BEFORE = {"a", "depuis", "pendant", "durant", "fait", "en", "dans", "de", "et",
                        "apres", "avant", "vers", "pour", "moins", "plus", "entre", "sur", "des",
                        "jusqu'a", "il", "y", "les", "tous", "chaque", "ou", "d'ici"}
-AGE_NUMBER = re.compile(r"\b(\d{1,3}) ?(?:ans?|a)\b")
+# Years said in slang count as "ans": "46 balais", "46 piges", "46 berges", "46 printemps".
+AGE_UNITS = r"(?:ans?|a|balais|piges?|berges?|printemps)"
+AGE_NUMBER = re.compile(r"\b(\d{1,3}) ?" + AGE_UNITS + r"\b")
 AGE_EXPLICIT = re.compile(r"\bage(?:e|es|s)?(?: de)? (\d{1,3})(?: ?ans?)?\b(?! ?(?:d'|de ))")
 BIRTH_YEAR = re.compile(
     r"\b(?:nee?s?|je suis de|de l'annee|annee de naissance|naissance)\b"
@@ -38,7 +40,7 @@ BIRTH_YEAR = re.compile(
 # A bare number answering a question: not a rank ("la 2") nor a count of something ("2 enfants").
 BARE_NUMBER = re.compile(r"(?<![\w+,.'])(\d{1,3}(?:[.,]\d+)?)(?![\w+%])(?: ([a-z']+))?")
 RANK_BEFORE = {"la", "le", "les", "l", "numero", "no", "n", "formation", "choix", "option", "et"}
-BARE_UNITS = {"age": {"ans", "an", "a"}, "heures_semaine": {"h", "heures", "heure", "hrs", "hr"}}
+BARE_UNITS = {"age": {"ans", "an", "a", "balais", "piges", "pige", "berges", "berge", "printemps"}, "heures_semaine": {"h", "heures", "heure", "hrs", "hr"}}
 
 HOURS_NUMBER = re.compile(
     r"(?<![\d+])(\d+(?:[.,]\d+)?) ?(?:h|heures?|hrs?|hres?)(?: ?(\d\d)\b| et demie?)?(?![a-z0-9])"
