@@ -668,6 +668,7 @@ GENERAL_RULES = [
     case("pas forcémnet", {"certification": "indifferent"}, "certification"),
     case("je suis etudinate en droit", {"situation": "autre"}),
     case("réparer des ordiis en boutique", {"domaine": "support_informatique"}),
+    case("j'aimerais dépanner des ords", {"domaine": "support_informatique"}),
     # the same slip rule leaves real words alone
     case("depuis 3 mois", {}),
     case("c'est moi qui paie", {}),
