@@ -31,6 +31,10 @@ BOBIGNY_ANSWERS = {
     "domaine": "je voudrais créer des sites internet",
     "heures_semaine": "20 heures par semaine",
     "equipement": "j'ai un ordi portable",
+    "creneau": "peu importe",
+    "modalite": "peu importe",
+    "certification": "peu importe",
+    "handicap": "non",
 }
 
 

@@ -345,3 +345,14 @@ def test_profile_form_values_are_checked_against_the_contract_vocabulary():
     assert problems == ["Heures par semaine : indiquez un nombre entre 1 et 45.", "Domaine souhaité : valeur inconnue."]
     for name, _label, choices, labels in CHOICE_FIELDS:
         assert set(labels) == set(choices), name
+
+
+def test_the_console_card_says_when_the_computer_is_lent_and_the_course_adapted():
+    from bot.gateway.console import course_html
+
+    lent = course_html(1, {"id": "A", "titre": "T", "organisme": "O", "modalite": "distance",
+                           "equipement_requis": "aucun", "pret_materiel": True, "accessible_handicap": True})
+    assert "Ordinateur prêté par l&#x27;organisme" in lent or "Ordinateur prêté par l'organisme" in lent
+    assert "Formation adaptée" in lent
+    own = course_html(2, {"id": "B", "titre": "T", "equipement_requis": "ordinateur", "pret_materiel": False})
+    assert "Un ordinateur avec internet" in own and "prêté" not in own

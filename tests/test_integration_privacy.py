@@ -22,6 +22,10 @@ ANSWERS = {
     "domaine": "je voudrais travailler dans la vente",
     "heures_semaine": "vingt heures par semaine",
     "equipement": "j'ai un ordinateur portable à la maison",
+    "creneau": "peu importe",
+    "modalite": "peu importe",
+    "certification": "peu importe",
+    "handicap": "non",
 }
 
 

@@ -57,6 +57,8 @@ MODALITE_LABELS = {"distance": "Tout à distance", "hybride": "À distance avec 
                    "indifferent": "Peu importe"}
 CERTIFICATION_LABELS = {"oui": "Oui, un diplôme reconnu", "indifferent": "Peu importe"}
 HANDICAP_LABELS = {"true": "Oui (RQTH ou besoin d'adaptation)", "false": "Non"}
+COURSE_EQUIPMENT_LABELS = {"ordinateur": "Un ordinateur avec internet", "smartphone": "Un téléphone suffit",
+                           "aucun": "Rien à prévoir"}
 COURSE_MODE_LABELS = {"distance": "100 % à distance", "hybride": "À distance, avec un peu de présence sur place",
                       "presentiel": "Sur place"}
 
@@ -314,6 +316,10 @@ def course_html(rank: int, course: Mapping[str, Any]) -> str:
     if any(a is not None for a in ages):
         facts.append(("Âge", f"{ages[0] if ages[0] is not None else 'sans minimum'} – "
                              f"{ages[1] if ages[1] is not None else 'sans maximum'}"))
+    facts.append(("Matériel", "Ordinateur prêté par l'organisme" if course.get("pret_materiel")
+                  else COURSE_EQUIPMENT_LABELS.get(course.get("equipement_requis"), "Non précisé")))
+    if course.get("accessible_handicap"):
+        facts.append(("Handicap", "Formation adaptée"))
     facts.append(("Certifiante", "Oui" if course.get("certifiante") else "Non"))
     if course.get("cout_stagiaire"):
         facts.append(("Coût", course["cout_stagiaire"]))

@@ -25,6 +25,8 @@
     presentiel: "Sur place"
   };
   var SLOTS = { journee: "en journée", soir_weekend: "le soir ou le week-end" };
+  var EQUIPMENT = { ordinateur: "Un ordinateur avec internet", smartphone: "Un téléphone suffit",
+                    aucun: "Rien à prévoir" };
   var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                 "septembre", "octobre", "novembre", "décembre"];
 
@@ -125,6 +127,9 @@
     if (SLOTS[course.creneau]) { rhythm.push(SLOTS[course.creneau]); }
     fact(dl, "Rythme", rhythm.length ? rhythm.join(", ") : "Non précisé");
     fact(dl, "Début", startText(course));
+    fact(dl, "Matériel", course.pret_materiel ? "Ordinateur prêté"
+      : (EQUIPMENT[course.equipement_requis] || "Non précisé"));
+    if (course.accessible_handicap) { fact(dl, "Handicap", "Formation adaptée"); }
     card.appendChild(dl);
     var reasons = Array.isArray(course.raisons) ? course.raisons : [];
     if (reasons.length) {
