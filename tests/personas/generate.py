@@ -92,17 +92,20 @@ def _fields(text: str) -> set:
     return {name for _l, name, _s, _c in _FORMATTER.parse(text) if name}
 
 
+def place_fits(template, kind: str, values: dict) -> bool:
+    """True when a place template can say this kind of place (commune, postal code, department)."""
+    names = _fields(template.text)
+    if not names <= set(values):
+        return False
+    if kind == "commune":
+        return "commune" in names
+    if kind == "cp":
+        return "cp" in names and "commune" not in names
+    return not names & {"commune", "cp"}
+
+
 def _place_templates(bank, kind: str, values: dict) -> list:
-    def fits(t):
-        names = _fields(t.text)
-        if not names <= set(values):
-            return False
-        if kind == "commune":
-            return "commune" in names
-        if kind == "cp":
-            return "cp" in names and "commune" not in names
-        return not names & {"commune", "cp"}
-    return [t for t in bank.place if fits(t)]
+    return [t for t in bank.place if place_fits(t, kind, values)]
 
 
 def _draw_place(bank, dep: str, rng: random.Random):

@@ -36,7 +36,7 @@ from typing import Any
 from bot.profile import extract_profile
 from tests.personas import banks
 from tests.personas.french import number_words
-from tests.personas.generate import DEP_IN, DEP_SLANG, DERIVED_FROM, HOURS, _fields, _inline, _Writer
+from tests.personas.generate import DEP_IN, DEP_SLANG, DERIVED_FROM, HOURS, _fields, _inline, _Writer, place_fits
 
 AGES = (16, 18, 21, 25, 29, 34, 41, 46, 53, 65)
 SLOT_ORDER = ("situation", "age", "departement", "commune", "niveau", "domaine", "heures_semaine",
@@ -101,15 +101,6 @@ def _places(bank: banks.Bank) -> list[tuple[str, dict, dict]]:
     return places
 
 
-def _place_fits(template: banks.Template, kind: str, values: dict) -> bool:
-    names = _fields(template.text)
-    if not names <= set(values):
-        return False
-    if kind == "commune":
-        return "commune" in names
-    if kind == "cp":
-        return "cp" in names and "commune" not in names
-    return not names & {"commune", "cp"}
 
 
 def build_cases(split: str) -> list[Case]:
@@ -121,7 +112,7 @@ def build_cases(split: str) -> list[Case]:
                                 {"age": float(age)}, str(age), split)
     for kind, values, expected in _places(bank):
         for template in bank.place:
-            if _place_fits(template, kind, values):
+            if place_fits(template, kind, values):
                 cases += _cases_for("place", template, values, expected,
                                     values.get("commune") or values.get("cp") or values["dep"], split)
     for template in bank.hours_numeric:
