@@ -713,3 +713,73 @@ GENERAL_RULES = [
 @pytest.mark.parametrize("text, requested, expected", GENERAL_RULES)
 def test_general_rules(text, requested, expected):
     assert values(text, requested) == expected
+
+
+# Generalisation rules (words of their own, not the phrase banks').
+GENERALISATION = [
+    # situation: work verbs and nouns of every register, "no work" with its own negation
+    case("je taff plus depuis avril", {"situation": "demandeur_emploi"}),
+    case("je n'ai plus de boulot", {"situation": "demandeur_emploi"}),
+    case("zéro boulot là", {"situation": "demandeur_emploi"}),
+    case("je touche le revenu de solidarité active", {"situation": "demandeur_emploi"}),
+    case("ma mission d'intérim est terminée", {"situation": "demandeur_emploi"}),
+    case("fin de contrat le mois dernier", {"situation": "demandeur_emploi"}),
+    case("demandeur d'emploie", {"situation": "demandeur_emploi"}),
+    case("je charbonne sur les marchés", {"situation": "salarie"}),
+    case("je taff chez mon oncle", {"situation": "salarie"}),
+    case("j'ai 1 poste à la mairie", {"situation": "salarie"}),
+    case("je suis employée à la mairie", {"situation": "salarie"}),
+    case("J'exerce actuellement dans une PME.", {"situation": "salarie"}),
+    case("un contrat à durée déterminée", {"situation": "salarie"}),
+    case("intérimère depuis un an", {"situation": "salarie"}),
+    # learners: "je suis" + infinitive, the noun for the verb
+    case("je suis travailler dans une boulangerie", {"situation": "salarie"}),
+    case("moi travail la nuit", {"situation": "salarie"}),
+    case("je travail au marché", {"situation": "salarie"}),
+    # leaving school, in more words
+    case("j'ai laissé tomber le collège", {"situation": "jeune_decrocheur"}),
+    case("les cours c'est fini pour moi", {"situation": "jeune_decrocheur"}),
+    case("je me suis fait renvoyer du collège", {"situation": "jeune_decrocheur"}),
+    case("je vais plus au bahut", {"situation": "jeune_decrocheur"}),
+    case("j'ai mis fin à mes études", {"situation": "jeune_decrocheur"}),
+    case("je suis sortie du collège sans diplôme", {"situation": "jeune_decrocheur", "niveau": "sans_diplome"}),
+    # inactive: civic service, self-employed, at home with one's children, studying
+    case("je fais mon service civique", {"situation": "autre"}),
+    case("je suis micro entrepreneuse", {"situation": "autre"}),
+    case("je m'occupe de mon bébé", {"situation": "autre"}),
+    case("j'étudie la psychologie", {"situation": "autre"}),
+    case("papa au foyer", {"situation": "autre"}),
+    # "no work" beside an inactive situation is that situation
+    case("je suis retraité, je travaille plus", {"situation": "autre"}),
+    case("étudiante, pas de job", {"situation": "autre"}),
+    # creneau: more children, school hours, ruled-out times, weekdays, outside office hours
+    case("quand les loulous sont à la crèche", {"creneau": "journee"}),
+    case("pendant les heures d'école", {"creneau": "journee"}),
+    case("l'après-midi ok, le soir impossible", {"creneau": "journee"}),
+    case("le jeudi", {"creneau": "journee"}, "creneau"),
+    case("le mardi soir", {"creneau": "soir_weekend"}, "creneau"),
+    case("je bosse en semaine", {"situation": "salarie"}, "creneau"),
+    case("hors des heures de travail", {"creneau": "soir_weekend"}, "creneau"),
+    case("plutôt en fin de journée", {"creneau": "soir_weekend"}),
+    case("matin ; soir", {"creneau": "indifferent"}, "creneau"),
+    case("aucune contrainte d'horaire", {"creneau": "indifferent"}),
+    case("mes horaires sont souples", {"creneau": "indifferent"}),
+    case("dispo 24h/24", {"creneau": "indifferent"}, "creneau"),
+    case("à n'importe quelle heure", {"creneau": "indifferent"}),
+    # modalite: visio, no travel, occasional travel, near home
+    case("par visio", {"modalite": "distance"}, "modalite"),
+    case("sans déplacements", {"modalite": "distance"}, "modalite"),
+    case("je peux pas venir au centre", {"modalite": "distance"}, "modalite"),
+    case("apprendre par internet", {"modalite": "distance"}, "modalite"),
+    case("avec des regroupements c'est bien", {"modalite": "hybride"}, "modalite"),
+    case("aller au centre une fois par mois ça va", {"modalite": "hybride"}, "modalite"),
+    case("deux jours par semaine en centre", {"modalite": "hybride"}, "modalite"),
+    case("près de chez moi", {"modalite": "hybride"}, "modalite"),
+    case("distance ou sur place", {"modalite": "indifferent"}, "modalite"),
+    case("comme tu préfères", {"modalite": "indifferent"}, "modalite"),
+]
+
+
+@pytest.mark.parametrize("text, requested, expected", GENERALISATION)
+def test_generalisation_rules(text, requested, expected):
+    assert values(text, requested) == expected

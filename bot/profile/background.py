@@ -76,6 +76,19 @@ NOT_SEEKING = re.compile(
     r"de stage|d'un stage)\b)")
 
 
+# A demandeur_emploi row that only says "no work" ("sans emploi", "je bosse pas", "plus de taf").
+WITHOUT_WORK = ("sans", "pas", "plus", "zero", "0", "aucun", "travaille", "bosse", "taff", "charbonne")
+
+
+def _says_inactive(text: str, groups) -> bool:
+    """An `autre` phrase (student, retired, at home with the children) not negated: then "no work"
+    is that inactivity, not a job search ("je suis étudiante, je travaille pas" -> autre)."""
+    for value, patterns in groups:
+        if value == "autre":
+            return any(not is_negated(text, m.start()) for m in matches(patterns, text))
+    return False
+
+
 def read_situation(msg: Message, out) -> None:
     """Runs after the age: "mission locale" reads as jeune_decrocheur when answering the
     situation question, or beside an age of 25 or less; otherwise it says who helps, not the
@@ -86,14 +99,17 @@ def read_situation(msg: Message, out) -> None:
     if (msg.requested == "situation" and age is None) or young:
         groups = groups + _situation_when_asked()
     not_seeking = NOT_SEEKING.search(msg.text) is not None
+    inactive = _says_inactive(msg.text, groups)
     without_work = False
     for value, patterns in groups:
         if value == "salarie" and without_work:
             continue  # "je bosse pas": not employed either
         for m in matches(patterns, msg.text):
-            if value == "demandeur_emploi" and m.group(0).startswith(("sans", "pas", "travaille", "bosse", "taffe")):
-                negated = is_negated(msg.text, m.start(), NEGATORS - {"sans", "pas", "plus"})
-                if not_seeking and not negated:
+            if value == "demandeur_emploi" and m.group(0).startswith(WITHOUT_WORK):
+                # the match carries its own negation: "je n'ai pas d'emploi" is not negated twice
+                negated = is_negated(msg.text, m.start(), NEGATORS - {"sans", "pas", "plus", "aucun"},
+                                     elided=False)
+                if (not_seeking or inactive) and not negated:
                     without_work = True
                     continue
             elif value == "jeune_decrocheur" and m.group(0).startswith("plus"):

@@ -48,6 +48,16 @@ def _get(name: str, value, condition: str = "") -> list[re.Pattern]:
     return _patterns(name, condition).get(value, [])
 
 
+# "en dehors des heures de bureau", "hors week-end": outside of that time.
+CRENEAU_NEGATORS = NEGATORS | {"dehors", "hors", "sauf"}
+# A time ruled out after it is named: "le soir pas possible", "le samedi impossible", "soir : non".
+RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?(?:pas possible|impossible|non\b|"
+                             r"jamais|pas dispo|exclu|pas pour moi|mort)")
+# Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
+# time is named ("le mardi soir" is an evening).
+WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|mercredi|jeudi|vendredi)s?|en semaine)\b")
+
+
 def read_creneau(msg: Message, out) -> None:
     text = msg.text
     if any_match(_get("creneau", "indifferent"), text):
@@ -56,7 +66,7 @@ def read_creneau(msg: Message, out) -> None:
     seen: set[str] = set()
     for value in ("soir_weekend", "journee"):
         for m in matches(_get("creneau", value), text):
-            if is_negated(text, m.start()):
+            if is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():]):
                 continue
             before = " ".join(clause_before(text, m.start(), 3))
             if CRENEAU_BUSY_BEFORE.search(before):
@@ -68,6 +78,11 @@ def read_creneau(msg: Message, out) -> None:
                 continue
             hour = int(m.group(1))
             seen.add("soir_weekend" if hour >= 18 or hour <= 4 else "journee")
+    if not seen:
+        for m in WEEKDAYS.finditer(text):
+            before = " ".join(clause_before(text, m.start(), 3))
+            if not is_negated(text, m.start(), CRENEAU_NEGATORS) and not CRENEAU_BUSY_BEFORE.search(before):
+                seen.add("journee")
     if len(seen) == 1:
         out.values["creneau"] = seen.pop()
     elif len(seen) > 1:
@@ -123,7 +138,8 @@ def read_modalite(msg: Message, out) -> None:
                 out.values["modalite"] = value
                 return
     if msg.requested == "modalite" and (msg.dont_know or re.search(
-            r"\b(?:les (?:deux|2)|egal|comme vous voulez|tout me va|tout (?:est )?possible|tout va)\b", msg.core)):
+            r"\b(?:les (?:deux|2)|egal|comme (?:vous voulez|tu veux|vous preferez|tu preferes)|tout me va|"
+            r"tout (?:est )?(?:possible|bien|bon|ok)|tout va)\b", msg.core)):
         out.values["modalite"] = "indifferent"
     elif msg.requested == "modalite" and re.search(r"\b(?:un peu des|des) (?:deux|2)\b", msg.core):
         out.values["modalite"] = "hybride"

@@ -57,6 +57,11 @@ _LEARNER_VERBS = {
     "rester": ("je reste", "je ne reste"), "vivre": ("je vis", "je ne vis"),
 }
 _LEARNER = re.compile(r"\bmoi (pas |ne pas |jamais )?(" + "|".join(_LEARNER_VERBS) + r")\b")
+# ... and "je suis" + an infinitive ("je suis travailler au restaurant" -> "je travaille"), the
+# noun for the verb ("moi travail", "je travail dans un magasin" -> "je travaille").
+_LEARNER_ETRE = re.compile(r"\bje suis (" + "|".join(v for v in _LEARNER_VERBS if v not in ("etre", "avoir"))
+                           + r")\b")
+_LEARNER_NOUN = re.compile(r"\b(?:moi|je) (pas |jamais )?(travail|boulot)\b(?! (?:de|d'|du|a|en|pour)\b)")
 
 
 def compile_fragments(fragments) -> list[re.Pattern]:
@@ -208,6 +213,9 @@ def _prepare_clause(clause: str) -> str:
     folded = _JE_ELIDED.sub("je ", folded)
     folded = _N_BEFORE_P.sub(r"\1m", folded)
     folded = _LEARNER.sub(_learner_verb, folded)
+    folded = _LEARNER_ETRE.sub(lambda m: _LEARNER_VERBS[m.group(1)][0], folded)
+    folded = _LEARNER_NOUN.sub(lambda m: "je ne travaille " + m.group(1).strip() if m.group(1)
+                               else "je travaille", folded)
     folded = words_to_numbers(folded)
     folded = re.sub(r"\bj ai\b", "j'ai", folded)
     # dictated or typed without apostrophes: "d emploi", "l informatique", "c est"
@@ -258,9 +266,12 @@ def clause_before(text: str, start: int, max_tokens: int = 4) -> list[str]:
     return list(reversed(window))
 
 
-def is_negated(text: str, start: int, negators: set[str] = NEGATORS, max_tokens: int = 3) -> bool:
+def is_negated(text: str, start: int, negators: set[str] = NEGATORS, max_tokens: int = 3,
+               elided: bool = True) -> bool:
+    """A negator among the few tokens before `start` in its clause; `elided`: "n'" counts too
+    (not for a phrase that carries its own "pas": "je n'ai pas d'emploi")."""
     window = clause_before(text, start, max_tokens)
-    return any(t in negators or (t.startswith("n'") and t != "n'importe") for t in window)
+    return any(t in negators or (elided and t.startswith("n'") and t != "n'importe") for t in window)
 
 
 def longest_first(found: list, span=lambda item: (item.start(), item.end())) -> list:
