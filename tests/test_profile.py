@@ -655,7 +655,7 @@ GENERAL_RULES = [
     # slang units of age
     case("on m'donne 52 balais", {"age": 52.0}),
     case("j'ai 27 piges et toutes mes dents", {"age": 27.0}),
-    case("bientôt 60 berges", {"age": 60.0}),
+    case("60 berges au compteur", {"age": 60.0}),  # ("bientôt 60" is an approximation: no age)
     case("39 piges", {"age": 39.0}, "age"),
     # one typing slip in a short word: a letter doubled, dropped or two letters swapped
     case("j'ai 44 anss", {"age": 44.0}),
@@ -777,6 +777,45 @@ GENERALISATION = [
     case("près de chez moi", {"modalite": "hybride"}, "modalite"),
     case("distance ou sur place", {"modalite": "indifferent"}, "modalite"),
     case("comme tu préfères", {"modalite": "indifferent"}, "modalite"),
+    # certification: a diploma at the end, "the diploma, I don't care"
+    case("un cursus qui mène à un titre", {"certification": "oui"}),
+    case("il faut une certification au bout", {"certification": "oui"}),
+    case("la certif c'est pas très important", {"certification": "indifferent"}, "certification"),
+    case("le titre je m'en balance", {"certification": "indifferent"}, "certification"),
+    case("juste apprendre", {"certification": "indifferent"}, "certification"),
+    case("l'attestation ça me suffit", {"certification": "indifferent"}, "certification"),
+    # handicap: conditions named, elided negators, other people's disability
+    case("je me déplace en fauteuil roulant", {"handicap": True}),
+    case("je suis dyspraxique", {"handicap": True}),
+    case("on m'a diagnostiqué un TDAH", {"handicap": True}),
+    case("j'ai la carte d'invalidité", {"handicap": True}),
+    case("une déficience auditive", {"handicap": True}),
+    case("je n'ai droit à aucune aide, je n'ai pas d'aucun handicap", {"handicap": False}),
+    case("il n'y a d'aucune reconnaissance", {"handicap": False}),
+    case("non concerné", {"handicap": False}, "handicap"),
+    case("travailler avec des personnes handicapées", {"domaine": "sante_social"}),
+    case("je voudrais accompagner les enfants autistes", {"domaine": "sante_social"}),
+    # domaine: activities without a job title
+    case("je voudrais configurer des serveurs", {"domaine": "systemes_reseaux"}),
+    case("défendre les PME contre les cyberattaques", {"domaine": "cybersecurite"}, "domaine"),
+    case("réparer les PC en panne", {"domaine": "support_informatique"}, "domaine"),
+    case("faire de la pub", {"domaine": "marketing_digital"}, "domaine"),
+    case("un poste de bureau", {"domaine": "gestion_administration"}, "domaine"),
+    case("le suivi des stocks", {"domaine": "logistique"}, "domaine"),
+    case("soigner les patients", {"domaine": "sante_social"}, "domaine"),
+    case("l'identité graphique des marques", {"domaine": "design_graphique"}, "domaine"),
+    # typos: a swap beats a dropped letter; a slip in an SMS form
+    case("les rseaux sociaux", {"domaine": "marketing_digital"}, "domaine"),
+    case("les résaeux sociaux", {"domaine": "marketing_digital"}, "domaine"),
+    case("nimporrte qd", {"creneau": "indifferent"}, "creneau"),
+    # age: half a year; an approximation is no age (never guess)
+    case("j'ai 19 ans et demi", {"age": 19.5}),
+    case("bientôt 40", {}, "age"),
+    case("j'ai presque 50 ans", {}),
+    case("je vais sur mes 20 ans", {}),
+    case("j'ai 35 ans environ", {}, "age"),
+    case("la quarantaine", {}, "age"),
+    case("j'ai 24 ans, bientôt 25 ans", {"age": 24.0}),
 ]
 
 

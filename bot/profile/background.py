@@ -4,7 +4,10 @@
   (student, retired, at home) > the rows marked `sinon` ("je cherche du travail").
   "inscrit à France Travail / Pôle emploi" -> demandeur_emploi; "en intérim" -> salarie.
   Not working *and* not looking for work ("je bosse pas et je cherche pas de taf") is not a
-  jobseeker: autre (unless a stronger value is said).
+  jobseeker: autre (unless a stronger value is said). Likewise "no work" beside an inactive situation
+  ("je suis retraitée, je travaille plus", "étudiante, pas de job") is that situation: autre.
+  A phrase that carries its own negation ("je n'ai pas d'emploi", "plus de taf") is not negated
+  again by its "n'".
   "accompagné par la mission locale" says who helps, not the situation: nothing by itself
   (the mission locale serves young people both in and out of school or work), except as the
   answer to the situation question or beside an age of 25 or less -> jeune_decrocheur.

@@ -7,6 +7,10 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   "utiliser/réparer un ordinateur" is a domain, not equipment (masked by the domain reader);
 - creneau: "je travaille la journée / de nuit" says when the person is busy, not free;
   both times named -> indifferent; clock times ("après 19h") -> their part of the day;
+  a time ruled out after it ("le soir pas possible") or outside ("en dehors des heures de
+  bureau") does not count; a weekday alone ("le mercredi", "en semaine") -> journee;
+- handicap: a disability word about other people ("des personnes handicapées", "les
+  autistes") is not the user's; "d'aucune reconnaissance" is negated;
 - a bare "oui" / "non" / "je sais pas" counts only for the question the bot just asked.
 """
 from __future__ import annotations
@@ -164,10 +168,22 @@ def read_certification(msg: Message, out) -> None:
         out.values["certification"] = "oui"
 
 
+# "travailler avec des personnes handicapées", "aider les enfants autistes": other people.
+HANDICAP_OF_OTHERS = re.compile(r"\b(?:personnes?|gens|enfants?|jeunes|adultes|publics?|eleves|patients)"
+                                r"(?: en)?(?: situation de)?$")
+# "les handicapés", "des autistes": people named by the word itself
+HANDICAP_PEOPLE = re.compile(r"\b(?:des|les|aux)$")
+
+
 def read_handicap(msg: Message, out) -> None:
     text = msg.text
-    said_no = any_match(_get("handicap", False), text)
+    said_no = any_match(_get("handicap", False), text) or (
+        msg.requested == "handicap" and any_match(_get("handicap", False, "question"), msg.core))
     for m in matches(_get("handicap", True), text):
+        before = " ".join(clause_before(text, m.start(), 3))
+        if HANDICAP_OF_OTHERS.search(before) or (
+                HANDICAP_PEOPLE.search(before) and m.group(0).endswith("s") and not m.group(0).startswith("trouble")):
+            continue
         if not is_negated(text, m.start()):
             out.values["handicap"] = True
             return

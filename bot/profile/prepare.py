@@ -167,6 +167,8 @@ def _correct_slip(token: str) -> str:
     if token in known_short:
         return token
     found = [w for w in by_letter.get(token[0], ()) if abs(len(w) - len(token)) <= 1 and one_slip(token, w)]
+    if len(found) > 1:  # "reseaxu": two letters swapped ("reseaux") beats one added ("reseau")
+        found = [w for w in found if len(w) == len(token)]
     return found[0] if len(found) == 1 else token
 
 
@@ -227,7 +229,9 @@ def _prepare_clause(clause: str) -> str:
             token = sms[token]
         elif len(token) > 2 and token[1] == "'" and token[2:] in sms:  # "l'aprem"
             token = token[:2] + sms[token[2:]]
-        tokens.append(correct_typo(token))
+        corrected = correct_typo(token)
+        # a slip in an SMS form ("nimmporte"): its replacement once corrected
+        tokens.append(sms[corrected] if corrected != token and corrected in sms else corrected)
     return " ".join(tokens)
 
 
@@ -271,7 +275,9 @@ def is_negated(text: str, start: int, negators: set[str] = NEGATORS, max_tokens:
     """A negator among the few tokens before `start` in its clause; `elided`: "n'" counts too
     (not for a phrase that carries its own "pas": "je n'ai pas d'emploi")."""
     window = clause_before(text, start, max_tokens)
-    return any(t in negators or (elided and t.startswith("n'") and t != "n'importe") for t in window)
+    # an elided negator counts too: "d'aucune reconnaissance", "qu'aucun"
+    return any(t in negators or t.split("'", 1)[-1] in negators
+               or (elided and t.startswith("n'") and t != "n'importe") for t in window)
 
 
 def longest_first(found: list, span=lambda item: (item.start(), item.end())) -> list:

@@ -3,7 +3,9 @@
 - age: "41 ans", "âgé de 41", "née en 2004", slang years ("41 balais / piges / berges"); "3 enfants et 41 ans" -> 41 (a number is an age
   only before "ans"); "j'ai 2 enfants" gives nothing; a bare number or year counts only when
   the bot asked for the age, and never when a noun follows it ("2 enfants") or an article
-  precedes it ("la 2": a rank in a list).
+  precedes it ("la 2": a rank in a list). "17 ans et demi" -> 17.5. An approximate age
+  ("bientôt 30", "presque 40 ans", "sur mes 20 ans", "35 ans environ", "la trentaine") is no
+  age: CONTRACT §1 never guesses, the question is asked again.
 - heures_semaine: "10 h par semaine"; "N h par jour" counts 5 days; "N h par mois" divides by
   4.33; approximations ("une dizaine d'heures" -> 10, data/lexicons/approximations.csv);
   phrases (data/lexicons/heures.csv: "temps plein" -> 35, "mi-temps" -> 20); a range
@@ -37,6 +39,14 @@ BIRTH_YEAR = re.compile(
     r"\b(?:nee?s?|je suis de|de l'annee|annee de naissance|naissance)\b"
     r"(?: (?:en|le|l'an|l'annee|:))?(?: \d{1,2}(?:er)?)?(?: [a-z]+| \d{1,2})?(?: en)? ((?:19|20)\d\d)\b"
 )
+# An approximate age is no age (CONTRACT §1: never guess): "bientôt 30 ans", "presque 40",
+# "sur mes 30 ans", "à peu près 25 ans", "30 ans environ", "40 ans passés", "la trentaine".
+AGE_APPROX_BEFORE = {"bientot", "presque", "environ", "pres", "quasi", "quasiment", "mes", "autour",
+                     "approximativement", "genre", "limite"}
+AGE_APPROX_AFTER = re.compile(r"^ (?:environ|a peu pres|bientot|passes|passees|et quelques|et des poussieres|"
+                              r"ou plus|ou moins|ou (?:\d{1,3}|presque|bientot)|a peu pres|approximativement)\b")
+# "17 ans et demi": half a year more
+AGE_HALF_AFTER = re.compile(r"^ ?(?:ans?|a|balais|piges?|berges?|printemps)? et (?:demie?|1/2)\b")
 # A bare number answering a question: not a rank ("la 2") nor a count of something ("2 enfants").
 BARE_NUMBER = re.compile(r"(?<![\w+,.'])(\d{1,3}(?:[.,]\d+)?)(?![\w+%])(?: ([a-z']+))?")
 RANK_BEFORE = {"la", "le", "les", "l", "numero", "no", "n", "formation", "choix", "option", "et"}
@@ -88,6 +98,7 @@ def read_age(msg: Message, out) -> None:
     if year:
         ages.append(float(msg.today.year - int(year.group(1))))
     ages += [float(m.group(1)) for m in AGE_EXPLICIT.finditer(text)]
+    approximate = False
     if not ages:
         for m in AGE_NUMBER.finditer(text):
             before = text[:m.start()].split()[-2:]
@@ -100,13 +111,19 @@ def read_age(msg: Message, out) -> None:
                     continue
             if after.startswith((" d'", " de ")):
                 continue
-            ages.append(float(m.group(1)))
-    if not ages and msg.requested == "age":
+            if (before and before[-1] in AGE_APPROX_BEFORE) or AGE_APPROX_AFTER.match(text[m.end():]):
+                approximate = True  # no age from it; the question is asked again
+                continue
+            half = 0.5 if AGE_HALF_AFTER.match(text[m.end():]) else 0.0
+            ages.append(float(m.group(1)) + half)
+    if not ages and msg.requested == "age" and not approximate:
         bare_year = re.search(r"(?<![\w+])((?:19|20)\d\d)(?![\w+])", text)
         if bare_year and int(bare_year.group(1)) <= msg.today.year:
             ages.append(float(msg.today.year - int(bare_year.group(1))))
         else:
             number = _bare_number(text, "age")
+            if number is not None and AGE_APPROX_BEFORE & set(text.split()):
+                return  # "bientôt 30", "presque 40"
             if number is not None:
                 ages.append(number)
     if ages:
