@@ -56,7 +56,12 @@ def _get(name: str, value, condition: str = "") -> list[re.Pattern]:
 CRENEAU_NEGATORS = NEGATORS | {"dehors", "hors", "sauf"}
 # A time ruled out after it is named: "le soir pas possible", "le samedi impossible", "soir : non".
 RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?(?:pas possible|impossible|non\b|"
-                             r"jamais|pas dispo|exclu|pas pour moi|mort)")
+                             r"jamais|pas dispo|exclu|pas pour moi|mort)"
+                             # busy or worn out then: "le soir je suis crevé", "la journée je suis au taf"
+                             r"|^ ?(?:je suis |j'suis |je suis deja )?(?:mort|morte|creve|crevee|epuise|epuisee|ko|naze|"
+                             r"fatiguee?|occupee?|prise?|au (?:taff?|travail|boulot|job)|en cours)\b"
+                             r"|^ ?je (?:travaille|bosse|taffe?|taff|charbonne)\b(?! (?:en |la |le |les |du )?"
+                             r"(?:semaine|journee|soir|matin|nuit|week end|lundi|mardi|mercredi|jeudi|vendredi))")
 # Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
 # time is named ("le mardi soir" is an evening).
 WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|mercredi|jeudi|vendredi)s?|en semaine)\b")
@@ -92,7 +97,8 @@ def read_creneau(msg: Message, out) -> None:
     elif len(seen) > 1:
         out.values["creneau"] = "indifferent"
     elif msg.requested == "creneau" and (msg.dont_know or re.search(
-            r"\b(?:les (?:deux|2)|tout|egal|flexible|comme vous voulez|quand je veux|tout le temps|toujours)\b", msg.core)):
+            r"\b(?:les (?:deux|2)|tout|egal|flexible|comme vous voulez|quand je veux|tout le temps|toujours|"
+            r"comme (?:ca )?(?:vous |tu |t')?(?:arrange|voulez|veux|preferez)|je m'adapte\w*|adaptable)\b", msg.core)):
         out.values["creneau"] = "indifferent"
 
 
@@ -143,7 +149,8 @@ def read_modalite(msg: Message, out) -> None:
                 return
     if msg.requested == "modalite" and (msg.dont_know or re.search(
             r"\b(?:les (?:deux|2)|egal|comme (?:vous voulez|tu veux|vous preferez|tu preferes)|tout me va|"
-            r"tout (?:est )?(?:possible|bien|bon|ok)|tout va)\b", msg.core)):
+            r"tout (?:est )?(?:possible|bien|bon|ok)|tout va|comme (?:ca )?(?:vous |tu |t')?(?:arrange|voulez|veux)|"
+            r"(?:pas de |aucun |pas )probleme|(?:ca )?(?:ne )?me derange pas|je m'adapte\w*)\b", msg.core)):
         out.values["modalite"] = "indifferent"
     elif msg.requested == "modalite" and re.search(r"\b(?:un peu des|des) (?:deux|2)\b", msg.core):
         out.values["modalite"] = "hybride"

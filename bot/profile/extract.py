@@ -31,7 +31,7 @@ from bot.vocab import (
 DONT_KNOW = re.compile(
     r"\b(?:(?:je )?(?:ne )?sai[st]? (?:pas|plus)|jsp|j'en sais rien|j'en ai aucune idee|en sais rien|"
     r"aucune idee|pas d'idee|peu importe|n'importe|bof|je vois pas|no idea|idk|"
-    r"j'hesite|hesite|je verrai|on verra|aucun avis|pas de preference|"
+    r"j'hesite|hesite|je verrai|on verra|aucun avis|(?:pas de|aucune) preference|"
     r"ca m'est egal|m'en fiche|m'en fous?|m'en balance|osef|indifferent)\b"
 )
 # "je sais pas si / comment ..." is an embedded question, not a "don't know" answer.

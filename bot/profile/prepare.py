@@ -43,6 +43,8 @@ _WORD_HOURS = re.compile(
 _JE_ELIDED = re.compile(r"\bj'(?=[bcdfgjklmnpqrstvwxz])")
 # French spells "m" before "p" and "b": "inporte" -> "importe", "inpossible" -> "impossible".
 _N_BEFORE_P = re.compile(r"\b([ei])n(?=[pb][a-z]{3})")
+# A key held down: three or more of the same letter -> two ("colllège", "programmmer").
+_HELD_KEY = re.compile(r"([a-z])\1{2,}")
 # Learners' French: "moi" + an infinitive stands for "je" + the verb ("moi avoir 22 ans",
 # "moi pas travailler"). Only the common verbs of a profile answer.
 _LEARNER_VERBS = {
@@ -211,7 +213,7 @@ def _learner_verb(m: re.Match) -> str:
 
 def _prepare_clause(clause: str) -> str:
     sms = lexicons.sms_tokens()
-    folded = _WORD_HOURS.sub(r"\1 h", fold(clause))
+    folded = _WORD_HOURS.sub(r"\1 h", _HELD_KEY.sub(r"\1\1", fold(clause)))
     folded = _JE_ELIDED.sub("je ", folded)
     folded = _N_BEFORE_P.sub(r"\1m", folded)
     folded = _LEARNER.sub(_learner_verb, folded)

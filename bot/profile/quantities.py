@@ -32,7 +32,8 @@ AGE_DURATION_BEFORE = {"a", "depuis", "pendant", "durant", "fait", "en", "dans",
                        "apres", "avant", "vers", "pour", "moins", "plus", "entre", "sur", "des",
                        "jusqu'a", "il", "y", "les", "tous", "chaque", "ou", "d'ici"}
 # Years said in slang count as "ans": "46 balais", "46 piges", "46 berges", "46 printemps".
-AGE_UNITS = r"(?:ans?|a|balais|piges?|berges?|printemps)"
+# ("nas": the two letters of "ans" swapped after a number)
+AGE_UNITS = r"(?:ans?|nas|a|balais|piges?|berges?|printemps)"
 AGE_NUMBER = re.compile(r"\b(\d{1,3}) ?" + AGE_UNITS + r"\b")
 AGE_EXPLICIT = re.compile(r"\bage(?:e|es|s)?(?: de)? (\d{1,3})(?: ?ans?)?\b(?! ?(?:d'|de ))")
 BIRTH_YEAR = re.compile(
@@ -50,7 +51,7 @@ AGE_HALF_AFTER = re.compile(r"^ ?(?:ans?|a|balais|piges?|berges?|printemps)? et 
 # A bare number answering a question: not a rank ("la 2") nor a count of something ("2 enfants").
 BARE_NUMBER = re.compile(r"(?<![\w+,.'])(\d{1,3}(?:[.,]\d+)?)(?![\w+%])(?: ([a-z']+))?")
 RANK_BEFORE = {"la", "le", "les", "l", "numero", "no", "n", "formation", "choix", "option", "et"}
-BARE_UNITS = {"age": {"ans", "an", "a", "balais", "piges", "pige", "berges", "berge", "printemps"}, "heures_semaine": {"h", "heures", "heure", "hrs", "hr"}}
+BARE_UNITS = {"age": {"ans", "an", "nas", "a", "balais", "piges", "pige", "berges", "berge", "printemps"}, "heures_semaine": {"h", "heures", "heure", "hrs", "hr"}}
 
 HOURS_NUMBER = re.compile(
     r"(?<![\d+])(\d+(?:[.,]\d+)?) ?(?:h|heures?|hrs?|hres?)(?: ?(\d\d)\b| et demie?)?(?![a-z0-9])"
