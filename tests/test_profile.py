@@ -840,6 +840,17 @@ GENERALISATION = [
     case("ça ne me dérange pas", {"modalite": "indifferent"}, "modalite"),
     case("aucune préférence", {"modalite": "indifferent"}, "modalite"),
     case("pas la peine", {"certification": "indifferent"}, "certification"),
+    # silence: a weekday that is no availability, a question about a shown course, someone else
+    case("bon week-end et à mardi", {}),
+    case("les cours démarrent le jeudi 4 ?", {}),
+    case("je suis libre le vendredi", {"creneau": "journee"}),
+    case("elle est en ligne ?", {}),
+    case("la 1 est certifiante ?", {}),
+    case("est-ce que c'est le samedi ?", {}),
+    case("je cherche du travail, c'est en distanciel ?", {"situation": "demandeur_emploi"}),
+    case("ma copine est au chômage", {}),
+    case("mon frère a une RQTH", {}),
+    case("mon fils veut devenir cuisinier", {"domaine": "hotellerie_restauration"}),
 ]
 
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from bot.profile import lexicons
 from bot.profile.prepare import (
-    CLAUSE_STOPS, NEGATORS, TOKEN, Message, clause_before, compile_fragments, is_negated,
+    CLAUSE_STOPS, NEGATORS, TOKEN, Message, about_someone_else, clause_before, compile_fragments, is_negated,
     longest_first, mask, matches,
 )
 from bot.vocab import LEVEL_RANK, SITUATIONS
@@ -119,7 +119,7 @@ def read_situation(msg: Message, out) -> None:
                 negated = False
             else:
                 negated = is_negated(msg.text, m.start())
-            if not negated:
+            if not negated and not about_someone_else(msg.text, m.start()):
                 out.values["situation"] = value
                 return
     if without_work:

@@ -8,7 +8,8 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
 - creneau: "je travaille la journée / de nuit" says when the person is busy, not free;
   both times named -> indifferent; clock times ("après 19h") -> their part of the day;
   a time ruled out after it ("le soir pas possible") or outside ("en dehors des heures de
-  bureau") does not count; a weekday alone ("le mercredi", "en semaine") -> journee;
+  bureau") does not count, nor a greeting ("bon week-end", "bonne soirée"); a weekday alone
+  ("le mercredi", "en semaine") -> journee when said as an availability or asked;
 - handicap: a disability word about other people ("des personnes handicapées", "les
   autistes") is not the user's; "d'aucune reconnaissance" is negated;
 - a bare "oui" / "non" / "je sais pas" counts only for the question the bot just asked.
@@ -20,7 +21,7 @@ from functools import lru_cache
 
 from bot.profile import lexicons
 from bot.profile.prepare import (
-    NEGATORS, Message, any_match, compile_fragments, is_negated, clause_before, mask, matches,
+    NEGATORS, Message, about_someone_else, any_match, compile_fragments, is_negated, clause_before, mask, matches,
 )
 
 YES = re.compile(r"^(?:oui|ouais|ouaip|oue|yes|yep|ok oui|bien sur|tout a fait|exactement|affirmatif|"
@@ -62,6 +63,9 @@ RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?
                              r"fatiguee?|occupee?|prise?|au (?:taff?|travail|boulot|job)|en cours)\b"
                              r"|^ ?je (?:travaille|bosse|taffe?|taff|charbonne)\b(?! (?:en |la |le |les |du )?"
                              r"(?:semaine|journee|soir|matin|nuit|week end|lundi|mardi|mercredi|jeudi|vendredi))")
+# ... said as an availability (or answering the question): not "à lundi !", "ça commence le lundi 3 mars"
+AVAILABLE = re.compile(r"\b(?:dispo|disponibles?|libres?|prefere|preferable|plutot|seulement|uniquement|que le|"
+                       r"je peux|je pourrais|ca m'arrange|m'arrange|mieux)\b")
 # Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
 # time is named ("le mardi soir" is an evening).
 WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|mercredi|jeudi|vendredi)s?|en semaine)\b")
@@ -77,6 +81,8 @@ def read_creneau(msg: Message, out) -> None:
         for m in matches(_get("creneau", value), text):
             if is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():]):
                 continue
+            if clause_before(text, m.start(), 1) in (["bon"], ["bonne"], ["bons"], ["bonnes"]):
+                continue  # "bon week-end", "bonne journée": a wish, not a time
             before = " ".join(clause_before(text, m.start(), 3))
             if CRENEAU_BUSY_BEFORE.search(before):
                 continue  # "je travaille la journée / la nuit": when the person is busy
@@ -87,7 +93,7 @@ def read_creneau(msg: Message, out) -> None:
                 continue
             hour = int(m.group(1))
             seen.add("soir_weekend" if hour >= 18 or hour <= 4 else "journee")
-    if not seen:
+    if not seen and (msg.requested == "creneau" or AVAILABLE.search(text)):
         for m in WEEKDAYS.finditer(text):
             before = " ".join(clause_before(text, m.start(), 3))
             if not is_negated(text, m.start(), CRENEAU_NEGATORS) and not CRENEAU_BUSY_BEFORE.search(before):
@@ -178,6 +184,7 @@ def read_certification(msg: Message, out) -> None:
 # "travailler avec des personnes handicapées", "aider les enfants autistes": other people.
 HANDICAP_OF_OTHERS = re.compile(r"\b(?:personnes?|gens|enfants?|jeunes|adultes|publics?|eleves|patients)"
                                 r"(?: en)?(?: situation de)?$")
+# "ma fille est autiste", "mon frère a une RQTH": someone else's (bot.profile.prepare.OTHER_PERSON)
 # "les handicapés", "des autistes": people named by the word itself
 HANDICAP_PEOPLE = re.compile(r"\b(?:des|les|aux)$")
 
@@ -188,7 +195,7 @@ def read_handicap(msg: Message, out) -> None:
         msg.requested == "handicap" and any_match(_get("handicap", False, "question"), msg.core))
     for m in matches(_get("handicap", True), text):
         before = " ".join(clause_before(text, m.start(), 3))
-        if HANDICAP_OF_OTHERS.search(before) or (
+        if HANDICAP_OF_OTHERS.search(before) or about_someone_else(text, m.start()) or (
                 HANDICAP_PEOPLE.search(before) and m.group(0).endswith("s") and not m.group(0).startswith("trouble")):
             continue
         if not is_negated(text, m.start()):

@@ -7,6 +7,10 @@ The rules every reader shares:
   just asked (`requested_slot`);
 - out-of-range numbers ("150 ans", "60 h par semaine") give a French reason in
   `Extraction.invalid` and no value.
+- a question about a course already shown or a definition ("c'est en visio ?", "la 2 est
+  diplômante ?", "c'est quoi le RSA ?") gives no situation, creneau, modalite, certification
+  or handicap; nor does a sentence about someone else ("ma fille est autiste", "mon mari est
+  au chômage").
 """
 from __future__ import annotations
 
@@ -95,6 +99,26 @@ READERS: list[Callable[[Message, Extraction], None]] = [
     read_age, read_situation, read_place, read_niveau, read_domaine, read_hours, read_creneau,
     read_equipement, read_modalite, read_certification, read_handicap,
 ]
+READERS_NOT_IN_QUESTIONS = {read_situation, read_creneau, read_modalite, read_certification, read_handicap}
+
+
+# A question about a course already shown, or a definition, says nothing of the person: "c'est
+# en visio ?", "la 2 est diplômante ?", "elle est à distance ?", "c'est quoi le RSA ?". Its clause
+# (up to the "?") is left out for the readers of READERS_NOT_IN_QUESTIONS. (A follow-up naming a
+# field, "et en graphisme, il y a quoi ?", still gives the domain.)
+_COURSE_QUESTION = re.compile(
+    r"(?:^|(?<=[.!?;,\n]))\s*(?:et |mais |donc |du coup |alors )?"
+    r"(?:c'est|c est|ce sont|elle est|elles sont|elle se fait|ca se passe|ça se passe|"
+    r"(?:la|celle|la formation|celle-ci|celle-la|celle-là|cette formation|le cours|les cours) ?(?:n°|numero)?\s*\d*\s*"
+    r"(?:est|sont|se fait|se passe|c'est|c est|demande|donne|delivre|délivre|propose)|"
+    r"est[ -]ce (?:que|qu')\s*(?:c'est|c est|elle|la formation|cette formation|la \d+|ça|ca)|"
+    r"(?:qu'est[ -]ce que|que veut dire|ça veut dire quoi|ca veut dire quoi)|"
+    r"(?:c'est|c est) quoi)[^.!?;\n]*\?",
+    re.IGNORECASE)
+
+
+def _without_course_questions(text: str) -> str:
+    return _COURSE_QUESTION.sub(" ", text) if "?" in text else text
 
 
 def extract_profile(text: str, requested_slot: str | None = None,
@@ -103,9 +127,17 @@ def extract_profile(text: str, requested_slot: str | None = None,
     result = Extraction()
     if not text or not text.strip():
         return result
-    msg = Message(text, requested_slot, today or datetime.date.today(), is_dont_know(text))
+    today = today or datetime.date.today()
+    msg = Message(text, requested_slot, today, is_dont_know(text))
+    statements = _without_course_questions(text)
+    plain = msg if statements == text else (
+        Message(statements, requested_slot, today, is_dont_know(statements)) if statements.strip() else None)
     for reader in READERS:
-        reader(msg, result)
+        if reader in READERS_NOT_IN_QUESTIONS:
+            if plain is not None:
+                reader(plain, result)
+        else:
+            reader(msg, result)
     return result
 
 

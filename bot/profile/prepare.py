@@ -272,6 +272,18 @@ def clause_before(text: str, start: int, max_tokens: int = 4) -> list[str]:
     return list(reversed(window))
 
 
+# Someone else is the subject: "mon fils a arrêté le lycée", "ma femme est au chômage".
+OTHER_PERSON = re.compile(r"\b(?:mon|ma|mes|son|sa|ses|notre|nos) (?:fils|fille|filles|enfants?|frere|freres|soeur|soeurs|"
+                          r"mari|femme|conjointe?|copain|copine|pere|mere|parents|cousine?|ami|amie|pote|voisine?)\b"
+                          r"|^(?:il|elle|ils|elles) ")
+
+
+def about_someone_else(text: str, start: int) -> bool:
+    """The clause of `start`, before it, has another person as its subject."""
+    clause = text[:start].rsplit(";", 1)[-1].strip()
+    return bool(OTHER_PERSON.search(clause))
+
+
 def is_negated(text: str, start: int, negators: set[str] = NEGATORS, max_tokens: int = 3,
                elided: bool = True) -> bool:
     """A negator among the few tokens before `start` in its clause; `elided`: "n'" counts too
