@@ -851,6 +851,13 @@ GENERALISATION = [
     case("ma copine est au chômage", {}),
     case("mon frère a une RQTH", {}),
     case("mon fils veut devenir cuisinier", {"domaine": "hotellerie_restauration"}),
+    # domaine, round 3: activities
+    case("régler les pannes d'ordinateurs des collègues", {"domaine": "support_informatique"}, "domaine"),
+    case("concevoir des flyers", {"domaine": "design_graphique"}, "domaine"),
+    case("la préparation de commandes", {"domaine": "logistique"}, "domaine"),
+    case("la pâtisserie", {"domaine": "hotellerie_restauration"}, "domaine"),
+    case("toujours hésitant", {"domaine": "indecis"}, "domaine"),
+    case("je reste indécis", {"domaine": "indecis"}),
 ]
 
 
