@@ -84,7 +84,7 @@ def test_action_server_down_then_back(cluster):
         assert elapsed < 5 and ACTION_SERVER_APOLOGY in texts(reply)
     finally:
         cluster.restart(pair.actions)
-    reply = finish(pair, sender, SCRIPT[2:] + ["peu importe"] * 3)
+    reply = finish(pair, sender, SCRIPT[2:] + ["peu importe"] * 3 + ["non"])
     assert is_recommendation(reply), texts(reply)
     slots = pair.tracker(sender)["slots"]
     assert slots["age"] == 21 and slots["departement"] == "93" and slots["niveau"] == "sans_diplome"
@@ -104,7 +104,7 @@ def test_action_server_too_slow(cluster):
     finally:
         os.kill(pid, signal.SIGCONT)
     time.sleep(1)
-    reply = finish(pair, sender, SCRIPT[1:] + ["peu importe"] * 3)
+    reply = finish(pair, sender, SCRIPT[1:] + ["peu importe"] * 3 + ["non"])
     assert is_recommendation(reply), texts(reply)
 
 
@@ -119,7 +119,7 @@ def test_rasa_restarted_mid_conversation_loses_nothing(cluster):
     assert {k: after["slots"][k] for k in ("age", "departement", "commune", "situation")} == \
            {k: before[k] for k in ("age", "departement", "commune", "situation")}
     assert after["slots"]["age"] == 21
-    reply = finish(pair, sender, SCRIPT[4:] + ["peu importe"] * 3)
+    reply = finish(pair, sender, SCRIPT[4:] + ["peu importe"] * 3 + ["non"])
     assert is_recommendation(reply), texts(reply)
     sent = user_texts(pair, sender)
     assert sent[:len(SCRIPT)] == SCRIPT  # nothing lost, nothing duplicated, in order
