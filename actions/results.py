@@ -28,8 +28,6 @@ PAGE_SIZE = 3
 SHOWN_SLOT = "shown_course_ids"
 REFINEMENT_SLOT = "active_refinements"
 
-CATALOGUE_UNAVAILABLE = ("Le catalogue des formations est indisponible pour le moment. "
-                         "Vos réponses sont gardées : réessayez dans quelques minutes.")
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,7 +81,7 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, more: bool 
     except SQLAlchemyError as error:
         # Never the exception's text: it holds the query parameters, i.e. profile values.
         logger.error("Catalogue query failed (%s)", type(error).__name__)
-        dispatcher.utter_message(text=CATALOGUE_UNAVAILABLE)
+        dispatcher.utter_message(text=replies.CATALOGUE_UNAVAILABLE)
         return []
     if not more and (result.relaxed or not result.courses):
         analytics.record("no_strict_match", profile, tracker.sender_id,
@@ -105,14 +103,14 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, more: bool 
                                                                first_rank))
     dispatcher.utter_message(json_message=result.payload())
     has_more = result.total_matches > len(result.courses)
-    send_buttons(dispatcher, "Que voulez-vous faire ?",
+    send_buttons(dispatcher, replies.NEXT_STEP,
                  replies.result_buttons(result.courses, first_rank, has_more))
     return [SlotSet(SHOWN_SLOT, already + [c["id"] for c in result.courses])]
 
 
 def show_menu(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """After the courses: what the person can do next."""
-    send_buttons(dispatcher, "Que voulez-vous faire ?", [
+    send_buttons(dispatcher, replies.NEXT_STEP, [
         Button("Voir d'autres formations", "/show_more"),
         Button("Comparer", "/compare_courses"),
         Button("Aucune ne me va", "/none_fit"),
@@ -142,7 +140,7 @@ def _rank_of(tracker: Tracker, course: Mapping[str, Any]) -> int | None:
 
 
 def _after_one_course(dispatcher: CollectingDispatcher) -> None:
-    send_buttons(dispatcher, "Que voulez-vous faire ?", [
+    send_buttons(dispatcher, replies.NEXT_STEP, [
         Button("Voir d'autres formations", "/show_more"),
         Button("Parler à un conseiller", "/human_handoff"),
         Button("Obtenir un code pour mon conseiller", "/request_recap"),
@@ -156,7 +154,7 @@ def show_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
         if len(page) == 1:
             courses = [matching_engine().course(page[0])]
     if not courses or courses[0] is None:
-        send_buttons(dispatcher, "De quelle formation voulez-vous les détails ? Dites son numéro.",
+        send_buttons(dispatcher, replies.WHICH_COURSE,
                      [Button(f"Détails de la {rank}", f'/course_details{{"course_id":"{cid}"}}')
                       for rank, cid in enumerate(shown_ids(tracker), 1)][-PAGE_SIZE:])
         return []
@@ -189,11 +187,11 @@ def compare(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
         engine = matching_engine()
         courses += [c for c in (engine.course(i) for i in _latest_page(tracker) if i not in named) if c]
     if len(courses) < 2:
-        dispatcher.utter_message(text="Je ne vous ai montré qu'une formation : il n'y a rien à comparer.")
+        dispatcher.utter_message(text=replies.NOTHING_TO_COMPARE)
         return show_menu(dispatcher, tracker)
     dispatcher.utter_message(text=replies.comparison_text(courses[0], courses[1],
                                                           ranks=[_rank_of(tracker, c) for c in courses[:2]]))
-    send_buttons(dispatcher, "Que voulez-vous faire ?", [
+    send_buttons(dispatcher, replies.NEXT_STEP, [
         Button(f"Détails de la {_rank_of(tracker, c)}", f'/course_details{{"course_id":"{c["id"]}"}}')
         for c in courses[:2] if _rank_of(tracker, c)
     ] + [Button("Voir d'autres formations", "/show_more"), Button("Parler à un conseiller", "/human_handoff")])
@@ -212,13 +210,13 @@ def refine(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[list[Eve
             stored[name] = True
     events: list[EventType] = [SlotSet(REFINEMENT_SLOT, stored)]
     if request.other_domain:
-        dispatcher.utter_message(text="D'accord, changeons de domaine.")
+        dispatcher.utter_message(text=replies.OTHER_DOMAIN)
         return events + [SlotSet("domaine", None)], True
     return events + show_results(dispatcher, tracker, refinement=refinement_of(tracker, stored)), False
 
 
 def ask_what_is_wrong(dispatcher: CollectingDispatcher) -> list[EventType]:
-    send_buttons(dispatcher, "Qu'est-ce qui ne vous convient pas ?", [
+    send_buttons(dispatcher, replies.WHAT_IS_WRONG, [
         Button("Trop long", '/refine_search{"refinement":"plus court"}'),
         Button("Commence trop tard", '/refine_search{"refinement":"plus tôt"}'),
         Button("Je veux un diplôme", '/refine_search{"refinement":"certifiante"}'),

@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.base import DatabaseAction
 from actions.tracker_io import send_buttons
-from bot import analytics, handoff
+from bot import analytics, handoff, replies
 from bot.catalogue.db import open_session
 from bot.dialogue import Button
 from bot.directory import find_places
@@ -38,7 +38,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Mappin
     if not places and (missing := handoff.missing_place_text(profile)):
         dispatcher.utter_message(text=missing)
     if offer_recap:
-        send_buttons(dispatcher, "Votre conseiller peut voir vos réponses avec un code.", [
+        send_buttons(dispatcher, replies.RECAP_OFFER, [
             handoff.RECAP_BUTTON, Button("Continuer ma recherche", "/search_course")])
 
 
@@ -76,9 +76,8 @@ class ActionDeleteData(DatabaseAction):
         except SQLAlchemyError as exc:
             # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
             logger.error("Erasure of the product data failed: %s", type(exc).__name__)
-            dispatcher.utter_message(text="Je n'ai pas pu tout effacer. Réessayez dans quelques minutes.")
+            dispatcher.utter_message(text=replies.ERASURE_FAILED)
             return []
-        send_buttons(dispatcher, "C'est fait : j'ai effacé vos réponses et notre conversation. "
-                                 "Vous pouvez recommencer quand vous voulez.",
+        send_buttons(dispatcher, replies.ERASED,
                      [Button("Chercher une formation", "/search_course")])
         return [AllSlotsReset()]

@@ -158,13 +158,13 @@ class ActionTurn(DatabaseAction):
             give_recap_code(dispatcher, tracker, profile, results.shown_ids(tracker))
             return results.show_menu(dispatcher, tracker)
         if step == dialogue.RESTART:
-            dispatcher.utter_message(text="D'accord, on recommence à zéro.")
+            dispatcher.utter_message(text=replies.RESTARTING)
             send_question(dispatcher, dialogue.question(plan.next_slot))
             return [AllSlotsReset()]
         if step == dialogue.ERASE:
             return []  # the erasure rule runs action_delete_data next, which says it is done
         if step == dialogue.GOODBYE:
-            send_buttons(dispatcher, "Au revoir et bon courage ! Revenez quand vous voulez.",
+            send_buttons(dispatcher, replies.GOODBYE,
                          [Button("Chercher une formation", "/search_course")])
             return []
         if step == dialogue.OUTSIDE_REGION:
@@ -182,7 +182,7 @@ class ActionTurn(DatabaseAction):
         repeats = int(tracker.get_slot(REPEATS) or 0)
         if dialogue.repeats_too_often(tracker.get_slot(LAST_TURN), repeats, digest):
             dispatcher.messages.clear()
-            send_buttons(dispatcher, "Je crois que je ne vous aide pas bien. Voulez-vous parler à un conseiller ?",
+            send_buttons(dispatcher, replies.NOT_HELPING,
                          [Button("Oui", "/affirm"), Button("Non, merci", "/deny")])
             after = dataclasses.replace(after, requested_slot=None, pending_offer=dialogue.OFFER_HANDOFF)
             digest = _digest(dispatcher.messages)

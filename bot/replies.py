@@ -491,3 +491,19 @@ def profile_change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> 
     mixed = _pack([parts[0][0]] + [brief for _, brief in parts[1:]])
     sentences = next((c for c in (full, mixed) if len(c) <= 2), _pack([brief for _, brief in parts]))
     return " ".join(sentences)
+
+
+# Short sentences of the conversation, said as they are.
+NEXT_STEP = "Que voulez-vous faire ?"
+WHICH_COURSE = "De quelle formation voulez-vous les détails ? Dites son numéro."
+NOTHING_TO_COMPARE = "Je ne vous ai montré qu'une formation : il n'y a rien à comparer."
+OTHER_DOMAIN = "D'accord, changeons de domaine."
+WHAT_IS_WRONG = "Qu'est-ce qui ne vous convient pas ?"
+RESTARTING = "D'accord, on recommence à zéro."
+GOODBYE = "Au revoir et bon courage ! Revenez quand vous voulez."
+NOT_HELPING = "Je crois que je ne vous aide pas bien. Voulez-vous parler à un conseiller ?"
+RECAP_OFFER = "Votre conseiller peut voir vos réponses avec un code."
+ERASURE_FAILED = "Je n'ai pas pu tout effacer. Réessayez dans quelques minutes."
+ERASED = "C'est fait : j'ai effacé vos réponses et notre conversation. Vous pouvez recommencer quand vous voulez."
+CATALOGUE_UNAVAILABLE = ("Le catalogue des formations est indisponible pour le moment. "
+                         "Vos réponses sont gardées : réessayez dans quelques minutes.")

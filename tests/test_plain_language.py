@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import dialogue, handoff
+from bot import dialogue, handoff, replies
 from tests.plain_french import problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +61,16 @@ def test_outside_region_message_is_plain_french():
 ])
 def test_the_checker_catches_bad_texts(text, expected):
     assert any(expected in p for p in problems(text))
+
+
+SENTENCES = {name: value for name, value in vars(replies).items() if name.isupper() and isinstance(value, str)}
+
+
+@pytest.mark.parametrize("name", sorted(SENTENCES))
+def test_the_conversation_s_short_sentences_are_plain_french(name):
+    assert problems(SENTENCES[name]) == [], SENTENCES[name]
+
+
+@pytest.mark.parametrize("lead", sorted(dialogue.LEADS))
+def test_the_planner_s_leads_are_plain_french(lead):
+    assert problems(dialogue.LEADS[lead]) == []
