@@ -52,7 +52,7 @@ PROFILES = [
 RARE = [("Évry", "piloter des drones", "")] * 3 + [("Versailles", "l'hôtellerie restauration",
                                                     ", le soir ou le week-end")] * 2
 AGES = (17, 22, 24, 30, 41, 55)
-FALLBACK_ANSWERS = ("peu importe", "non", "peu importe")
+FALLBACK_ANSWERS = ("peu importe",) * 4 + ("non", "non")  # preferences, then adaptations
 
 
 def first_message(i: int) -> str:
@@ -65,6 +65,15 @@ def first_message(i: int) -> str:
     age = AGES[i % len(AGES)]
     return (f"j'ai {age} ans, j'habite à {town}, je suis au chômage, sans diplôme, je veux {wish}, "
             f"10h par semaine, j'ai un ordi{extra}")
+
+
+PREFERENCES = (", n'importe quand, à distance ou sur place peu importe, le diplôme ça m'est égal, "
+               "je n'ai pas de handicap")
+
+
+def whole_profile_message(i: int) -> str:
+    """Everything in one message: the first answer shows the courses."""
+    return first_message(i) + PREFERENCES
 
 
 def recommendations(messages):
@@ -291,7 +300,7 @@ def test_a_plain_adviser_is_refused(world):
 
 def test_chat_api_cards_link_through_the_gateway(world):
     gateway = world["gateway"]
-    status, _h, body = post_json(gateway + "/api/chat", {"sender": "rep-gateway", "message": first_message(10)},
+    status, _h, body = post_json(gateway + "/api/chat", {"message": whole_profile_message(10)},
                                  {"Origin": gateway})
     assert status == 200
     payload = recommendations(json.loads(body))
@@ -312,7 +321,7 @@ def test_chat_api_cards_link_through_the_gateway(world):
 def test_erasure_in_the_conversation_removes_raw_contributions(world):
     assistant, engine = world["assistant"], world["engine"]
     sender = "rep-erase"
-    assistant.say(sender, first_message(10))
+    assistant.say(sender, whole_profile_message(10))
     contributor = contributor_of(sender)
     count = "SELECT COUNT(*) FROM analytics_event WHERE contributor = :c"
     assert sql(engine, count, c=contributor)[0][0] >= 3
