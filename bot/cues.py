@@ -11,7 +11,7 @@ import re
 from bot.text import fold
 
 _QUESTION_START = re.compile(
-    r"^(c ?est quoi|qu ?est ce|quest ce|comment|pourquoi|combien|quand|ou est|quel(le)?s?|est ce|"
+    r"^(c ?est quoi|qu ?est ce|quest ce|comment|pourquoi|combien|quand|ou est|quel(le)?s?(?! formations?)|est ce|"
     r"y a t il|ya t il|peut on|puis je|je peux|on peut|ca coute|c est (gratuit|paye|combien))\b")
 _RECAP = re.compile(r"\b(code|recap|recapitulatif|resume de mes reponses)\b")
 _PERSON = r"(conseill\w*|humain|une personne|quelqu ?un|un vrai|une vraie|un agent)"
@@ -48,8 +48,19 @@ def corrects(text: str) -> bool:
     return bool(_CORRECTION.search(_folded(text)))
 
 
+_SEARCH_QUESTION = re.compile(
+    r"\b(quel\w* formations?|quoi comme formations?|vous avez quoi|qu ?avez vous|vous proposez quoi|"
+    r"que (me )?propose\w*|pourriez vous me proposer|pouvez vous me proposer|quelle formation pour moi|"
+    r"qu ?est ce que vous avez|y a quoi|il y a quoi|ya quoi)\b")
+
+
 def is_question(text: str) -> bool:
-    return "?" in text or bool(_QUESTION_START.search(_folded(text)))
+    """Written as a question about something to know ("c'est quoi le CPF ?"); "quelles formations
+    pour moi ?" asks for the search itself, not for a knowledge answer."""
+    words = _folded(text)
+    if _QUESTION_START.search(words):
+        return True
+    return "?" in text and not _SEARCH_QUESTION.search(words)
 
 
 def asks_for_recap(text: str) -> bool:

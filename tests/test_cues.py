@@ -42,3 +42,10 @@ def test_what_a_message_says_about_the_courses_shown():
 def test_questions_are_recognised_with_or_without_a_question_mark():
     assert cues.is_question("c'est quoi le CPF") and cues.is_question("ça coûte combien ?")
     assert not cues.is_question("Je voudrais une formation diplômante en comptabilité, en ligne, le week-end")
+
+
+def test_a_question_that_asks_for_the_search_is_not_a_knowledge_question():
+    assert not cues.is_question("j'ai 22 ans, sans diplôme, quelle formation pour moi ?")
+    assert not cues.is_question("Quelles formations pourriez-vous me proposer ?")
+    assert cues.is_question("c'est quoi le CPF ? et vous avez quoi comme formations ?")
+    assert cues.is_question("la formation est payée ?")

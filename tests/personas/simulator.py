@@ -130,11 +130,14 @@ def broken_constraints(recos, facts):
     return {c.get("id"): v for c in recos.get("courses") or [] if (v := violations(c, facts, relaxed))}
 
 
-def wrong_slots(got, facts, accept):
+def wrong_slots(got, facts, accept, all_may_stay_unknown=False):
+    """Slots whose value is not the fact. `all_may_stay_unknown`: outside the region the
+    assistant stops asking, so any slot may stay unknown (a wrong value still counts)."""
     wrong = {}
     for slot, value in facts.items():
         want = [value] + list(accept.get(slot, []))
-        if not same(want, got.get(slot)) and not (slot in MAY_STAY_UNKNOWN and got.get(slot) is None):
+        unknown_ok = slot in MAY_STAY_UNKNOWN or all_may_stay_unknown
+        if not same(want, got.get(slot)) and not (unknown_ok and got.get(slot) is None):
             wrong[slot] = {"expected": value, "got": got.get(slot)}
     return wrong
 
@@ -232,7 +235,7 @@ def _profile_phase(conv: Conversation):
     result.user_turns = turns
     recos = recommendations(messages)
     got = conv.bot.slots(conv.sender)
-    wrong = wrong_slots(got, facts, accept)
+    wrong = wrong_slots(got, facts, accept, all_may_stay_unknown=outside and recommendations(messages) is None)
     for slot, detail in sorted(wrong.items()):
         result.failures.append(("wrong_slot", f"{slot}: expected {detail['expected']!r}, got {detail['got']!r}"))
     if recos is not None and recos.get("courses"):
