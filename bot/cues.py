@@ -25,7 +25,7 @@ _ERASE = re.compile(
     r"\b((?:supprim|suprim)\w*|effac\w*|oubli\w*|detrui\w*|retir\w*|delete|vider|rgpd)\b.{0,40}"
     r"\b(donnees?|infos?|informations?|conversation|historique|reponses?|tout|compte|traces?|profil|moi)\b"
     r"|\b((?:supprim|suprim)\w*|effac\w*)\b|\brgpd\b|droit a l ?oubli")
-_MORE = re.compile(r"\b(d ?autres?|d ?otres?|otres?|encore|la suite|suivantes?|rien d ?autre|"
+_MORE = re.compile(r"\b((d ?)?(au|o)t+r+e+s?|encore|la suite|suivantes?|rien d ?autre|"
                    r"plus de (choix|formations|propositions)|autres? (formations?|propositions?|choix))\b")
 _NOT_MORE = re.compile(r"\b(autre (domaine|chose|metier|secteur|ville)|d ?autres? (domaines?|metiers?))\b")
 _DETAILS = re.compile(

@@ -9,6 +9,11 @@ from typing import Any, Optional
 from bot.catalogue.vocabulary_mapping import split
 from bot.vocab import LEVELS
 
+
+def onsite_equipment(modalite: Optional[str], places_sur_site: Optional[int]) -> bool:
+    """A hybrid course with computers on site: nothing to own to follow it."""
+    return modalite == "hybride" and (places_sur_site or 0) > 0
+
 PAYLOAD_KEYS = ("id", "titre", "organisme", "domaine", "modalite", "heures_total", "heures_semaine",
                 "creneau", "debut", "entrees_permanentes", "certifiante", "niveau_entree", "age_min",
                 "age_max", "departements", "equipement_requis", "pret_materiel", "url")
@@ -66,8 +71,11 @@ def course_payload(action: Any, session: Optional[Any] = None) -> dict:
         "age_min": _get(action, "age_min"),
         "age_max": _get(action, "age_max"),
         "departements": split(_get(action, "departements")),
-        # CONTRACT §2: what the person must have themselves; a loan leaves nothing to bring.
-        "equipement_requis": "aucun" if lent else _get(action, "equipement_requis"),
+        # CONTRACT §2: what the person must have themselves; a loan, or computers on site for
+        # a hybrid course, leave nothing to bring.
+        "equipement_requis": ("aucun" if lent or onsite_equipment(_get(action, "modalite"),
+                                                                  _get(action, "places_sur_site"))
+                              else _get(action, "equipement_requis")),
         "pret_materiel": lent,
         "url": url,
         "niveau_conseille": level,

@@ -49,7 +49,7 @@ ETAT_OUVERT = 1
 _PAYLOAD_ACTION_COLUMNS = (
     "id", "domaine", "modalite", "heures_total", "heures_semaine", "creneau", "certifiante",
     "niveau_entree", "niveau_entree_obligatoire", "age_min", "age_max", "departements",
-    "equipement_requis", "equipement_prete", "accessible_handicap", "url",
+    "equipement_requis", "equipement_prete", "places_sur_site", "accessible_handicap", "url",
 )
 
 # The final page: payload columns of a few actions, mapped by course_payload.
@@ -253,7 +253,7 @@ class MatchingEngine:
             "p_sal": situation == "salarie",
             "own_any": equipement in (None, "ordinateur"),
             "phone_ok": equipement == "smartphone",
-            "onsite_ok": equipement == "aucun",
+            "onsite_ok": equipement in ("aucun", "smartphone"),
         }
         wanted = profile.wanted_domain
         if tier == _EXACT:

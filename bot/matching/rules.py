@@ -80,6 +80,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple, Optional, Sequence
 
+from bot.catalogue.payload import onsite_equipment
 from bot.french import french_date, french_number
 from bot.vocab import (
     CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINES, EQUIPEMENTS,
@@ -270,7 +271,7 @@ def _own_equipment_ok(c: Candidate, equipement: Optional[str]) -> bool:
 def equipment_ok(c: Candidate, equipement: Optional[str]) -> bool:
     if _own_equipment_ok(c, equipement) or c.equipement_prete:
         return True
-    return equipement == "aucun" and c.modalite == "hybride" and (c.places_sur_site or 0) > 0
+    return equipement in ("aucun", "smartphone") and onsite_equipment(c.modalite, c.places_sur_site)
 
 
 def public_ok(c: Candidate, situation: Optional[str], age: Optional[float]) -> bool:
