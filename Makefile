@@ -22,6 +22,8 @@ help:
 	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
 	@echo "make test   installe, entraîne si besoin, lance tous les tests"
 	@echo "make bench-nlu  précision de la compréhension sur tests/nlu_holdout.yml"
+	@echo "make bench-dialogue  340 personas générées, de bout en bout"
+	@echo "make bench-slots  lecture des réponses des personas, hors serveurs"
 	@echo "make bench  mesures de performance"
 
 $(VENV)/.installed: requirements.txt requirements.lock
