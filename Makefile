@@ -76,7 +76,7 @@ bench-dialogue: $(MODEL) var/catalogue.ready
 	$(PY) -m tests.personas.bench $(ARGS)
 
 # The profile extractor alone on every bank phrasing (no server): build failures listed, held-out figures only.
-bench-slots:
+bench-slots: | $(VENV)/.installed
 	$(PY) -m tests.personas.slots $(ARGS)
 
 clean:
