@@ -26,6 +26,7 @@ from bot.refine import course_question_topic, parse_refinement, ranks_mentioned
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 3
 SHOWN_SLOT = "shown_course_ids"
+OFFER_SLOT = "pending_offer"
 REFINEMENT_SLOT = "active_refinements"
 
 
@@ -92,8 +93,9 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, more: bool 
             Button("Changer mes réponses", "/start_over"),
             Button("Parler à un conseiller", "/human_handoff"),
         ])
-        # The courses shown stay the reference ("la 2" still means the same course).
-        return []
+        # The courses shown stay the reference ("la 2" still means the same course); the text
+        # offers a person: a "oui" takes the offer.
+        return [] if more else [SlotSet(OFFER_SLOT, dialogue.OFFER_HANDOFF)]
     analytics.record("recommendations_shown", profile, tracker.sender_id,
                      course_ids=[c["id"] for c in result.courses])
     if lead:

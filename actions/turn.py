@@ -24,7 +24,7 @@ from bot.dialogue import Button, Heard, Plan, State
 from bot.refine import course_question_topic, ranks_mentioned
 
 # Bookkeeping slots (domain.yml), never shown to the user.
-WELCOMED, OFFER, UNUSABLE = "welcomed", "pending_offer", "unusable_turns"
+WELCOMED, OFFER, UNUSABLE = "welcomed", results.OFFER_SLOT, "unusable_turns"
 LAST_TURN, REPEATS = "last_turn", "turn_repeats"
 
 
@@ -196,6 +196,8 @@ class ActionTurn(DatabaseAction):
             LAST_TURN: digest,
             REPEATS: repeats + 1 if digest == tracker.get_slot(LAST_TURN) else 0,
         }
+        if any(e.get("name") == OFFER for e in done):
+            del wanted[OFFER]  # the step made its own offer
         reset = plan.step in (dialogue.ERASE, dialogue.RESTART)
         return [SlotSet(slot, value) for slot, value in wanted.items()
                 if reset or _stored(value) != _stored(tracker.get_slot(slot))]
