@@ -133,8 +133,8 @@ NIVEAU = [
     case("un MBA", {"niveau": "bac+5"}),
     case("doctorat", {"niveau": "bac+5"}),
     case("j'ai un bac pro et un BTS", {"niveau": "bac+2"}),
-    case("j'ai raté le bac", {}),
-    case("niveau bac sans l'avoir", {}),
+    case("j'ai raté le bac", {"niveau": "sans_diplome"}),
+    case("niveau bac sans l'avoir", {"niveau": "sans_diplome"}),
     case("j'ai pas le bac mais j'ai un CAP", {"niveau": "cap_bep"}),
     case("je suis en BTS", {"niveau": "bac"}),
     case("je veux passer un BTS", {}),
@@ -863,4 +863,45 @@ GENERALISATION = [
 
 @pytest.mark.parametrize("text, requested, expected", GENERALISATION)
 def test_generalisation_rules(text, requested, expected):
+    assert values(text, requested) == expected
+
+
+# Misreadings found in the build personas' conversations, each as a general rule of French.
+MISREADINGS = [
+    # a diploma missed (left before it, failed, never had) is no diploma, unless another is named
+    case("j'ai arrêté les cours avant le bac", {"situation": "jeune_decrocheur", "niveau": "sans_diplome"}),
+    case("moi partir du lycée avant le bac", {"niveau": "sans_diplome"}),
+    case("je suis sortie de l'école sans le bac", {"niveau": "sans_diplome"}),
+    case("j'ai jamais eu le bac", {"niveau": "sans_diplome"}),
+    case("j'ai loupé mon bac", {"niveau": "sans_diplome"}),
+    case("pas le bac", {"niveau": "sans_diplome"}, "niveau"),
+    case("je l'ai raté le bac mais j'ai un BEP", {"niveau": "cap_bep"}),
+    case("je suis pas allée jusqu'au bac", {"niveau": "sans_diplome"}),  # "aller jusqu'au": no place
+    case("pas besoin du bac pour ça ?", {}),
+    case("je veux passer le bac", {}),
+    case("je n'ai pas de master", {}),
+    # a device named as a kind after "sur"/"pour" is the work's tool or target, not owned
+    case("j'aimerais dessiner des plans sur ordinateur, moi pas ordi, pas portable",
+         {"domaine": "design_graphique", "equipement": "aucun"}),
+    case("développer des applis pour téléphone", {"domaine": "developpement_web"}),
+    case("je suis les cours sur téléphone", {"equipement": "smartphone"}),
+    case("sur mon pc", {"equipement": "ordinateur"}, "equipement"),
+    case("sur ordi", {"equipement": "ordinateur"}, "equipement"),
+    # the hours of the job held are not the hours free for the course
+    case("j'ai un taf à mi-temps", {"situation": "salarie"}),
+    case("un boulot à temps plein", {}, "situation"),
+    case("à temps partiel", {"heures_semaine": 20}, "heures_semaine"),
+    # "j'ai un (petit) job de X" is the job held, not the domain wished
+    case("j'ai un petit boulot de serveuse", {"situation": "salarie"}, "situation"),
+    case("j'ai un job de caissier", {"situation": "salarie"}),
+    case("j'ai un job de caissier mais je voudrais devenir aide-soignant",
+         {"situation": "salarie", "domaine": "sante_social"}),
+    # "bases" misspelt "basses" (a doubled s), in "les bases en informatique"
+    case("les basses de l'informatique", {"domaine": "competences_de_base"}, "domaine"),
+    case("apprendre les basses du numérique", {"domaine": "competences_de_base"}),
+]
+
+
+@pytest.mark.parametrize("text, requested, expected", MISREADINGS)
+def test_misreadings_found_in_conversations(text, requested, expected):
     assert values(text, requested) == expected

@@ -11,9 +11,12 @@
   "accompagné par la mission locale" says who helps, not the situation: nothing by itself
   (the mission locale serves young people both in and out of school or work), except as the
   answer to the situation question or beside an age of 25 or less -> jeune_decrocheur.
-- niveau is the highest diploma *obtained*. A failed, wished or negated diploma
-  ("j'ai raté le bac", "niveau bac sans l'avoir", "je veux passer un BTS", "pas le bac")
-  gives nothing by itself; a diploma being prepared ("je suis en BTS") gives the level it
+- niveau is the highest diploma *obtained*. A wished diploma ("je veux passer un BTS") gives
+  nothing; a failed or negated diploma above the bac ("pas de master") gives nothing by itself.
+  Missing the bac or the CAP/BEP, i.e. leaving school before it, failing it or never having it
+  ("quitter l'école avant le bac", "sans le bac", "j'ai pas eu le bac", "raté le bac", "niveau
+  bac sans l'avoir", "pas allé jusqu'au bac") -> sans_diplome, which any diploma named beside
+  it outranks ("pas le bac mais un CAP" -> cap_bep); a diploma being prepared ("je suis en BTS") gives the level it
   requires (bac). "niveau bac" alone reads as bac. Leaving school in 3e/seconde/première/
   terminale with no diploma named -> sans_diplome. The brevet, CFG and "niveau 3e" ->
   sans_diplome. A diploma's speciality ("CAP cuisine") is not a wished domain: it is masked
@@ -51,6 +54,14 @@ LEVEL_IN_PROGRESS = re.compile(
 # Tokens after an obtained diploma that end its speciality ("CAP cuisine | et je veux ...").
 SPECIALITY_STOPS = CLAUSE_STOPS | {"je", "j'ai", "pour", "depuis", "veux", "voudrais",
                                    "aimerais", "mon", "ma", "il", "en", "a", "maintenant"}
+# Just before a diploma: it was missed (left school before it, failed, never had it).
+LEVEL_MISSED_BEFORE = re.compile(
+    r"(?:\b(?:avant|sans|jamais|ni|pas)(?: (?:eu|obtenu|passe|fait|valide|reussi))?"
+    r"|\b(?:rate|loupe|echoue|manque|foire)|\bpas (?:alle|allee|aller|arrive|arrivee) jusqu'au"
+    r"|\bavant (?:d'avoir|de passer|d'obtenir))(?: (?:le|la|l'|les|de|d'|mon|ma|du|un|une|au))?\s*$"
+)
+# Missing one of these, with no other diploma named, leaves no diploma.
+LEVELS_MISSED_MEAN_NONE = {"bac", "cap_bep"}
 NOTHING_ANSWER = re.compile(r"^(?:rien|aucun|nada|que dalle|zero|0|non|pas|aucun diplome)\b")
 
 
@@ -160,6 +171,11 @@ def read_niveau(msg: Message, out) -> None:
         if LEVEL_IN_PROGRESS.search(before):
             obtained.append(LEVEL_REQUIRED_FOR[level])
             masks.append(_speciality_span(text, m))
+            continue
+        if level in LEVELS_MISSED_MEAN_NONE and (
+                LEVEL_MISSED_BEFORE.search(text[:m.start()].rsplit(";", 1)[-1])
+                or LEVEL_FAILED_AFTER.search(after.split(";")[0])):
+            obtained.append("sans_diplome")  # "avant le bac", "raté le bac", "sans le bac"
             continue
         if LEVEL_WISHED.search(before) or LEVEL_FAILED_AFTER.search(after.split(";")[0]):
             continue  # wished, failed or negated: its speciality stays a possible wish

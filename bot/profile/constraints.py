@@ -5,6 +5,10 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
 - equipement: a computer owned wins; then a phone ("que mon android", "g que mon portable");
   "ordinateur portable" is a computer; "pas d'ordi" with no phone named -> aucun;
   "utiliser/réparer un ordinateur" is a domain, not equipment (masked by the domain reader);
+  a device named as a kind, with no determiner after "sur"/"pour" ("des statistiques sur
+  ordinateur", "des applications pour téléphone"), is the tool or target of the work, not a
+  device owned, unless the course itself is followed on it ("suivre sur téléphone") or it answers the
+  equipment question ("sur ordi");
 - creneau: "je travaille la journée / de nuit" says when the person is busy, not free;
   both times named -> indifferent; clock times ("après 19h") -> their part of the day;
   a time ruled out after it ("le soir pas possible") or outside ("en dehors des heures de
@@ -40,6 +44,10 @@ EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
     r"fournit|cherche|veux|voudrais|emprunter|louer)\b[^;]{0,20}$"
 )
+
+# "faire des statistiques sur ordinateur", "des applis pour téléphone": a kind of device.
+EQUIPMENT_KIND_BEFORE = re.compile(r"\b(?:sur|pour)(?: les| des)? $")
+EQUIPMENT_TO_FOLLOW = re.compile(r"\b(?:suivre|suis|suit|connecter|connecte|regarder|etudier|etudie)\b")
 
 
 @lru_cache(maxsize=None)
@@ -108,7 +116,7 @@ def read_creneau(msg: Message, out) -> None:
         out.values["creneau"] = "indifferent"
 
 
-def _owned(patterns: list[re.Pattern], text: str) -> tuple[bool, bool]:
+def _owned(patterns: list[re.Pattern], text: str, asked: bool = False) -> tuple[bool, bool]:
     """(owned, said not owned) for one kind of device."""
     owned = negated = False
     for m in matches(patterns, text):
@@ -116,6 +124,8 @@ def _owned(patterns: list[re.Pattern], text: str) -> tuple[bool, bool]:
         if is_negated(text, m.start(), NEGATORS | {"manque"}):
             negated = True
         elif EQUIPMENT_NOT_OWNED_BEFORE.search(before):
+            continue
+        elif not asked and EQUIPMENT_KIND_BEFORE.search(before) and not EQUIPMENT_TO_FOLLOW.search(before):
             continue
         else:
             owned = True
@@ -125,10 +135,11 @@ def _owned(patterns: list[re.Pattern], text: str) -> tuple[bool, bool]:
 def read_equipement(msg: Message, out) -> None:
     text = msg.equipment_text
     computers = _get("equipement", "ordinateur")
-    computer, no_computer = _owned(computers, text)
+    asked = msg.requested == "equipement"
+    computer, no_computer = _owned(computers, text, asked)
     # "ordinateur portable" is a computer: do not read its "portable" as a phone
     phone_text = mask(text, [(m.start(), m.end()) for m in matches(computers, text)])
-    phone, no_phone = _owned(_get("equipement", "smartphone"), phone_text)
+    phone, no_phone = _owned(_get("equipement", "smartphone"), phone_text, asked)
     if computer:
         out.values["equipement"] = "ordinateur"
     elif phone:

@@ -31,7 +31,10 @@ WISH_MARKERS = re.compile(
 CURRENT_MARKERS = re.compile(
     r"\b(?:je travaille|je bosse|je taffe|j'ai travaille|j'ai bosse|je travaillais|je bossais|"
     r"j'etais|je suis|actuellement|ancien|ancienne|experience|mon (?:travail|"
-    r"boulot|job|poste|metier|cdd|cdi|taf)|j'ai fait|j'ai ete)\b"
+    r"boulot|job|poste|metier|cdd|cdi|taf)|j'ai fait|j'ai ete|"
+    # "j'ai un petit job de livreur": the job held, said with an indefinite article
+    r"(?:j'ai|j'avais|je fais|je fait) (?:un|une|des) (?:petit |petite |petits |petites )?"
+    r"(?:job|jobs|boulot|boulots|travail|emploi|taf|taff|poste|cdd|cdi|contrat|mission|missions|extras?))\b"
 )
 DOMAIN_NEGATORS = {"pas", "jamais", "sauf", "ni", "plus", "marre", "quitter", "deteste", "eviter"}
 _LEXICON, _ROME = 0, 1
