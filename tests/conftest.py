@@ -161,3 +161,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for reason in sorted(set(_pg_skip_reasons)):
             terminalreporter.write_line(f"  raison : {reason}", red=True)
         terminalreporter.write_line(line, red=True, bold=True)
+
+
+@pytest.fixture(scope="module")
+def demo_matcher(tmp_path_factory):
+    """The matching engine over the demo catalogue, seeded in a temporary SQLite file."""
+    from bot.catalogue.db import create_catalogue_engine, ensure_schema
+    from bot.catalogue.demo import seed_demo
+    from bot.matching import MatchingEngine
+
+    engine = ensure_schema(create_catalogue_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'c.db'}"))
+    seed_demo(engine)
+    matcher = MatchingEngine(engine)
+    yield matcher
+    matcher.close()
+    engine.dispose()

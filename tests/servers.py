@@ -22,7 +22,10 @@ from bot.serve import build_servers, latest_model, wait_until_healthy
 
 TOKEN = "integration-test-token"
 
-# How one young jobseeker from Bobigny answers each profile question.
+# One young jobseeker from Bobigny: the profile, and how each question is answered.
+BOBIGNY_PROFILE = {"age": 21, "departement": "93", "commune": "Bobigny", "situation": "demandeur_emploi",
+                   "niveau": "sans_diplome", "domaine": "developpement_web", "heures_semaine": 20,
+                   "equipement": "ordinateur"}
 BOBIGNY_ANSWERS = {
     "age": "j'ai vingt et un ans",
     "departement": "j'habite à Bobigny",

@@ -12,26 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import results
 from actions.turn import ActionTurn
 from bot import dialogue
-from bot.catalogue.db import create_catalogue_engine, ensure_schema
-from bot.catalogue.demo import seed_demo
-from bot.matching import MatchingEngine
 from tests.rasa_trackers import DOMAIN, domain_slots, make_tracker
+from tests.servers import BOBIGNY_PROFILE
 
-PROFILE = {"age": 21, "departement": "93", "commune": "Bobigny", "situation": "demandeur_emploi",
-           "niveau": "sans_diplome", "domaine": "developpement_web", "heures_semaine": 20,
-           "equipement": "ordinateur"}
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory):
-    engine = ensure_schema(create_catalogue_engine(f"sqlite:///{tmp_path_factory.mktemp('cat') / 'c.db'}"))
-    seed_demo(engine)
-    return MatchingEngine(engine)
+PROFILE = BOBIGNY_PROFILE
 
 
 @pytest.fixture(autouse=True)
-def use_demo_catalogue(demo_engine, monkeypatch):
-    monkeypatch.setattr(results, "matching_engine", lambda: demo_engine)
+def use_demo_catalogue(demo_matcher, monkeypatch):
+    monkeypatch.setattr(results, "matching_engine", lambda: demo_matcher)
 
 
 class Conversation:

@@ -14,28 +14,20 @@ import pytest
 from sqlalchemy import select, text, update
 
 from bot import handoff, replies
-from bot.catalogue.db import create_catalogue_engine, ensure_schema
-from bot.catalogue.demo import seed_demo
 from bot.catalogue.models import Action, Session
 from bot.matching import MatchingEngine, Profile
 from bot.refine import COURSE_TOPICS, course_question_topic, ranks_mentioned
 from tests.plain_french import problems
+from tests.servers import BOBIGNY_PROFILE
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue
 
 NO_MORE = r"pas d'autres?|aucune autre|plus d'autres?|c'est tout|toutes les formations"
-BOBIGNY = {"age": 21, "departement": "93", "commune": "Bobigny", "situation": "demandeur_emploi",
-           "niveau": "sans_diplome", "domaine": "developpement_web", "heures_semaine": 20,
-           "equipement": "ordinateur"}
+
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    engine = ensure_schema(create_catalogue_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'c.db'}"))
-    seed_demo(engine)
-    matcher = MatchingEngine(engine)
-    yield matcher
-    matcher.close()
-    engine.dispose()
+def demo(demo_matcher):
+    return demo_matcher
 
 
 def small(tmp_path, specs):
@@ -66,7 +58,7 @@ def test_recommended_lent_courses_carry_the_flag_and_the_reason(demo, equipement
     lent = set(demo_ids(demo, Action.equipement_prete.is_(True)))
     seen = 0
     for domaine in ("developpement_web", "support_informatique", "competences_de_base", "indecis"):
-        profile = Profile.from_slots({**BOBIGNY, "domaine": domaine, "equipement": equipement,
+        profile = Profile.from_slots({**BOBIGNY_PROFILE, "domaine": domaine, "equipement": equipement,
                                       "heures_semaine": 35})
         for course in demo.recommend(profile, limit=10).courses:
             assert course["pret_materiel"] is (course["id"] in lent)
@@ -241,7 +233,7 @@ def test_list_intro_singular_and_plural():
 
 
 def test_more_never_repeats_a_course_and_ends_honestly(demo):
-    profile = Profile.from_slots(BOBIGNY)
+    profile = Profile.from_slots(BOBIGNY_PROFILE)
     shown: list = []
     first = demo.recommend(profile, limit=3)
     relaxed = first.relaxed
@@ -256,7 +248,7 @@ def test_more_never_repeats_a_course_and_ends_honestly(demo):
     else:
         pytest.fail("the list never ended")
     assert len(shown) == len(set(shown)) == first.total_matches
-    end = replies.no_more_text(dict(BOBIGNY))
+    end = replies.no_more_text(dict(BOBIGNY_PROFILE))
     assert re.search(NO_MORE, end, re.I) and "Vous pouvez accepter plus d'heures" in end
     assert problems(end) == []
 
