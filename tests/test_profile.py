@@ -352,6 +352,45 @@ MANY = [
     case("salut je suis maman solo et je voudrais me former le soir", {"creneau": "soir_weekend"}),
 ]
 
+# General rules: activities and objects name a field without a job title; time and format said
+# through constraints; an age "fêté" (tested with wordings that are not in the persona banks).
+GENERAL = [
+    case("sécuriser le site d'une mairie face aux piratages", {"domaine": "cybersecurite"}),
+    case("la défense des PME contre les virus", {"domaine": "cybersecurite"}),
+    case("je veux stopper les cyber-attaques", {"domaine": "cybersecurite"}),
+    case("s'occuper des réseaux et des serveurs d'une école", {"domaine": "systemes_reseaux"}),
+    case("entretenir le parc de PC d'une mairie", {"domaine": "support_informatique"}),
+    case("les postes informatiques dans une administration", {"domaine": "support_informatique"}),
+    case("quand les pc plantent c'est moi qu'on appelle, j'aimerais en faire mon métier",
+         {"domaine": "support_informatique"}),
+    case("je voudrais tenir une caisse", {"domaine": "commerce_vente"}),
+    case("bosser au bureau", {"domaine": "gestion_administration"}),
+    case("trier des colis la nuit", {"domaine": "logistique", "creneau": "soir_weekend"}),
+    case("décharger des marchandises", {"domaine": "logistique"}),
+    case("travailler auprès des personnes âgées", {"domaine": "sante_social"}),
+    case("bosser avec des ados", {"domaine": "sante_social"}),
+    case("dans une clinique", {"domaine": "sante_social"}, "domaine"),
+    case("rénover des appartements", {"domaine": "batiment"}),
+    case("faire le service en salle", {"domaine": "hotellerie_restauration"}),
+    case("préparer des plats", {"domaine": "hotellerie_restauration"}),
+    case("je sais vraiment pas vers quel secteur aller", {"domaine": "indecis"}),
+    case("je sais pas quel jour", {}),
+    case("libre les matinées", {"creneau": "journee"}),
+    case("n'importe quel jour me convient", {"creneau": "indifferent"}),
+    case("les heures m'en sont égales", {"creneau": "indifferent"}),
+    case("je suis dispo le weekend", {"creneau": "soir_weekend"}),
+    case("cours par internet à la maison", {"modalite": "distance"}),
+    case("surtout en ligne et un peu au centre", {"modalite": "hybride"}),
+    case("sur place deux jours par mois", {"modalite": "hybride"}),
+    case("2 jours au centre et tout le reste en ligne", {"modalite": "hybride"}),
+    case("la forme du cours m'est égal", {"modalite": "indifferent"}),
+    case("peu importe la modalité", {"modalite": "indifferent"}),
+    case("hier j'ai fêté mes 27 ans", {"age": 27}),
+    case("bientôt mes 27 ans", {}),
+    case("depuis mes 18 ans je cherche", {}),
+    case("31 asn", {"age": 31}, "age"),
+]
+
 NOTHING = [
     case("bonjour", {}), case("merci", {}), case("ok", {}), case("c'est quoi le CPF ?", {}),
     case("quel temps fait-il", {}), case("quel temps fait-il demain ?", {}), case("salut", {}),
@@ -364,7 +403,7 @@ NOTHING = [
 @pytest.mark.parametrize(
     "text, requested, expected",
     SITUATION + AGE + NIVEAU + DOMAINE + HEURES + CRENEAU + EQUIPEMENT + MODALITE
-    + CERTIFICATION + HANDICAP + MANY + NOTHING,
+    + CERTIFICATION + HANDICAP + MANY + GENERAL + NOTHING,
 )
 def test_extracts_exactly_the_given_values(text, requested, expected):
     assert values(text, requested) == expected

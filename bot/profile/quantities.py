@@ -33,7 +33,7 @@ AGE_DURATION_BEFORE = {"a", "depuis", "pendant", "durant", "fait", "en", "dans",
                        "jusqu'a", "il", "y", "les", "tous", "chaque", "ou", "d'ici"}
 # Years said in slang count as "ans": "46 balais", "46 piges", "46 berges", "46 printemps".
 # ("nas": the two letters of "ans" swapped after a number)
-AGE_UNITS = r"(?:ans?|nas|a|balais|piges?|berges?|printemps)"
+AGE_UNITS = r"(?:ans?|nas|asn|a|balais|piges?|berges?|printemps)"
 AGE_NUMBER = re.compile(r"\b(\d{1,3}) ?" + AGE_UNITS + r"\b")
 AGE_EXPLICIT = re.compile(r"\bage(?:e|es|s)?(?: de)? (\d{1,3})(?: ?ans?)?\b(?! ?(?:d'|de ))")
 BIRTH_YEAR = re.compile(
@@ -44,6 +44,8 @@ BIRTH_YEAR = re.compile(
 # "sur mes 30 ans", "à peu près 25 ans", "30 ans environ", "40 ans passés", "la trentaine".
 AGE_APPROX_BEFORE = {"bientot", "presque", "environ", "pres", "quasi", "quasiment", "mes", "autour",
                      "approximativement", "genre", "limite"}
+# ... except "mes" after a verb of having turned that age: "j'ai fêté mes 30 ans", "j'ai eu mes 18 ans"
+AGE_TURNED_BEFORE_MES = {"fete", "eu", "souffle", "celebre", "feter"}
 AGE_APPROX_AFTER = re.compile(r"^ (?:environ|a peu pres|bientot|passes|passees|et quelques|et des poussieres|"
                               r"ou plus|ou moins|ou (?:\d{1,3}|presque|bientot)|a peu pres|approximativement)\b")
 # "17 ans et demi": half a year more
@@ -51,7 +53,7 @@ AGE_HALF_AFTER = re.compile(r"^ ?(?:ans?|a|balais|piges?|berges?|printemps)? et 
 # A bare number answering a question: not a rank ("la 2") nor a count of something ("2 enfants").
 BARE_NUMBER = re.compile(r"(?<![\w+,.'])(\d{1,3}(?:[.,]\d+)?)(?![\w+%])(?: ([a-z']+))?")
 RANK_BEFORE = {"la", "le", "les", "l", "numero", "no", "n", "formation", "choix", "option", "et"}
-BARE_UNITS = {"age": {"ans", "an", "nas", "a", "balais", "piges", "pige", "berges", "berge", "printemps"}, "heures_semaine": {"h", "heures", "heure", "hrs", "hr"}}
+BARE_UNITS = {"age": {"ans", "an", "nas", "asn", "a", "balais", "piges", "pige", "berges", "berge", "printemps"}, "heures_semaine": {"h", "heures", "heure", "hrs", "hr"}}
 
 HOURS_NUMBER = re.compile(
     r"(?<![\d+])(\d+(?:[.,]\d+)?) ?(?:h|heures?|hrs?|hres?)(?: ?(\d\d)\b| et demie?)?(?![a-z0-9])"
@@ -114,7 +116,8 @@ def read_age(msg: Message, out) -> None:
                     continue
             if after.startswith((" d'", " de ")):
                 continue
-            if (before and before[-1] in AGE_APPROX_BEFORE) or AGE_APPROX_AFTER.match(text[m.end():]):
+            turned = len(before) == 2 and before[-1] == "mes" and before[-2] in AGE_TURNED_BEFORE_MES
+            if (before and before[-1] in AGE_APPROX_BEFORE and not turned) or AGE_APPROX_AFTER.match(text[m.end():]):
                 approximate = True  # no age from it; the question is asked again
                 continue
             half = 0.5 if AGE_HALF_AFTER.match(text[m.end():]) else 0.0
