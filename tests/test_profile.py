@@ -389,6 +389,14 @@ GENERAL = [
     case("bientôt mes 27 ans", {}),
     case("depuis mes 18 ans je cherche", {}),
     case("31 asn", {"age": 31}, "age"),
+    case("je suis née en 99", {"age": 26}),
+    case("née en 10 minutes chrono", {}),
+    case("les jours ouvrés de la semaine", {"creneau": "journee"}, "creneau"),
+    case("sur ma pause de midi", {"creneau": "journee"}),
+    case("je bosse de 8h à 17h", {"situation": "salarie"}, "creneau"),
+    case("libre de 10h à 16h", {"creneau": "journee"}),
+    case("de 19h à 22h", {"creneau": "soir_weekend"}, "creneau"),
+    case("quand ça t'arrange", {"creneau": "indifferent"}, "creneau"),
 ]
 
 NOTHING = [

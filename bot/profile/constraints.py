@@ -39,6 +39,8 @@ DEFINITION_QUESTION = re.compile(
     r"c'est koi|definition)\b")
 CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe|boulot|travail|occupe|occupee|poste|"
                                  r"cdi|cdd|interim|equipe|service|horaires?)\b")
+# "de 9h à 18h", "entre 9h et 17h": the second hour ends the range started just before
+RANGE_END = re.compile(r"\b(?:de|entre) \d{1,2} ?h(?:\d\d)? ?$")
 CLOCK = re.compile(r"\b(?:a|vers|apres|des|partir de|avant|de|entre) (\d{1,2}) ?h(?:\d\d)?\b")
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
@@ -99,7 +101,11 @@ def read_creneau(msg: Message, out) -> None:
         for m in CLOCK.finditer(text):
             if is_negated(text, m.start()) or DURATION_AFTER.match(text[m.end():]):
                 continue
+            if CRENEAU_BUSY_BEFORE.search(" ".join(clause_before(text, m.start(), 4))):
+                continue  # "je travaille de 9h à 18h": working hours, not free time
             hour = int(m.group(1))
+            if RANGE_END.search(text[:m.start()]) and hour <= 19:
+                continue  # "de 9h à 18h": the end of a daytime range
             seen.add("soir_weekend" if hour >= 18 or hour <= 4 else "journee")
     if not seen and (msg.requested == "creneau" or AVAILABLE.search(text)):
         for m in WEEKDAYS.finditer(text):

@@ -40,6 +40,7 @@ BIRTH_YEAR = re.compile(
     r"\b(?:nee?s?|je suis de|de l'annee|annee de naissance|naissance)\b"
     r"(?: (?:en|le|l'an|l'annee|:))?(?: \d{1,2}(?:er)?)?(?: [a-z]+| \d{1,2})?(?: en)? ((?:19|20)\d\d)\b"
 )
+BIRTH_SHORT_YEAR = re.compile(r"\bnee?s? en (\d\d)\b(?! ?(?:ans?|h|heures?|%|mois|jours?|min\w*|secondes?|fois|semaines?))")
 # An approximate age is no age (CONTRACT §1: never guess): "bientôt 30 ans", "presque 40",
 # "sur mes 30 ans", "à peu près 25 ans", "30 ans environ", "40 ans passés", "la trentaine".
 AGE_APPROX_BEFORE = {"bientot", "presque", "environ", "pres", "quasi", "quasiment", "mes", "autour",
@@ -102,6 +103,10 @@ def read_age(msg: Message, out) -> None:
     year = BIRTH_YEAR.search(text)
     if year:
         ages.append(float(msg.today.year - int(year.group(1))))
+    short_year = BIRTH_SHORT_YEAR.search(text) if not year else None
+    if short_year:  # "née en 98" -> 1998, "né en 05" -> 2005
+        yy = int(short_year.group(1))
+        ages.append(float(msg.today.year - (2000 + yy if 2000 + yy <= msg.today.year else 1900 + yy)))
     ages += [float(m.group(1)) for m in AGE_EXPLICIT.finditer(text)]
     approximate = False
     if not ages:
