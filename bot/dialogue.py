@@ -79,10 +79,9 @@ DETOUR_RESPONSES = {
 RESULTS_INTENTS = frozenset({"show_more", "course_details", "compare_courses", "none_fit", "refine_search"})
 PROFILE_FIRST = "utter_profile_first"
 
-# Offers the assistant makes with a yes/no: a "oui" does what was offered.
+# The offer the assistant makes with a yes/no ("Voulez-vous parler à un conseiller ?"):
+# a "oui" does what was offered.
 OFFER_HANDOFF = "handoff"
-OFFER_MORE = "more"
-OFFER_SEARCH = "search"
 
 
 @dataclass(frozen=True)
@@ -281,8 +280,8 @@ def next_slot_to_ask(profile: Mapping[str, Any], skipped: Iterable[str] = (),
     """The most important question still open, or None when it is time for courses.
 
     A person outside Île-de-France is not asked anything more: the programme is for the
-    region's residents only. Preferences are asked only when `decisive` says the candidate
-    courses differ on them."""
+    region's residents only. Preferences are asked only when `decisive` says an answer could
+    turn one of this person's candidate courses away."""
     if profile.get("departement") == vocab.OUTSIDE_REGION:
         return None
     skipped = set(skipped)
@@ -315,7 +314,7 @@ def _detour(heard: Heard) -> str | None:
     return response
 
 
-def _resolved_intent(heard: Heard, results_shown: bool) -> str | None:
+def _resolved_intent(heard: Heard) -> str | None:
     """The intent, corrected by what the words say for the few intents whose mistakes
     cost most: a recap code only on an explicit request; a person only when asked for."""
     intent = heard.intent
@@ -341,7 +340,7 @@ def plan_turn(state: State, heard: Heard, decisive: Decisive = no_decisive_slot)
 
 
 def _plan(state: State, heard: Heard, decisive: Decisive) -> Plan:
-    intent = _resolved_intent(heard, state.results_shown)
+    intent = _resolved_intent(heard)
     heard = replace(heard, intent=intent)
     welcome = not state.welcomed
     base = Plan(ASK, welcome=welcome, failed_attempts=state.failed_attempts, skipped=tuple(state.skipped),
@@ -354,10 +353,8 @@ def _plan(state: State, heard: Heard, decisive: Decisive) -> Plan:
                        unusable_turns=0)
     if intent == "goodbye" and not heard.filled:
         return replace(base, step=GOODBYE)
-    if state.pending_offer and intent == "affirm" and not heard.filled:
-        offered = {OFFER_HANDOFF: HANDOFF, OFFER_MORE: MORE, OFFER_SEARCH: RECOMMEND}[state.pending_offer]
-        if offered != RECOMMEND or not state.requested_slot:
-            return replace(base, step=offered)
+    if state.pending_offer == OFFER_HANDOFF and intent == "affirm" and not heard.filled:
+        return replace(base, step=HANDOFF)
     if state.results_shown and not state.requested_slot:
         return _after_courses(state, heard, base)
     return _collect(state, heard, base, decisive)
