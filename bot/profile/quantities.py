@@ -41,6 +41,13 @@ BIRTH_YEAR = re.compile(
     r"(?: (?:en|le|l'an|l'annee|:))?(?: \d{1,2}(?:er)?)?(?: [a-z]+| \d{1,2})?(?: en)? ((?:19|20)\d\d)\b"
 )
 BIRTH_SHORT_YEAR = re.compile(r"\bnee?s? en (\d\d)\b(?! ?(?:ans?|h|heures?|%|mois|jours?|min\w*|secondes?|fois|semaines?))")
+# The user described as a person "of N years": "je suis une femme de 52 ans", "jeune de 18 ans",
+# "maman solo de 31 ans" (at the start of the message or a sentence, or after "je suis" / "moi";
+# not "j'ai une fille de 5 ans", the age of someone else)
+PERSON_OF_AGE = re.compile(
+    r"(?:^|[;,.!?] ?|\b(?:je suis|suis|moi|bonjour|bjr|salut|slt|hello|coucou)\b,? )"
+    r"(?:un |une |1 )?(?:jeune )?(?:homme|femme|fille|garcon|gars|mec|meuf|dame|monsieur|personne|nana|"
+    r"etudiante?|maman|papa|mere|pere|jeune)(?: de famille| [a-z]+)? de $")
 # An approximate age is no age (CONTRACT §1: never guess): "bientôt 30 ans", "presque 40",
 # "sur mes 30 ans", "à peu près 25 ans", "30 ans environ", "40 ans passés", "la trentaine".
 AGE_APPROX_BEFORE = {"bientot", "presque", "environ", "pres", "quasi", "quasiment", "mes", "autour",
@@ -115,6 +122,7 @@ def read_age(msg: Message, out) -> None:
             after = text[m.end():m.end() + 4]
             if before and (before[-1] in AGE_DURATION_BEFORE or before[-1].isdigit()):
                 explicit = len(before) == 2 and before[-2] in ("age", "agee") and before[-1] == "de"
+                explicit = explicit or bool(before[-1] == "de" and PERSON_OF_AGE.search(text[:m.start()]))
                 # "et" links a range only between numbers: "entre 5 et 8 ans", not "3 enfants et 41 ans"
                 linking = before[-1] == "et" and not (len(before) == 2 and before[-2].isdigit())
                 if not (explicit or linking):
