@@ -162,8 +162,11 @@ def read_modalite(msg: Message, out) -> None:
     if any_match(_get("modalite", "indifferent"), text):
         out.values["modalite"] = "indifferent"
         return
+    asked = msg.requested == "modalite"
     for value in ("hybride", "distance"):
-        for m in matches(_get("modalite", value), text):
+        # phrases of modalite.csv marked `question` ("chez moi", "sur internet") count only as an answer
+        patterns = _get("modalite", value) + (_get("modalite", value, "question") if asked else [])
+        for m in matches(patterns, text):
             if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start()):
                 out.values["modalite"] = "distance"  # "pas de présentiel"
                 return
