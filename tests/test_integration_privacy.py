@@ -7,7 +7,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.recap import lookup_recap, sender_key
-from tests.servers import running_assistant
+from tests.servers import TOKEN, running_assistant
+
+PHONE = "06 12 34 56 78"
+PHONE_MESSAGE = f"vous pouvez m'appeler au {PHONE}"
 
 pytestmark = pytest.mark.integration
 
@@ -128,7 +131,11 @@ def test_the_logs_of_a_whole_conversation_hold_no_message_text_age_or_commune(as
     assistant.say(sender, "/request_recap")
     assistant.say(sender, "c'est quoi le CPF exactement ?")
     assistant.say(sender, "je veux parler à un conseiller")
+    assistant.say(sender, PHONE_MESSAGE)
     logs = "\n".join(p.read_text(errors="replace") for p in sorted((work_dir / "logs").glob("*.log")))
+    # Secrets never in a log line: the HTTP API token every tracker read above carried.
+    assert TOKEN not in logs
+    assert PHONE not in logs and PHONE.replace(" ", "") not in logs
     assert "Registered function for" in logs or "Starting Rasa server" in logs or logs  # the servers did log
     for said in list(ANSWERS.values()) + ["c'est quoi le CPF exactement ?", "je veux parler à un conseiller"]:
         assert said not in logs, said
