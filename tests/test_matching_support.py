@@ -128,7 +128,8 @@ def violations(course: dict, profile: dict, relaxed, spec: dict | None = None, t
     eq, req = profile.get("equipement"), course.get("equipement_requis")
     if eq in EQUIPMENT_OK and req not in EQUIPMENT_OK[eq]:
         lent = spec is not None and spec["equipement_prete"]
-        onsite = (spec is not None and eq == "aucun" and spec["modalite"] == "hybride"
+        # Computers on site for a hybrid course: nothing to own, phone or not.
+        onsite = (spec is not None and eq in ("aucun", "smartphone") and spec["modalite"] == "hybride"
                   and (spec["places_sur_site"] or 0) > 0)
         if not (lent or onsite):
             out.append(f"needs {req}, has {eq}")
