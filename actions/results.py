@@ -149,13 +149,18 @@ def _after_one_course(dispatcher: CollectingDispatcher) -> None:
     ])
 
 
-def show_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def _named_or_only_course(tracker: Tracker) -> list[dict]:
+    """The courses the message names, or the latest page's course when it holds only one."""
     courses = _courses_named(tracker)
+    page = _latest_page(tracker)
+    if not courses and len(page) == 1:
+        courses = [c for c in (matching_engine().course(page[0]),) if c]
+    return courses
+
+
+def show_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    courses = _named_or_only_course(tracker)
     if not courses:
-        page = _latest_page(tracker)
-        if len(page) == 1:
-            courses = [matching_engine().course(page[0])]
-    if not courses or courses[0] is None:
         send_buttons(dispatcher, replies.WHICH_COURSE,
                      [Button(f"Détails de la {rank}", f'/course_details{{"course_id":"{cid}"}}')
                       for rank, cid in enumerate(shown_ids(tracker), 1)][-PAGE_SIZE:])
@@ -170,10 +175,7 @@ def show_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
 def answer_course_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """A question about one shown course, answered from that course's own data."""
     topic = course_question_topic(latest_text(tracker))
-    courses = _courses_named(tracker)
-    if not courses:
-        page = _latest_page(tracker)
-        courses = [c for c in (matching_engine().course(page[0]),) if c] if len(page) == 1 else []
+    courses = _named_or_only_course(tracker)
     if not courses or topic is None:
         return show_details(dispatcher, tracker)
     for course in courses[:2]:
