@@ -1,6 +1,7 @@
 """The action server, authenticated: rasa_sdk's Sanic app with a shared secret in front.
 
     python -m bot.action_server --actions actions --port 5055 [--interface 127.0.0.1]
+    python -m bot.action_server --actions actions --replica N     # port 5055 + N (systemd units)
 
 - Listens on 127.0.0.1 unless `--interface` (or ACTION_INTERFACE) names another interface.
 - When CAPNUM_ACTION_TOKEN is set, every call but GET /health must carry it (Rasa sends the
@@ -8,7 +9,8 @@
   `Authorization: Bearer …` is accepted too). A call without it, or with a wrong one, gets 401
   before anything runs: no action, no database access. rasa_sdk 3.6 does not check the token
   itself, hence this wrapper.
-- Listening on another interface than loopback without a token is refused at start.
+- Listening on another interface than loopback without a token is refused at start
+  (bot.listen.action_address).
 - Errors answer {"error": "…"} without echoing the request body (rasa_sdk's own handler
   returns the whole request, profile included); every log line goes through bot.logsafe.
 """
@@ -16,25 +18,17 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import ipaddress
 import logging
 import os
 import sys
 from typing import Optional
 
+from bot.listen import RefusedAddress, action_address, is_loopback  # noqa: F401 (is_loopback: old name)
+
 TOKEN_ENV_VAR = "CAPNUM_ACTION_TOKEN"
 OPEN_PATHS = {"/health"}
 
 logger = logging.getLogger(__name__)
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", ""):
-        return host == "localhost"
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def token_ok(expected: str, request) -> bool:
@@ -83,14 +77,19 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.action_server",
                                      description="Serveur d'actions authentifié de Cap Numérique.")
     parser.add_argument("--actions", default="actions")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--port", type=int, default=None, help="défaut : 5055 + N avec --replica, sinon ACTION_PORT ou 5055")
+    parser.add_argument("--replica", type=int, default=None,
+                        help="numéro de la réplique N (unités systemd) : port 5055 + N")
     parser.add_argument("--interface", default=os.environ.get("ACTION_INTERFACE", "127.0.0.1"))
     args = parser.parse_args(argv)
+    if args.port is None:
+        args.port = 5055 + args.replica if args.replica is not None else int(os.environ.get("ACTION_PORT", "5055"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     token = (os.environ.get(TOKEN_ENV_VAR) or "").strip() or None
-    if not token and not is_loopback(args.interface):
-        print(f"Le serveur d'actions refuse d'écouter sur {args.interface} sans jeton : "
-              f"définissez {TOKEN_ENV_VAR} (le même pour Rasa).", file=sys.stderr)
+    try:  # loopback, or another address with the secret (bot.listen)
+        args.interface = action_address(args.interface)
+    except RefusedAddress as exc:
+        print(exc, file=sys.stderr)
         return 2
     if token and len(token) < 16:
         print(f"{TOKEN_ENV_VAR} est trop court : 16 caractères au moins.", file=sys.stderr)

@@ -87,15 +87,21 @@ def latest_model() -> Path | None:
 
 def build_servers(rasa_port: int, action_port: int, model: Path, endpoints: Path,
                   token: str | None, log_dir: Path, credentials: Path | None = None,
-                  rasa_interface: str | None = None, action_interface: str | None = None) -> list[Server]:
+                  rasa_interface: str | None = None, action_interface: str | None = None,
+                  action_env: dict | None = None) -> list[Server]:
     """The action server and the Rasa server, in start order.
 
     `credentials`: the channels file (bot/credentials.py writes it); default credentials.yml.
     Both listen on loopback unless the deployment names an interface (RASA_INTERFACE,
     ACTION_INTERFACE): the public side is the gateway and the signed webhooks, through the
-    reverse proxy (docs/nginx-capnum.conf)."""
-    rasa_interface = rasa_interface or os.environ.get("RASA_INTERFACE") or "127.0.0.1"
-    action_interface = action_interface or os.environ.get("ACTION_INTERFACE") or "127.0.0.1"
+    reverse proxy (docs/nginx-capnum.conf). `action_env`: the environment the action server
+    will get (for its token; default os.environ)."""
+    from bot.listen import action_address, rasa_address
+
+    # Loopback unless the deployment names the address (RASA_INTERFACE with RASA_AUTH_TOKEN;
+    # ACTION_INTERFACE with CAPNUM_ACTION_TOKEN): RefusedAddress before anything starts.
+    rasa_interface = rasa_address(rasa_interface, token=token or "")
+    action_interface = action_address(action_interface, action_env)
     rasa_command = [
         str(BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
         "--interface", rasa_interface,
@@ -247,8 +253,14 @@ def main() -> int:
                                                           f"http://127.0.0.1:{action_port}/webhook"),
                                 environ=env)
     credentials = write_credentials()  # REST, plus each messaging channel whose variables are set
-    servers = build_servers(rasa_port, action_port, model, endpoints, os.environ.get("RASA_AUTH_TOKEN"),
-                            config.VAR_DIR / "logs", credentials)
+    from bot.listen import RefusedAddress
+
+    try:
+        servers = build_servers(rasa_port, action_port, model, endpoints, os.environ.get("RASA_AUTH_TOKEN"),
+                                config.VAR_DIR / "logs", credentials, action_env=env)
+    except RefusedAddress as exc:
+        print(exc, file=sys.stderr)
+        return 2
     servers.append(gateway_server(gateway_port, f"http://127.0.0.1:{rasa_port}", config.VAR_DIR / "logs"))
 
     supervisor = Supervisor(servers, env)
