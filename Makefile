@@ -16,11 +16,12 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 MODEL := models/capnum.tar.gz
 GENERATED_NLU := var/nlu/communes.yml
 
-.PHONY: help run test install train validate test-stories bench bench-nlu bench-dialogue bench-slots clean
+.PHONY: help run test test-fast install train validate test-stories bench bench-nlu bench-dialogue bench-slots clean
 
 help:
 	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
 	@echo "make test   installe, entraîne si besoin, lance tous les tests"
+	@echo "make test-fast  les tests sans serveur Rasa (moins d'une minute, sans modèle)"
 	@echo "make bench-nlu  précision de la compréhension sur tests/nlu_holdout.yml"
 	@echo "make bench-dialogue  340 personas générées, de bout en bout"
 	@echo "make bench-slots  lecture des réponses des personas, hors serveurs"
@@ -62,6 +63,11 @@ test-stories: $(MODEL)
 test: $(MODEL) var/catalogue.ready validate
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory test-stories
+
+# Everything that needs no Rasa server (pure core, SQLite and PostgreSQL, gateway against a
+# fake Rasa): no model, no training. Integration tests are marked in tests/conftest.py.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not integration" tests
 
 bench-nlu: $(MODEL)
 	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/nlu

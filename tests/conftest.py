@@ -9,6 +9,13 @@ runs on both back ends. PostgreSQL comes from, in order:
 otherwise the PostgreSQL variants are skipped, and the terminal summary says so loudly.
 Each test session works in its own database ``capnum_test_<random>``, dropped at the end;
 each test gets an empty schema (tables dropped between tests).
+
+Two lanes (`make test-fast`, `make test`): a test is ``integration`` when its module says so
+(``pytestmark``) or starts real servers (it imports ``running_assistant`` or
+``running_cluster``): marked here at collection, so that ``-m "not integration"`` (the fast
+lane: pure core, SQLite and PostgreSQL, the gateway against a fake Rasa) never waits for a
+Rasa server. Modules that need the same plain assistant share one per test session
+(``shared_assistant``) instead of starting their own.
 """
 from __future__ import annotations
 
@@ -176,3 +183,24 @@ def demo_matcher(tmp_path_factory):
     yield matcher
     matcher.close()
     engine.dispose()
+
+
+_SERVER_STARTERS = ("running_assistant", "running_cluster")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks `integration` every test of a module that starts real servers."""
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and any(name in vars(module) for name in _SERVER_STARTERS):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def shared_assistant(tmp_path_factory):
+    """One Rasa server + action server (demo catalogue, embedded SQLite, default settings) for
+    every module of the session that needs nothing else: started once, at first use."""
+    from tests.servers import running_assistant
+
+    with running_assistant(tmp_path_factory.mktemp("shared-assistant")) as assistant:
+        yield assistant

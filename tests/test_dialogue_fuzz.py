@@ -19,7 +19,6 @@ import pytest
 
 from tests.personas.generate import generate
 from tests.personas.simulator import Bot, ServerError, buttons_of, recommendations, text_of
-from tests.servers import running_assistant
 
 pytestmark = pytest.mark.integration
 
@@ -96,14 +95,14 @@ def fuzz_conversation(bot: Bot, seed: int, persona: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def fuzz_results(tmp_path_factory):
+def fuzz_results(shared_assistant):
+    # The session's plain assistant (tests/conftest.py), shared with other modules.
     personas = [p for p in generate(seed=4242, count=80) if p["split"] == "build"]
-    with running_assistant(tmp_path_factory.mktemp("fuzz")) as assistant:
-        bot = Bot(assistant.url, assistant.token)
-        with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            futures = {seed: pool.submit(fuzz_conversation, bot, seed, personas[seed % len(personas)])
-                       for seed in SEEDS}
-            return {seed: f.result() for seed, f in futures.items()}
+    bot = Bot(shared_assistant.url, shared_assistant.token)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        futures = {seed: pool.submit(fuzz_conversation, bot, seed, personas[seed % len(personas)])
+                   for seed in SEEDS}
+        return {seed: f.result() for seed, f in futures.items()}
 
 
 @pytest.mark.parametrize("seed", SEEDS)

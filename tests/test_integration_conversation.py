@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.servers import BOBIGNY_ANSWERS, running_assistant
+from tests.servers import BOBIGNY_ANSWERS
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
-        yield running
+def assistant(shared_assistant):
+    # The session's plain assistant (tests/conftest.py), shared with other modules.
+    return shared_assistant
 
 
 def texts(messages):
