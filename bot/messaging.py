@@ -245,6 +245,63 @@ class ButtonMemory:
         return None
 
 
+# --------------------------------------------------------------------------- voice notes
+
+# The assistant reads text only: a voice note gets this answer, and nothing of the
+# conversation changes (the note never reaches the bot, so no question counts it as an answer).
+VOICE_NOTE_REPLY = ("Je ne peux pas écouter les messages vocaux. Je lis seulement les messages écrits. "
+                    "Écrivez votre réponse en quelques mots : nous reprenons là où nous en étions.")
+# When the person was shown no buttons lately: go on, or reach a person.
+VOICE_NOTE_BUTTONS = (
+    {"title": "Continuer", "payload": "/greet"},
+    {"title": "Parler à un conseiller", "payload": "/human_handoff"},
+)
+
+
+def voice_note_turn(last_buttons: Sequence[Mapping[str, str]] = ()) -> list[dict[str, Any]]:
+    """The bot's answer to a voice note, as one Rasa-like message: the French text, and the
+    buttons the person had last (the pending question's choices), else `VOICE_NOTE_BUTTONS`."""
+    buttons = [dict(b) for b in last_buttons] or [dict(b) for b in VOICE_NOTE_BUTTONS]
+    return [{"text": VOICE_NOTE_REPLY, "buttons": buttons}]
+
+
+def _is_audio_type(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower().startswith("audio/")
+
+
+def telegram_voice_note(message: Mapping[str, Any]) -> bool:
+    """A Telegram Message holding a voice note (`voice`), an audio file (`audio`) or a round
+    video note (`video_note`), with no text (Bot API, Message object)."""
+    if not isinstance(message, Mapping) or isinstance(message.get("text"), str) and message["text"].strip():
+        return False
+    return any(isinstance(message.get(key), Mapping) for key in ("voice", "audio", "video_note"))
+
+
+def messenger_voice_note(event: Mapping[str, Any]) -> bool:
+    """A Messenger messaging event whose message has an attachment of type "audio" and no text
+    (Messenger Platform, messages webhook event: `message.attachments[].type`)."""
+    message = event.get("message") if isinstance(event, Mapping) else None
+    if not isinstance(message, Mapping) or message.get("is_echo"):
+        return False
+    if isinstance(message.get("text"), str) and message["text"].strip():
+        return False
+    attachments = message.get("attachments")
+    return isinstance(attachments, list) and any(
+        isinstance(a, Mapping) and a.get("type") == "audio" for a in attachments)
+
+
+def twilio_voice_note(fields: Mapping[str, str]) -> bool:
+    """A Twilio WhatsApp inbound message with media of an audio type (`NumMedia` >= 1,
+    `MediaContentType0` "audio/ogg" for a WhatsApp voice note) and no `Body`."""
+    if (fields.get("Body") or "").strip():
+        return False
+    try:
+        count = int(str(fields.get("NumMedia") or "0").strip())
+    except ValueError:
+        return False
+    return any(_is_audio_type(fields.get(f"MediaContentType{i}")) for i in range(min(count, 10)))
+
+
 def reply_choices_sentence(count: int) -> str:
     """'Répondez 1, 2 ou 3.'"""
     if count == 1:

@@ -5,7 +5,9 @@ Thin on purpose: authenticity checks live in `bot/webhook_security.py`, renderin
   1. checks authenticity first: a forged or unsigned call gets 403 and never reaches the bot;
   2. parses the platform's payload (malformed: 400);
   3. hands the text (or the tapped button's payload, sent as is) to Rasa with an output
-     channel that collects the turn's messages;
+     channel that collects the turn's messages; a voice note never reaches Rasa: it gets a
+     short French answer (the assistant reads text) with buttons to go on, and the
+     conversation is left as it was;
   4. renders the turn for the platform and posts it to the platform's API (`api_url`, so that
      tests point it at a loopback stub), with aiohttp.
 
@@ -167,6 +169,18 @@ class _MessagingChannel(InputChannel):
         if output.messages:
             await self.deliver(sender, output.messages)
 
+    async def handle_voice_note(self, sender: str, memory_key: str) -> None:
+        """A voice note: the assistant reads text only. Answered in French with the buttons the
+        person had last (so the pending question can still be answered with a tap), limited per
+        sender like a message; never handed to Rasa, so the conversation's state is unchanged."""
+        allowed, _ = await self.limiter.hit(sender)
+        if not allowed:
+            if (await self.warned.hit(sender))[0]:
+                await self.deliver(sender, [{"text": TOO_MANY}])
+            return
+        logger.info("A %s voice note was answered with the text-only message.", self.name())
+        await self.deliver(sender, messaging.voice_note_turn(self.memory.buttons(memory_key)))
+
     def _blueprint(self) -> Blueprint:
         blueprint = Blueprint(f"capnum_{self.name()}_webhook", __name__)
 
@@ -237,6 +251,9 @@ class TelegramChannel(_MessagingChannel):
                     if not isinstance(message, dict):
                         return response.text("ignored")  # other update kinds: nothing to answer
                     sender = prefixed(self.name(), message["chat"]["id"])
+                    if messaging.telegram_voice_note(message):
+                        await self.handle_voice_note(sender, unprefixed(sender, self.name()))
+                        return response.text("ok")
                     text = message.get("text")
                     if isinstance(text, str):
                         # Telegram's start button sends "/start", which Rasa would read as an intent.
@@ -314,20 +331,24 @@ class MessengerChannel(_MessagingChannel):
             payload = _json_object(body)
             if payload is None or payload.get("object") != "page" or not isinstance(payload.get("entry"), list):
                 return _bad_request("not a Messenger page event")
-            turns = []
+            turns = []  # (sender, text or None for a voice note, mid)
             try:
                 for entry in payload["entry"]:
                     for event in entry.get("messaging") or []:
-                        text = self._event_text(event)
                         sender = (event.get("sender") or {}).get("id")
-                        if text and sender:
+                        text = None if messaging.messenger_voice_note(event) else self._event_text(event)
+                        if sender and (text or messaging.messenger_voice_note(event)):
                             sender = prefixed(self.name(), sender)
                             mid = ((event.get("message") or event.get("postback") or {}).get("mid"))
                             turns.append((sender, text, mid))
             except (AttributeError, TypeError):
                 return _bad_request("malformed Messenger event")
             for sender, text, mid in turns:
-                if await self.first_delivery(mid):
+                if not await self.first_delivery(mid):
+                    continue
+                if text is None:
+                    await self.handle_voice_note(sender, unprefixed(sender, self.name()))
+                else:
                     await self.handle_text(on_new_message, sender,
                                            self.memory.resolve(unprefixed(sender, self.name()), text))
             return response.text("EVENT_RECEIVED")
@@ -396,6 +417,9 @@ class WhatsAppChannel(_MessagingChannel):
             if not sender.startswith("whatsapp:"):  # Twilio's own prefix is the channel's
                 sender = prefixed(self.name(), sender)
             if not await self.first_delivery(fields.get("MessageSid")):
+                return response.text(TWIML_EMPTY, content_type="text/xml")
+            if messaging.twilio_voice_note(fields):
+                await self.handle_voice_note(sender, sender)
                 return response.text(TWIML_EMPTY, content_type="text/xml")
             text = (fields.get("Body") or "").strip()
             if text:
