@@ -3,12 +3,19 @@
  * createElement, never as HTML. The rendered messages are kept in this browser's
  * localStorage, so a reload shows them again; the conversation itself is identified by an
  * HttpOnly cookie the gateway issues (the page never sends an identifier). "Nouvelle
- * conversation" and an erasure ("supprimer mes données") forget the history on this device. */
+ * conversation" and an erasure ("supprimer mes données") forget the history on this device.
+ * Every bot message has an « Écouter » button: the browser's own speech synthesis reads it in
+ * French (nothing leaves the device); pressed again, it stops. « Lire chaque réponse à voix
+ * haute » and the text size are remembered in localStorage. */
 (function () {
   "use strict";
 
   var SENDER_KEY = "capnum.sender";
   var HISTORY_KEY = "capnum.history";
+  var AUTOREAD_KEY = "capnum.autoread";
+  var TEXT_SIZE_KEY = "capnum.textSize";
+  // Text sizes, in % of the browser's own size (every length of chat.css is in rem).
+  var TEXT_SIZES = [100, 115, 130, 150, 175, 200];
   var MAX_HISTORY = 300;
   var MAX_CHARS = 2000;
 
@@ -17,6 +24,7 @@
   var input = document.getElementById("message");
   var typing = document.getElementById("typing");
   var restart = document.getElementById("restart");
+  var announcer = document.getElementById("announce");
   var busy = false;
 
   var MODES = {
@@ -57,6 +65,153 @@
     history.push(entry);
     if (history.length > MAX_HISTORY) { history = history.slice(-MAX_HISTORY); }
     save(HISTORY_KEY, JSON.stringify(history));
+  }
+
+  // Short news for screen readers (a polite live region of its own).
+  function announce(text) {
+    if (!announcer) { return; }
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 30);
+  }
+
+  // -- text size -------------------------------------------------------------------------
+  var smaller = document.getElementById("text-smaller");
+  var larger = document.getElementById("text-larger");
+
+  function sizeIndex() {
+    var i = TEXT_SIZES.indexOf(parseInt(load(TEXT_SIZE_KEY) || "100", 10));
+    return i < 0 ? 0 : i;
+  }
+
+  function applyTextSize(index, spoken) {
+    index = Math.max(0, Math.min(TEXT_SIZES.length - 1, index));
+    var percent = TEXT_SIZES[index];
+    document.documentElement.setAttribute("data-text-size", String(percent));
+    save(TEXT_SIZE_KEY, String(percent));
+    if (smaller) { smaller.disabled = index === 0; }
+    if (larger) { larger.disabled = index === TEXT_SIZES.length - 1; }
+    if (spoken) { announce("Taille du texte : " + percent + " %."); }
+  }
+
+  if (smaller && larger) {
+    smaller.addEventListener("click", function () { applyTextSize(sizeIndex() - 1, true); });
+    larger.addEventListener("click", function () { applyTextSize(sizeIndex() + 1, true); });
+  }
+  applyTextSize(sizeIndex(), false);
+
+  // -- listening (the browser's speech synthesis; nothing leaves the device) ----------------
+  var synth = ("speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function")
+    ? window.speechSynthesis : null;
+  var autoread = document.getElementById("autoread");
+  var reading = null;  // { buttons: [...], left: utterances not finished }
+
+  function frenchVoice() {
+    var voices = [];
+    try { voices = synth.getVoices() || []; } catch (e) { voices = []; }
+    var best = null;
+    for (var i = 0; i < voices.length; i++) {
+      var lang = String(voices[i].lang || "").toLowerCase().replace("_", "-");
+      if (lang === "fr-fr") { return voices[i]; }
+      if (!best && lang.indexOf("fr") === 0) { best = voices[i]; }
+    }
+    return best;
+  }
+
+  // What the ear needs: "20 h" is "20 heures", a lone "·" or "–" is not read.
+  function forSpeech(text) {
+    return String(text).replace(/(\d)\s?h\b/g, "$1 heures").replace(/\s[·–—]\s/g, ", ")
+      .replace(/\s+/g, " ").trim();
+  }
+
+  // A text as short sentences (one utterance each: natural pauses, and no engine cut-off).
+  function sentencesOf(text) {
+    var parts = [];
+    String(text || "").split(/\n+/).forEach(function (line) {
+      line.split(/(?<=[.!?…])\s+/).forEach(function (p) {
+        p = forSpeech(p);
+        if (p) { parts.push(p); }
+      });
+    });
+    return parts;
+  }
+
+  function setPressed(button, pressed) {
+    button.setAttribute("aria-pressed", pressed ? "true" : "false");
+    button.classList.toggle("speaking", pressed);
+  }
+
+  function stopReading(spoken) {
+    var current = reading;
+    reading = null;
+    if (!current) { return; }
+    try { synth.cancel(); } catch (e) { /* nothing to stop */ }
+    current.buttons.forEach(function (b) { setPressed(b, false); });
+    if (spoken) { announce("Lecture arrêtée."); }
+  }
+
+  // items: [{ button, sentences }], read one after the other.
+  function read(items) {
+    if (!synth) { return; }
+    stopReading(false);
+    var current = { buttons: [], left: 0 };
+    var queue = [];
+    var voice = frenchVoice();
+    items.forEach(function (entry) {
+      if (!entry.sentences.length) { return; }
+      current.buttons.push(entry.button);
+      entry.sentences.forEach(function (sentence) {
+        var utterance = new window.SpeechSynthesisUtterance(sentence);
+        utterance.lang = voice && voice.lang ? String(voice.lang).replace("_", "-") : "fr-FR";
+        if (voice) { try { utterance.voice = voice; } catch (e) { /* the lang is enough */ } }
+        utterance.rate = 0.95;
+        var done = false;
+        utterance.onend = utterance.onerror = function () {
+          if (done) { return; }
+          done = true;
+          current.left -= 1;
+          if (current.left <= 0 && reading === current) {
+            reading = null;
+            current.buttons.forEach(function (b) { setPressed(b, false); });
+          }
+        };
+        queue.push(utterance);
+      });
+    });
+    if (!queue.length) { return; }
+    current.left = queue.length;
+    reading = current;
+    current.buttons.forEach(function (b) { setPressed(b, true); });
+    announce("Lecture à voix haute. Appuyez encore sur « Écouter » pour arrêter.");
+    queue.forEach(function (u) { synth.speak(u); });
+  }
+
+  function listenButton(sentences, name) {
+    var button = el("button", "listen", null);
+    button.type = "button";
+    button.appendChild(el("span", "listen-icon", "")).setAttribute("aria-hidden", "true");
+    button.appendChild(document.createTextNode("Écouter"));
+    if (name) { button.appendChild(hidden(" : " + name)); }
+    setPressed(button, false);
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-pressed") === "true") { stopReading(true); return; }
+      read([{ button: button, sentences: sentences }]);
+    });
+    return button;
+  }
+
+  if (synth && autoread) {
+    document.getElementById("autoread-setting").hidden = false;
+    autoread.checked = load(AUTOREAD_KEY) === "1";
+    autoread.addEventListener("change", function () {
+      save(AUTOREAD_KEY, autoread.checked ? "1" : "0");
+      if (!autoread.checked) { stopReading(false); }
+      announce(autoread.checked ? "Chaque nouvelle réponse sera lue à voix haute."
+        : "Les réponses ne seront plus lues à voix haute.");
+    });
+    // Some browsers load their voices late.
+    try { synth.addEventListener("voiceschanged", function () { frenchVoice(); }); } catch (e) { /* old */ }
+  } else {
+    document.documentElement.classList.add("no-speech");
   }
 
   // -- rendering -------------------------------------------------------------------------
@@ -115,21 +270,43 @@
     dl.appendChild(el("dd", null, value));
   }
 
-  function renderCard(course, rank) {
+  function sentence(text) {
+    text = String(text || "").trim();
+    return text && !/[.!?…]$/.test(text) ? text + "." : text;
+  }
+
+  // A card as the ear gets it: one short sentence per fact.
+  function cardSentences(course, rank, facts, reasons) {
+    var parts = [sentence((rank ? "Formation " + rank + " : " : "") + (course.titre || "Formation"))];
+    if (course.organisme) { parts.push(sentence("Organisme : " + course.organisme)); }
+    facts.forEach(function (f) {
+      parts.push(sentence(f[0] === "Début" ? f[1] : f[0] + " : " + f[1]));
+    });
+    if (reasons.length) {
+      parts.push("Pourquoi cette formation :");
+      reasons.forEach(function (r) { parts.push(sentence(r)); });
+    }
+    return parts.map(forSpeech).filter(Boolean);
+  }
+
+  function renderCard(course, rank, readable) {
     var card = el("article", "card");
     var title = el("h3", "card-title", (rank ? rank + ". " : "") + (course.titre || "Formation"));
     card.appendChild(title);
     if (course.organisme) { card.appendChild(el("p", "org", course.organisme)); }
     var dl = el("dl", "facts");
-    fact(dl, "Mode", MODES[course.modalite] || course.modalite || "Non précisé");
     var rhythm = [];
     if (course.heures_semaine) { rhythm.push(hours(course.heures_semaine) + " h par semaine"); }
     if (SLOTS[course.creneau]) { rhythm.push(SLOTS[course.creneau]); }
-    fact(dl, "Rythme", rhythm.length ? rhythm.join(", ") : "Non précisé");
-    fact(dl, "Début", startText(course));
-    fact(dl, "Matériel", course.pret_materiel ? "Ordinateur prêté"
-      : (EQUIPMENT[course.equipement_requis] || "Non précisé"));
-    if (course.accessible_handicap) { fact(dl, "Handicap", "Formation adaptée"); }
+    var facts = [
+      ["Mode", MODES[course.modalite] || course.modalite || "Non précisé"],
+      ["Rythme", rhythm.length ? rhythm.join(", ") : "Non précisé"],
+      ["Début", startText(course)],
+      ["Matériel", course.pret_materiel ? "Ordinateur prêté"
+        : (EQUIPMENT[course.equipement_requis] || "Non précisé")]
+    ];
+    if (course.accessible_handicap) { facts.push(["Handicap", "Formation adaptée"]); }
+    facts.forEach(function (f) { fact(dl, f[0], f[1]); });
     card.appendChild(dl);
     var reasons = Array.isArray(course.raisons) ? course.raisons : [];
     if (reasons.length) {
@@ -139,6 +316,11 @@
       card.appendChild(ul);
     }
     var actions = el("p", "card-actions");
+    if (synth) {
+      var listen = listenButton(cardSentences(course, rank, facts, reasons), course.titre || "Formation");
+      actions.appendChild(listen);
+      readable.push({ button: listen, sentences: cardSentences(course, rank, facts, reasons) });
+    }
     var url = safeUrl(course.url);
     if (url) {
       var a = el("a", "card-link", "Voir la formation");
@@ -157,6 +339,7 @@
       details.addEventListener("click", function () {
         send('/course_details{"course_id":' + JSON.stringify(String(course.id)) + "}",
              "Détails : " + (course.titre || ""));
+        input.focus();
       });
       actions.appendChild(details);
     }
@@ -164,7 +347,7 @@
     return card;
   }
 
-  function renderRecommendations(payload) {
+  function renderRecommendations(payload, readable) {
     var courses = Array.isArray(payload.courses) ? payload.courses : [];
     if (!courses.length) { return null; }
     var li = item("bot");
@@ -174,7 +357,7 @@
     courses.forEach(function (course, i) {
       if (course && typeof course === "object") {
         var cardItem = el("li");
-        cardItem.appendChild(renderCard(course, i + 1));
+        cardItem.appendChild(renderCard(course, i + 1, readable));
         ul.appendChild(cardItem);
       }
     });
@@ -192,6 +375,7 @@
       chip.type = "button";
       chip.addEventListener("click", function () {
         send(typeof b.payload === "string" && b.payload ? b.payload : b.title, b.title);
+        input.focus();  // the chips are gone: the keyboard goes on from the message box
       });
       group.appendChild(chip);
     });
@@ -229,18 +413,30 @@
     return text.split("\n\n").filter(function (p) { return !/^\d+\. /.test(p); }).join("\n\n");
   }
 
+  // A bot text bubble with its « Écouter » button; readable gets what it reads.
+  function botBubble(li, text, readable) {
+    li.appendChild(el("p", "bubble", text));
+    if (synth) {
+      var sentences = sentencesOf(text);
+      var listen = listenButton(sentences, null);
+      li.appendChild(listen);
+      if (readable) { readable.push({ button: listen, sentences: sentences }); }
+    }
+  }
+
   // withChips: only the last bot turn keeps its buttons. cardsFollow: a later message of
-  // the same turn shows the courses as cards.
+  // the same turn shows the courses as cards. Returns what « Écouter » would read, in order.
   function renderBot(message, withChips, cardsFollow) {
     var li = null;
+    var readable = [];
     var text = typeof message.text === "string" ? message.text : "";
     if (cardsFollow) { text = withoutCourseParagraphs(text); }
     if (text) {
       li = item("bot");
-      li.appendChild(el("p", "bubble", text));
+      botBubble(li, text, readable);
     }
     if (isCourseCards(message)) {
-      var cards = renderRecommendations(message.custom);
+      var cards = renderRecommendations(message.custom, readable);
       if (cards) { append(cards); }
     }
     if (li) { append(li); }
@@ -249,22 +445,26 @@
       holder.appendChild(renderChips(message.buttons));
       if (!li) { append(holder); }
     }
+    return readable;
   }
 
   function renderError(text) {
     var li = item("bot");
     li.classList.add("error");
-    li.appendChild(el("p", "bubble", text));
-    li.setAttribute("role", "alert");
+    var readable = [];
+    botBubble(li, text, readable);
+    // (on the text, not the list item: an <li> keeps its list role)
+    li.querySelector(".bubble").setAttribute("role", "alert");
     append(li);
+    readAloudIfAsked(readable);
   }
 
   function renderWelcome() {
     var li = item("bot");
     li.classList.add("welcome");
-    li.appendChild(el("p", "bubble",
+    botBubble(li,
       "Bonjour ! Je vous aide à trouver une formation à distance, payée par la Région. " +
-      "Écrivez votre message en bas, ou appuyez sur « Commencer »."));
+      "Écrivez votre message en bas, ou appuyez sur « Commencer ».", null);
     li.appendChild(renderChips([{ title: "Commencer", payload: "Bonjour" }]));
     append(li);
   }
@@ -298,6 +498,7 @@
       return;
     }
     var display = shown || text;
+    stopReading(false);
     removeChips();
     var welcome = list.querySelector(".welcome");
     if (welcome) { welcome.parentNode.removeChild(welcome); }
@@ -323,22 +524,31 @@
         // Erased server-side: nothing of it stays in this browser either.
         clearHistory();
         messages = messages.filter(function (m) { return !isErasure(m); });
+        var erasedTurn = [];
         messages.forEach(function (m, i) {
-          if (m && typeof m === "object") { renderBot(m, true, false); }
+          if (m && typeof m === "object") { erasedTurn = erasedTurn.concat(renderBot(m, true, false)); }
         });
+        readAloudIfAsked(erasedTurn);
         return;
       }
+      var turn = [];
       messages.forEach(function (m, i) {
         if (m && typeof m === "object") {
-          renderBot(m, true, messages.slice(i + 1).some(isCourseCards));
+          turn = turn.concat(renderBot(m, true, messages.slice(i + 1).some(isCourseCards)));
           remember({ who: "bot", message: m });
         }
       });
+      readAloudIfAsked(turn);
     }).catch(function (error) {
       setBusy(false);
       renderError(error && error.message && !/fetch|network/i.test(error.message) ? error.message
-        : "Connexion impossible. Vérifiez votre réseau et réessayez.");
+        : "La connexion ne marche pas. Vérifiez votre réseau, puis essayez encore.");
     });
+  }
+
+  // « Lire chaque réponse à voix haute »: the new answer is read as soon as it is shown.
+  function readAloudIfAsked(items) {
+    if (synth && autoread && autoread.checked && items.length) { read(items); }
   }
 
   form.addEventListener("submit", function (event) {
@@ -351,6 +561,7 @@
   });
 
   restart.addEventListener("click", function () {
+    stopReading(false);
     clearHistory();
     // A new conversation cookie; the old conversation is no longer reachable from here.
     fetch("/api/nouvelle-conversation", { method: "POST", credentials: "same-origin" })
