@@ -36,7 +36,7 @@ def handoff_text(profile: Mapping[str, Any]) -> str:
         text = ("Un conseiller France Travail peut vous aider. "
                 "Contactez-le depuis votre espace sur francetravail.fr ou en agence.")
     if profile.get("handicap") is True:
-        text += " Cap emploi accompagne aussi les personnes en situation de handicap."
+        text += " Cap emploi aide aussi les personnes qui ont un handicap."
     return text
 
 

@@ -154,7 +154,7 @@ def equipment_text(course: Mapping[str, Any]) -> str | None:
     if needed == "smartphone":
         return "un smartphone avec internet suffit"
     if needed == "aucun":
-        return "aucun équipement à prévoir"
+        return "vous n'avez besoin de rien"
     return None
 
 
@@ -175,14 +175,18 @@ def course_details_text(course: Mapping[str, Any]) -> str:
         lines.append(f"Objectif : {course['objectif']}")
     if course.get("contenu"):
         lines.append(f"Contenu : {course['contenu']}")
-    rhythm = [_MODE_LABELS.get(course.get("modalite"), "")]
+    # Short lines: the mode, then the rhythm (one line each reads better, and aloud too).
+    if _MODE_LABELS.get(course.get("modalite")):
+        lines.append(f"Mode : {_MODE_LABELS[course['modalite']]}.")
+    rhythm = []
     if course.get("heures_semaine"):
         rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
     if course.get("heures_total"):
         rhythm.append(f"{french_number(course['heures_total'])} h en tout")
     if course.get("creneau") in _SLOT_LABELS:
         rhythm.append(_SLOT_LABELS[course["creneau"]])
-    lines.append("Rythme : " + ", ".join(r for r in rhythm if r) + ".")
+    if rhythm:
+        lines.append("Rythme : " + ", ".join(rhythm) + ".")
     dates = start_text(course)
     if course.get("fin") and not course.get("entrees_permanentes") and course.get("debut"):
         dates += f", fin le {french_date(course['fin'])}"
@@ -212,20 +216,24 @@ def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any],
                     ranks: Optional[Sequence[int]] = None) -> str:
     """Two courses side by side; `ranks` (their positions in the list shown) name them."""
     def describe(course: Mapping[str, Any], rank: Optional[int]) -> str:
-        facts = [_MODE_LABELS.get(course.get("modalite"), "")]
-        if course.get("heures_semaine"):
-            facts.append(f"{french_number(course['heures_semaine'])} h par semaine")
-        if course.get("heures_total"):
-            facts.append(f"{french_number(course['heures_total'])} h en tout")
-        facts.append(start_text(course).lower())
-        facts.append("diplôme reconnu" if course.get("certifiante") else "sans diplôme à la fin")
-        if course.get("pret_materiel"):
-            facts.append("ordinateur prêté")
-        if course.get("accessible_handicap") is True:
-            facts.append("adaptée au handicap")
+        # One short line per kind of fact: each stays under 20 words, read or heard.
         domain = DOMAIN_LABELS.get(course.get("domaine"), "")
         head = f"{rank}. " if rank else ""
-        return f"{head}{course.get('titre', '')} ({domain}) : " + ", ".join(f for f in facts if f) + "."
+        lines = [f"{head}{course.get('titre', '')}" + (f" ({domain})" if domain else "")]
+        rhythm = [_MODE_LABELS.get(course.get("modalite"), "")]
+        if course.get("heures_semaine"):
+            rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
+        if course.get("heures_total"):
+            rhythm.append(f"{french_number(course['heures_total'])} h en tout")
+        lines.append(_upper_first(", ".join(r for r in rhythm if r)) + ".")
+        lines.append(start_text(course) + ".")
+        facts = ["Diplôme reconnu." if course.get("certifiante") else "Pas de diplôme à la fin."]
+        if course.get("pret_materiel"):
+            facts.append("Ordinateur prêté.")
+        if course.get("accessible_handicap") is True:
+            facts.append("Adaptée au handicap.")
+        lines.append(" ".join(facts))
+        return "\n".join(line for line in lines if line.strip(" ."))
     ranks = list(ranks or [None, None]) + [None, None]
     return "\n\n".join(["Voici la comparaison.", describe(first, ranks[0]), describe(second, ranks[1])])
 
@@ -260,6 +268,10 @@ _MAX_WORDS = 20
 def _too_long(text: str) -> bool:
     return any(len(sentence.split()) > _MAX_WORDS
                for line in text.splitlines() for sentence in re.split(r"(?<=[.!?…])\s+", line))
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _lower_first(text: str) -> str:

@@ -478,8 +478,8 @@ def report_body(report: Report, csv_href: Optional[str] = None, period_form: str
     t = report.tables
     last_day = report.until - dt.timedelta(days=1)
     intro = (f"<p>Période : du {_e(french_date(report.since))} au {_e(french_date(last_day))}. "
-             f"Chiffres en personnes distinctes. Toute case de moins de {K} personnes est masquée "
-             f"(« {SMALL_TEXT} ») ; une seconde case est masquée (« {MASKED_TEXT} ») quand un total permettrait "
+             f"Chiffres en personnes distinctes.</p><p>Une case de moins de {K} personnes est masquée "
+             f"(« {SMALL_TEXT} »). Une autre case est masquée (« {MASKED_TEXT} ») si un total permet "
              f"de la retrouver.</p>")
     links = f'<p><a href="{_e(csv_href)}" download>Télécharger les chiffres (CSV)</a></p>' if csv_href else ""
     quality = "".join(

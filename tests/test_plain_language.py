@@ -74,3 +74,91 @@ def test_the_conversation_s_short_sentences_are_plain_french(name):
 @pytest.mark.parametrize("lead", sorted(dialogue.LEADS))
 def test_the_planner_s_leads_are_plain_french(lead):
     assert problems(dialogue.LEADS[lead]) == []
+
+
+# --------------------------------------------------------------------------- every text
+
+import re  # noqa: E402
+
+from tests import product_texts  # noqa: E402
+from tests.plain_french import (KANDEL_MOLES_MIN, MIN_WORDS_SCORED, kandel_moles, long_sentences,  # noqa: E402
+                                readable_words, syllables)
+
+ALL_TEXTS = product_texts.all_texts()
+MESSAGES = [(w, t) for w, t, kind in ALL_TEXTS if kind != "label"]
+
+
+def is_scored(text: str) -> bool:
+    """A message: it ends a sentence, or it is long. A heading, a title or a piece of a sentence
+    (the rendered sentence it goes into is scored whole) is checked for its words only."""
+    text = text.strip()
+    if len(readable_words(text)) < MIN_WORDS_SCORED:
+        return False
+    return bool(re.search(r"[.!?…]$", text)) or len(readable_words(text)) >= 12
+
+
+SCORED = [(w, t) for w, t in MESSAGES if is_scored(t)]
+
+# Still under 60, each held by other code or tests that quote it word for word (the load tool's
+# apology marker, the gateway and results tests, the search-change packing): to rewrite with them.
+# strict: once rewritten, the test says so and the entry must go.
+STILL_HARD = {
+    "Désolé, le service est momentanément indisponible. Réessayez dans quelques minutes : vos réponses précédentes sont gardées.",
+    "Votre session a expiré. Connectez-vous à nouveau.",
+    "Accessible aux personnes en situation de handicap : dites-le à l'organisme pour adapter le rythme.",
+    "Handicap : l'organisme ne précise pas d'adaptation, posez-lui la question.",
+    "C'est noté : je cherche maintenant en cybersécurité, et non plus en développement web.",
+}
+
+
+def test_every_french_text_is_found():
+    wheres = {w.split(":")[0].split("(")[0] for w, _, _ in ALL_TEXTS}
+    for expected in ("domain.yml", "faq.yml", "dialogue.question", "handoff.handoff_text", "replies.course_line",
+                     "replies.course_details_text", "replies.course_fact_text", "replies.comparison_text",
+                     "messaging.VOICE_NOTE_REPLY", "bot/gateway/static/index.html", "bot/gateway/static/chat.js",
+                     "bot/privacy_notice.html ", "bot/gateway/console.py", "bot/gateway/region.py", "capnum_rasa/rest.py"):
+        assert any(w.startswith(expected) for w in wheres), (expected, sorted(wheres))
+    assert any(w.startswith("actions/") for w in wheres)
+    assert len(SCORED) > 300
+
+
+@pytest.mark.parametrize("where,text", MESSAGES, ids=[w for w, _ in MESSAGES])
+def test_every_sentence_is_short_polite_and_spelt(where, text):
+    found = [p for p in problems(text) if "phrases (max" not in p]  # details and pages: many short lines
+    assert found == [], text
+
+
+@pytest.mark.parametrize("where,text", [
+    pytest.param(w, t, marks=pytest.mark.xfail(strict=True, reason="still under 60, see STILL_HARD"))
+    if t in STILL_HARD else (w, t) for w, t in SCORED], ids=[w for w, _ in SCORED])
+def test_every_message_reads_easily(where, text):
+    score = kandel_moles(text)
+    assert score >= KANDEL_MOLES_MIN, f"Kandel–Moles {score} < {KANDEL_MOLES_MIN}: {text!r}"
+
+
+def test_the_figures_over_every_text(capsys):
+    scores = sorted((kandel_moles(t), w, t) for w, t in SCORED if t not in STILL_HARD)
+    hard = sorted(kandel_moles(t) for _, t in SCORED if t in STILL_HARD)
+    total = kandel_moles("\n".join(t for _, t in SCORED))
+    long_ones = [(w, t) for w, t in MESSAGES if long_sentences(t)]
+    lowest, where, text = scores[0]
+    with capsys.disabled():
+        print(f"\nplain French: {len(MESSAGES)} messages ({len(SCORED)} scored), Kandel–Moles lowest {lowest} "
+              f"({where}), whole product {total}; messages with a sentence over 20 words: {len(long_ones)}; "
+              f"still under 60 (known, listed): {len(hard)}, lowest of all {min([lowest] + hard)}")
+    assert total >= KANDEL_MOLES_MIN
+    assert lowest >= KANDEL_MOLES_MIN
+    assert long_ones == []
+
+
+@pytest.mark.parametrize("word,count", [("école", 2), ("formation", 3), ("journée", 2), ("naïf", 2), ("vous", 1),
+                                        ("ordinateur", 4), ("qu'est-ce", 2), ("l'organisme", 3), ("20", 1)])
+def test_syllables_are_counted_as_spoken(word, count):
+    assert syllables(word) == count
+
+
+def test_the_score_tells_easy_from_hard():
+    assert kandel_moles("Je vous aide. C'est gratuit.") > 80
+    hard = ("L'accompagnement personnalisé des bénéficiaires nécessite l'établissement préalable "
+            "d'une contractualisation administrative interinstitutionnelle.")
+    assert kandel_moles(hard) < 20

@@ -323,7 +323,7 @@ async def new_conversation(request: web.Request) -> web.Response:
 
 PRIVACY_PLACEHOLDER = """<h1>Vos données et la confidentialité</h1>
 <p>Cap Numérique garde seulement ce qu'il faut pour trouver une formation : vos réponses et la conversation.</p>
-<p>Pour tout effacer, écrivez « supprimer mes données » dans la conversation.</p>
+<p>Pour tout effacer, écrivez « supprimer mes données » dans le chat.</p>
 <p>La notice complète sera publiée ici.</p>"""
 
 

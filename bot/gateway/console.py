@@ -425,7 +425,7 @@ async def recap_view(request: web.Request) -> web.Response:
     try:
         from bot.recap import TooManyAttempts, format_code, normalise_code
     except ImportError:
-        return _html("<h1>Récapitulatif</h1><p>Les récapitulatifs ne sont pas encore disponibles.</p>",
+        return _html("<h1>Récapitulatif</h1><p>Les codes pour les conseillers ne marchent pas encore ici.</p>",
                      status=503, header=_header(session))
     settings = settings_of(request)
     try:
@@ -448,8 +448,8 @@ async def recap_view(request: web.Request) -> web.Response:
     items = []
     for rank, (course_id, course) in enumerate(courses, start=1):
         if course is None:
-            items.append(f'<li class="course"><p>{rank}. Formation retirée du catalogue '
-                         f'(référence {escape(course_id)}).</p></li>')
+            items.append(f'<li class="course"><p>{rank}. Cette formation n\'est plus dans le catalogue '
+                         f'(code {escape(course_id)}).</p></li>')
         else:
             items.append(course_html(rank, course))
     body = f"""<h1>Récapitulatif {escape(shown_code)}</h1>

@@ -19,7 +19,7 @@ from bot.gateway.app import in_thread, settings_of
 from bot.gateway.pages import escape
 
 DEFAULT_DAYS = 365
-REFUSED = ("<h1>Accès refusé</h1><p>Le rapport pour la Région est réservé aux administrateurs.</p>"
+REFUSED = ("<h1>Accès refusé</h1><p>Le rapport pour la Région est réservé aux administrateurs. Vous ne pouvez pas le voir avec ce compte.</p>"
            '<p><a href="/conseiller">Retour à la console</a></p>')
 
 

@@ -628,7 +628,7 @@ def relaxation_sentence(relaxed: Sequence[str], profile: Optional[Profile] = Non
             details.append(detail)
         else:
             plain.append(RELAXED_LABELS.get(name, name))
-    parts = ["Aucune formation ne correspondait exactement à votre demande."]
+    parts = ["Aucune formation ne répond à tout ce que vous voulez."]
     if plain:
         parts.append("J'ai élargi : " + ", ".join(plain) + ".")
     parts += details
