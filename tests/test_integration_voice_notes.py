@@ -19,7 +19,7 @@ import urllib.parse
 
 import pytest
 
-from bot.messaging import VOICE_NOTE_REPLY
+from bot.messaging import VOICE_NOTE_REPLY, quick_reply_title
 from bot.webhook_security import twilio_signature
 from tests.test_integration_messaging import (DELIVERY_IDS, PUBLIC_URL, SECRETS, Messenger, Telegram,
                                               WhatsApp, assistant, keyboard, post, reference, sent_texts,
@@ -128,7 +128,7 @@ def test_messenger_voice_note(assistant, stub):
     assert status == 200
     assert sent_texts(calls) == [VOICE_NOTE_REPLY]
     assert calls[0]["json"]["recipient"] == {"id": psid}
-    assert [q["title"] for q in quick_replies(calls[0])] == DEFAULT_TITLES
+    assert [q["title"] for q in quick_replies(calls[0])] == [quick_reply_title(t) for t in DEFAULT_TITLES]
     assert user_events(assistant, sender) == []
 
     def say(text):
@@ -142,7 +142,7 @@ def test_messenger_voice_note(assistant, stub):
     assert status == 200
     assert sent_texts(calls) == [VOICE_NOTE_REPLY]
     replies = quick_replies(calls[-1])
-    assert [q["title"] for q in replies] == [t[:20] for t in SITUATION_TITLES]
+    assert [q["title"] for q in replies] == [quick_reply_title(t) for t in SITUATION_TITLES]
     assert state(assistant, sender) == before
 
     status, calls = chat.quick_reply(replies[2]["title"], replies[2]["payload"])
