@@ -136,7 +136,7 @@ NIVEAU = [
     case("j'ai raté le bac", {"niveau": "sans_diplome"}),
     case("niveau bac sans l'avoir", {"niveau": "sans_diplome"}),
     case("j'ai pas le bac mais j'ai un CAP", {"niveau": "cap_bep"}),
-    case("je suis en BTS", {"niveau": "bac"}),
+    case("je suis en BTS", {"niveau": "bac", "situation": "autre"}),  # a student
     case("je veux passer un BTS", {}),
     case("c'est quoi Cap Numérique ?", {}),
 ]
@@ -207,7 +207,7 @@ DOMAINE = [
     case("je sais pas quoi faire", {"domaine": "indecis"}),
     case("je travaille dans la logistique", {"situation": "salarie"}),
     case("je travaille dans la logistique", {"situation": "salarie", "domaine": "logistique"}, "domaine"),
-    case("je suis vendeuse mais je veux devenir développeuse", {"domaine": "developpement_web"}),
+    case("je suis vendeuse mais je veux devenir développeuse", {"domaine": "developpement_web", "situation": "salarie"}),
     case("pas la vente, plutôt la cuisine", {"domaine": "hotellerie_restauration"}),
     case("je veux pas faire de la vente", {}),
     case("CAP cuisine mais je veux travailler dans la vente", {"niveau": "cap_bep", "domaine": "commerce_vente"}),
@@ -576,11 +576,11 @@ JOB_TITLES = [
     case("technicienne réseaux informatiques", {"domaine": "systemes_reseaux"}),
     # ROME codes with no contract domain give nothing rather than a wrong domain
     case("météorologue", {}), case("imam", {}), case("professeur de piano", {}),
-    case("je suis jardinier", {}),
+    case("je suis jardinier", {"situation": "salarie"}),  # a job held: no domain, but works
     # a current job counts only when the domain was asked
-    case("je suis caissière", {}),
-    case("je suis caissière", {"domaine": "commerce_vente"}, "domaine"),
-    case("je suis magasinier et je veux devenir développeur", {"domaine": "developpement_web"}),
+    case("je suis caissière", {"situation": "salarie"}),
+    case("je suis caissière", {"domaine": "commerce_vente", "situation": "salarie"}, "domaine"),
+    case("je suis magasinier et je veux devenir développeur", {"domaine": "developpement_web", "situation": "salarie"}),
 ]
 
 QUANTITIES = [
@@ -673,7 +673,7 @@ AFTER_THE_LIST = [
 REGISTERS = [
     # SMS
     case("jsui o chomage g 22 an", {"situation": "demandeur_emploi", "age": 22.0}),
-    case("chui cariste ds un entrepot mé jveux devenir dev web", {"domaine": "developpement_web"}),
+    case("chui cariste ds un entrepot mé jveux devenir dev web", {"domaine": "developpement_web", "situation": "salarie"}),
     case("g pa d ordi jai ke mon tel", {"equipement": "smartphone"}),
     case("stp un truc le soir 10h par sem", {"creneau": "soir_weekend", "heures_semaine": 10.0}),
     # no accents, typos
@@ -808,7 +808,7 @@ GENERALISATION = [
     case("intérimère depuis un an", {"situation": "salarie"}),
     # learners: "je suis" + infinitive, the noun for the verb
     case("je suis travailler dans une boulangerie", {"situation": "salarie"}),
-    case("moi travail la nuit", {"situation": "salarie"}),
+    case("moi travail la nuit", {"situation": "salarie", "creneau": "journee"}),  # busy at night: free by day
     case("je travail au marché", {"situation": "salarie"}),
     # leaving school, in more words
     case("j'ai laissé tomber le collège", {"situation": "jeune_decrocheur"}),

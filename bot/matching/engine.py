@@ -375,7 +375,7 @@ class MatchingEngine:
         return out
 
     def decisive_slots(self, profile: Profile, slots: Iterable[str],
-                       refinement: Optional[Refinement] = None) -> set:
+                       refinement: Optional[Refinement] = None, page_size: int = 3) -> set:
         """Among `slots` (profile slots still unknown), those whose answer could change the
         shortlist: the candidate courses differ on them. The candidates are the courses
         recommend() would rank for what is known (hard constraints, domain tier), kept at
@@ -388,8 +388,12 @@ class MatchingEngine:
         - heures_semaine: the candidates' weekly hours differ;
         - creneau: some candidate is not open at any time (an answer would turn it away);
         - equipement: some candidate cannot be followed with a phone only or with nothing;
-        - modalite: some candidate is not fully remote; certification: some is not certifying;
-        - handicap: candidates differ on accessible_handicap;
+        - the preferences, decided on the page recommend() would show now (its first
+          `page_size` courses): creneau when a course of the page is not open at any time,
+          modalite when one is not fully remote, certification when one is not certifying (an
+          answer would turn it away), handicap when one is not accessible while some candidate
+          is (an answer would bring that one up). A preference that cannot change what the
+          person sees is not asked;
         - domaine: several domains; departement: some candidate does not serve the whole region.
 
         One pre-filter query (as recommend()), then pure Python on at most `cap` tuples.
@@ -418,8 +422,15 @@ class MatchingEngine:
             out.add("niveau")
         if not kept:
             return out
+        page = None
         for slot in wanted - {"niveau"}:
-            if _DECISIVE_TESTS[slot](kept, profile):
+            if slot in _DECIDED_ON_THE_PAGE:
+                if page is None:
+                    page = [c for c, _ in rank(pool, profile, self.today, page_size).selected]
+                decisive = _DECIDED_ON_THE_PAGE[slot](page, kept)
+            else:
+                decisive = _DECISIVE_TESTS[slot](kept, profile)
+            if decisive:
                 out.add(slot)
         return out
 
@@ -526,13 +537,17 @@ _DECISIVE_TESTS = {
             and p.situation in (None, "demandeur_emploi"))
         for c in kept),
     "heures_semaine": lambda kept, p: _differ(c.heures_semaine for c in kept),
-    # An answer that turns some candidate away changes the shortlist (or makes it a relaxation).
-    "creneau": lambda kept, p: any(c.creneau != "indifferent" for c in kept),
     "equipement": lambda kept, p: any(not equipment_ok(c, e) for c in kept for e in ("smartphone", "aucun")),
-    "modalite": lambda kept, p: any(c.modalite != "distance" for c in kept),
-    "certification": lambda kept, p: any(not c.certifiante for c in kept),
-    "handicap": lambda kept, p: _differ(bool(c.accessible_handicap) for c in kept),
     "domaine": lambda kept, p: _differ(c.domaine for c in kept),
     "departement": lambda kept, p: any(c.departements_mask != ALL_DEPARTMENTS_MASK for c in kept),
 }
-_DECISIVE_SLOTS = frozenset(_DECISIVE_TESTS) | {"niveau"}
+# Preferences: asked only when an answer would turn away a course of the page about to be
+# shown (or, for handicap, bring an accessible candidate onto it). (page, candidates) -> bool.
+_DECIDED_ON_THE_PAGE = {
+    "creneau": lambda page, kept: any(c.creneau != "indifferent" for c in page),
+    "modalite": lambda page, kept: any(c.modalite != "distance" for c in page),
+    "certification": lambda page, kept: any(not c.certifiante for c in page),
+    "handicap": lambda page, kept: (any(not c.accessible_handicap for c in page)
+                                    and any(c.accessible_handicap for c in kept)),
+}
+_DECISIVE_SLOTS = frozenset(_DECISIVE_TESTS) | frozenset(_DECIDED_ON_THE_PAGE) | {"niveau"}

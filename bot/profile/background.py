@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.profile import lexicons
+from bot.profile import jobs, lexicons
 from bot.profile.prepare import (
     CLAUSE_STOPS, NEGATORS, TOKEN, Message, about_someone_else, clause_before, compile_fragments, is_negated,
     longest_first, mask, matches,
@@ -110,8 +110,13 @@ def read_situation(msg: Message, out) -> None:
     age = out.values.get("age")
     young = age is not None and age <= YOUNG_AGE
     groups = _situation_patterns()
-    if (msg.requested == "situation" and age is None) or young:
-        groups = groups + _situation_when_asked()
+    if msg.requested == "situation":
+        # answers that only make sense to the question ("autre", "rien de tout ça"); the
+        # mission locale serves people aged 25 or less
+        groups = groups + [(v, p) for v, p in _situation_when_asked()
+                           if v != "jeune_decrocheur" or age is None or young]
+    elif young:
+        groups = groups + [(v, p) for v, p in _situation_when_asked() if v == "jeune_decrocheur"]
     not_seeking = NOT_SEEKING.search(msg.text) is not None
     inactive = _says_inactive(msg.text, groups)
     without_work = False
@@ -135,6 +140,29 @@ def read_situation(msg: Message, out) -> None:
                 return
     if without_work:
         out.values["situation"] = "autre"  # no work and no job search: inactive
+    elif _holds_a_job(msg):
+        out.values["situation"] = "salarie"
+
+
+# "je suis livreur", "je bosse comme magasinier", "j'exerce en tant qu'aide-soignante": a job
+# title said in the present, right after one of these, is a job held.
+JOB_HELD_BEFORE = re.compile(
+    r"(?:\bje suis|\bje travaille|\bje bosse|\bje taffe|\bje taf|\bj'exerce|\bje fais)"
+    r"(?: actuellement| en ce moment| aujourd'hui| encore| toujours)?"
+    r"(?: comme| en tant que| en tant qu'| le metier de| le metier d'| du| de la)?"
+    r"(?: un| une| l'| le| la)?\s*$")
+
+
+def _holds_a_job(msg: Message) -> bool:
+    """A job title held now (see JOB_HELD_BEFORE), or, answering the situation question,
+    a bare job title ("caissière chez Carrefour")."""
+    for start, _end in jobs.title_index().find_occupations(msg.text):
+        before = msg.text[:start].rsplit(";", 1)[-1]
+        if JOB_HELD_BEFORE.search(before) and not is_negated(msg.text, start):
+            return True
+        if msg.requested == "situation" and re.fullmatch(r"\s*(?:(?:un|une|le|la|l'|moi|je suis)\s*)*", before):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,8 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   ordinateur", "des applications pour téléphone"), is the tool or target of the work, not a
   device owned, unless the course itself is followed on it ("suivre sur téléphone") or it answers the
   equipment question ("sur ordi");
-- creneau: "je travaille la journée / de nuit" says when the person is busy, not free;
+- creneau: "je travaille la journée / de nuit" says when the person is busy, not free: with
+  no free time named, the other part of the day ("je bosse la nuit" -> journee);
   both times named -> indifferent; clock times ("après 19h") -> their part of the day;
   a time ruled out after it ("le soir pas possible") or outside ("en dehors des heures de
   bureau") does not count, nor a greeting ("bon week-end", "bonne soirée"); a weekday alone
@@ -83,20 +84,30 @@ WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|m
 
 def read_creneau(msg: Message, out) -> None:
     text = msg.text
-    if any_match(_get("creneau", "indifferent"), text):
+    asked = msg.requested == "creneau"
+
+    def patterns(value: str) -> list[re.Pattern]:
+        return _get("creneau", value) + (_get("creneau", value, "question") if asked else [])
+
+    if any_match(patterns("indifferent"), text):
         out.values["creneau"] = "indifferent"
         return
     seen: set[str] = set()
+    busy: set[str] = set()
     for value in ("soir_weekend", "journee"):
-        for m in matches(_get("creneau", value), text):
+        for m in matches(patterns(value), text):
             if is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():]):
                 continue
             if clause_before(text, m.start(), 1) in (["bon"], ["bonne"], ["bons"], ["bonnes"]):
                 continue  # "bon week-end", "bonne journée": a wish, not a time
             before = " ".join(clause_before(text, m.start(), 3))
             if CRENEAU_BUSY_BEFORE.search(before):
-                continue  # "je travaille la journée / la nuit": when the person is busy
+                busy.add(value)  # "je travaille la journée / la nuit": when the person is busy
+                continue
             seen.add(value)
+    if not seen and len(busy) == 1:
+        # busy at one time only: free at the other ("je bosse la journée" -> evenings)
+        seen.add("journee" if busy == {"soir_weekend"} else "soir_weekend")
     if not seen:
         for m in CLOCK.finditer(text):
             if is_negated(text, m.start()) or DURATION_AFTER.match(text[m.end():]):
@@ -159,10 +170,11 @@ def read_equipement(msg: Message, out) -> None:
 
 def read_modalite(msg: Message, out) -> None:
     text = msg.text
-    if any_match(_get("modalite", "indifferent"), text):
+    asked = msg.requested == "modalite"
+    if any_match(_get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []),
+                 text):
         out.values["modalite"] = "indifferent"
         return
-    asked = msg.requested == "modalite"
     for value in ("hybride", "distance"):
         # phrases of modalite.csv marked `question` ("chez moi", "sur internet") count only as an answer
         patterns = _get("modalite", value) + (_get("modalite", value, "question") if asked else [])

@@ -113,9 +113,11 @@ class TitleIndex:
         self.keys: dict[tuple[str, ...], tuple[str, str]] = {}  # key -> (domain, source)
         self.title_words: set[str] = set()   # folded words of mapped titles (typo targets)
         self.all_stems: set[str] = set()     # stems of every title word (never "corrected")
+        self.occupations: set[tuple[str, ...]] = set()  # every title and its head, any domain
         self._load_rome(rome_csv, lexicon_dir)
         self._load_lexicon(lexicon_dir)
         self.max_tokens = max((len(k) for k in self.keys), default=1)
+        self.max_occupation_tokens = max((len(k) for k in self.occupations), default=1)
 
     def _load_rome(self, path: Path, lexicon_dir: Path | None) -> None:
         if not path.is_file():
@@ -139,6 +141,7 @@ class TitleIndex:
                     if domain:
                         self.title_words.update(variant.split())
         common = {(stem(w),) for w in COMMON_WORDS}
+        self.occupations = (set(exact) | set(heads)) - common
         for key in common:
             exact.pop(key, None)
             heads.pop(key, None)
@@ -170,6 +173,19 @@ class TitleIndex:
                     hits.append(Hit(words[i][1], words[i + n - 1][2], *found))
                     break
         return hits
+
+
+    def find_occupations(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every ROME job title in a folded text, whatever its domain (a job
+        held says the person works: "je suis livreur"), longest at each position."""
+        words = tokens(text)
+        spans = []
+        for i in range(len(words)):
+            for n in range(min(self.max_occupation_tokens, len(words) - i), 0, -1):
+                if tuple(w for w, _, _ in words[i:i + n]) in self.occupations:
+                    spans.append((words[i][1], words[i + n - 1][2]))
+                    break
+        return spans
 
 
 _LOCK = threading.Lock()

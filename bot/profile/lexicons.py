@@ -239,3 +239,84 @@ def validate_all(directory: Path | str | None = None) -> int:
 def clear_cache() -> None:
     _value_entries.cache_clear()
     _pairs.cache_clear()
+
+
+_MAX_EXPANSIONS = 64
+
+
+def pattern_words(pattern: str) -> set[str]:
+    """The whole words a lexicon regular expression can match, when it spells them out
+    ("lyceen(?:ne)?" -> lyceen, lyceenne; "arr(?:et|ete)" -> arret, arrete). A word is
+    kept only when the pattern fixes every letter of it (no \\w, no character class);
+    alternatives and optional groups are expanded up to 64 strings per pattern."""
+    import sre_constants as C
+    import sre_parse
+
+    def expand(items) -> list[str] | None:
+        out = [""]
+        for op, arg in items:
+            if op is C.LITERAL:
+                parts = [chr(arg)]
+            elif op is C.SUBPATTERN:
+                parts = expand(arg[-1])
+            elif op is C.BRANCH:
+                parts = []
+                for branch in arg[1]:
+                    sub = expand(branch)
+                    if sub is None:
+                        return None
+                    parts += sub
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and arg[0] == 0 and arg[1] == 1:
+                sub = expand(arg[2])
+                if sub is None:
+                    return None
+                parts = [""] + sub
+            elif op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+                parts = [" "]  # a boundary or a look-around ends a word
+            else:
+                return None
+            if parts is None:
+                return None
+            out = [a + b for a in out for b in parts]
+            if len(out) > _MAX_EXPANSIONS:
+                return None
+        return out
+
+    words: set[str] = set()
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - a pattern the loader already validated; be lenient
+        return words
+    # Expand each top-level alternative piece by piece so one unexpandable part does not hide
+    # the words of the others: split on the unexpandable items.
+    chunk: list = []
+    pieces: list[list] = []
+    for item in list(parsed):
+        if expand([item]) is None:
+            pieces.append(chunk)
+            chunk = []
+        else:
+            chunk.append(item)
+    pieces.append(chunk)
+    for i, piece in enumerate(pieces):
+        for text in expand(piece) or ():
+            tokens = re.findall(r"[a-z]+", text)
+            # a word touching an unexpanded neighbour may be cut: drop it
+            if i > 0 and not text[:1].isspace():
+                tokens = tokens[1:]
+            if i < len(pieces) - 1 and not text[-1:].isspace():
+                tokens = tokens[:-1]
+            words.update(t for t in tokens if len(t) >= 3)
+    return words
+
+
+@lru_cache(maxsize=1)
+def lexicon_words() -> frozenset[str]:
+    """Every whole word the value lexicons spell out (plain phrases and expanded patterns):
+    real words the typo corrector must never change."""
+    words: set[str] = set()
+    for name in VALUE_FILES:
+        for entry in value_entries(name):
+            words |= set(re.findall(r"[a-z]+", fold(entry.expression))) if entry.plain \
+                else pattern_words(entry.pattern)
+    return frozenset(w for w in words if len(w) >= 3)

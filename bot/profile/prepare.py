@@ -122,7 +122,7 @@ def _vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset
     by_letter: dict[str, list[str]] = {}
     for word in targets:
         by_letter.setdefault(word[0], []).append(word)
-    return ({k: tuple(v) for k, v in by_letter.items()}, frozenset(protected),
+    return ({k: tuple(v) for k, v in by_letter.items()}, frozenset(protected) | lexicons.lexicon_words(),
             jobs.known_stems(), single_words)
 
 
@@ -148,7 +148,8 @@ def _short_targets() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     job titles, the SMS forms and the project's own French texts."""
     targets, protected = lexicons.typo_words()
     words = {w for w in targets if len(w) <= FUZZY_MIN_LENGTH}
-    known = set(protected) | _known_words() | jobs.typo_targets(SLIP_MIN_LENGTH)  # words of job titles
+    known = (set(protected) | _known_words() | lexicons.lexicon_words()
+             | jobs.typo_targets(SLIP_MIN_LENGTH))  # words of job titles
     for name in lexicons.VALUE_FILES:
         for entry in lexicons.value_entries(name):
             if entry.plain:  # (the words of a regular expression may be stems: "lyce(?:e|en)")

@@ -54,7 +54,7 @@ AGE_APPROX_BEFORE = {"bientot", "presque", "environ", "pres", "quasi", "quasimen
                      "approximativement", "genre", "limite"}
 # ... except "mes" after a verb of having turned that age: "j'ai fêté mes 30 ans", "j'ai eu mes 18 ans"
 AGE_TURNED_BEFORE_MES = {"fete", "eu", "souffle", "celebre", "feter"}
-AGE_APPROX_AFTER = re.compile(r"^ (?:environ|a peu pres|bientot|passes|passees|et quelques|et des poussieres|"
+AGE_APPROX_AFTER = re.compile(r"^ (?:environ|a peu pres|bientot(?! \d)|passes|passees|et quelques|et des poussieres|"
                               r"ou plus|ou moins|ou (?:\d{1,3}|presque|bientot)|a peu pres|approximativement)\b")
 # "17 ans et demi": half a year more
 AGE_HALF_AFTER = re.compile(r"^ ?(?:ans?|a|balais|piges?|berges?|printemps)? et (?:demie?|1/2)\b")
