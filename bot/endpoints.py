@@ -16,6 +16,7 @@ import yaml
 from bot import config
 
 TRACKER_STORE_CLASS = "capnum_rasa.tracker_store.ErasingSQLTrackerStore"
+BROKER_CLASS = "capnum_rasa.broker.PikaEventBroker"
 
 
 def tracker_db_url(environ: dict | None = None) -> str:
@@ -57,13 +58,15 @@ def lock_store_settings(url: str | None) -> dict | None:
     return settings
 
 
-def event_broker_settings(url: str | None) -> dict | None:
+def event_broker_settings(url: str | None, environ: dict | None = None) -> dict | None:
     if not url:
         return None
+    env = os.environ if environ is None else environ
     parts = urlsplit(url)
-    return {"type": "pika", "url": parts.hostname or "localhost", "port": parts.port or 5672,
+    # Rasa's pika broker, logging a failed publish without the event (the person's words).
+    return {"type": BROKER_CLASS, "url": parts.hostname or "localhost", "port": parts.port or 5672,
             "username": unquote(parts.username or "guest"), "password": unquote(parts.password or "guest"),
-            "queues": [os.environ.get("RABBITMQ_QUEUE", "capnum_events")]}
+            "queues": [env.get("RABBITMQ_QUEUE") or "capnum_events"]}
 
 
 def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
@@ -80,7 +83,7 @@ def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
     }
     if lock := lock_store_settings(env.get("REDIS_URL")):
         settings["lock_store"] = lock
-    if broker := event_broker_settings(env.get("RABBITMQ_URL")):
+    if broker := event_broker_settings(env.get("RABBITMQ_URL"), env):
         settings["event_broker"] = broker
     return settings
 

@@ -2,6 +2,7 @@
 
     python -m bot.privacy purge --older-than 90d [--tracker-db-url URL] [--database-url URL] [--dry-run]
     python -m bot.privacy erase SENDER_ID [--tracker-db-url URL] [--database-url URL]
+                                           # with RABBITMQ_URL: the erasure event on the broker too
 
 - `erase_person(sender_id)` removes every per-person row of the product database (the
   recaps; profiles are only kept in the tracker and in recaps). When the person asks in
@@ -105,6 +106,47 @@ def erase_person(sender_id: str, database_url: Optional[str] = None, tracker_db_
     return report
 
 
+ERASURE_EVENT = "capnum_conversation_erased"  # capnum_rasa.tracker_store.ERASURE_EVENT
+BROKER_EXCHANGE = "rasa-exchange"  # where Rasa's event broker publishes (fanout)
+
+
+def publish_erasure(sender_id: str, rabbitmq_url: Optional[str] = None, queue: Optional[str] = None) -> bool:
+    """The erasure event {"sender_id", "event", "timestamp"} on the event broker, as the tracker
+    store publishes it when the person asks: the broker's consumers drop their copy. False when
+    no broker is configured (RABBITMQ_URL); raises OSError when it cannot be reached."""
+    import asyncio
+    import json
+    import os
+
+    url = rabbitmq_url or os.environ.get("RABBITMQ_URL")
+    if not url:
+        return False
+    queue = queue or os.environ.get("RABBITMQ_QUEUE") or "capnum_events"
+
+    async def publish() -> None:
+        import aio_pika
+        from bot.broker_consumer import connection_settings
+
+        connection = await aio_pika.connect(**connection_settings(url), timeout=10)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.declare_exchange(BROKER_EXCHANGE, type=aio_pika.ExchangeType.FANOUT)
+            # The product's queue, as Rasa declares it: kept until a consumer reads it.
+            await (await channel.declare_queue(queue, durable=True)).bind(exchange, "")
+            body = json.dumps({"sender_id": sender_id, "event": ERASURE_EVENT, "timestamp": time.time()})
+            await exchange.publish(aio_pika.Message(body.encode("utf-8"),
+                                                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT), "")
+
+    try:
+        asyncio.run(publish())
+    except OSError:
+        raise
+    except Exception as exc:  # aio_pika's connection errors
+        raise OSError(type(exc).__name__) from exc
+    logger.info("Erasure event published on the event broker.")
+    return True
+
+
 @dataclass
 class PurgeReport:
     conversations: int = 0
@@ -165,6 +207,13 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
     if args.command == "erase":
         report = erase_person(args.sender_id, args.database_url, args.tracker_db_url, erase_events=True)
         print(f"effacé : {report.events} événements de conversation, {report.recaps} codes récapitulatifs.")
+        try:
+            if publish_erasure(args.sender_id):
+                print("Les consommateurs de RabbitMQ sont prévenus : ils effacent leur copie.")
+        except OSError as exc:
+            print(f"RabbitMQ injoignable ({exc}) : ses consommateurs ne sont pas prévenus. "
+                  f"Relancez la commande quand il répond.", file=sys.stderr)
+            return 1
         return 0
     try:
         older_than = parse_duration(args.older_than)

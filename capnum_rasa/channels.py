@@ -73,10 +73,27 @@ async def _post(url: str, *, json_body: Any = None, form: Any = None,
         async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
             async with session.post(url, json=json_body, data=form, auth=auth, params=params) as resp:
                 if resp.status >= 300:
-                    logger.error("Messaging API %s answered %s: %s", _loggable(url), resp.status,
-                                 redact((await resp.text())[:300]))
+                    # Only the platform's error codes: its error text can echo what was sent
+                    # (Twilio's the person's number, Telegram's the chat id or the text).
+                    logger.error("Messaging API %s answered %s%s.", _loggable(url), resp.status,
+                                 _error_codes(await resp.text()))
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         logger.error("Messaging API %s unreachable: %s", _loggable(url), redact(str(error)))
+
+
+def _error_codes(body: str) -> str:
+    """' (code 21211)' from a platform's error answer (Telegram `error_code`, Twilio `code`,
+    Messenger `error.code` / `error_subcode`), never its text; "" when there is none."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(payload, dict):
+        return ""
+    error = payload.get("error") if isinstance(payload.get("error"), dict) else {}
+    codes = [value for value in (payload.get("error_code"), payload.get("code"), error.get("code"),
+                                 error.get("error_subcode")) if isinstance(value, int) and not isinstance(value, bool)]
+    return f" (code {' / '.join(str(code) for code in codes)})" if codes else ""
 
 
 def _loggable(url: str) -> str:

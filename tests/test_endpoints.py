@@ -25,7 +25,9 @@ def test_production_uses_postgresql_redis_and_rabbitmq(tmp_path):
                                          "username": "capnum", "password": "s@cret"}
     assert settings["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2,
                                       "key_prefix": "capnum", "password": "pw"}
-    assert settings["event_broker"]["type"] == "pika"
+    assert settings["event_broker"]["type"] == "capnum_rasa.broker.PikaEventBroker"
+    assert settings["event_broker"]["queues"] == ["capnum_events"]
+    assert write_endpoints("x", tmp_path / "e2.yml", {**env, "RABBITMQ_QUEUE": "q2"}).read_text().count("- q2") == 1
     assert settings["action_endpoint"] == {"url": "http://actions:5055/webhook", "enable_selective_domain": True}
 
 
