@@ -56,3 +56,52 @@ def test_spacy_runs_without_its_named_entity_pipe_and_gives_the_same_features():
         a, b = lite(sentence), full(sentence)
         assert [(t.text, t.lemma_, t.pos_, t.tag_) for t in a] == [(t.text, t.lemma_, t.pos_, t.tag_) for t in b]
         assert (a.vector == b.vector).all()
+
+
+def _conversation_events(turns: int, with_undo: bool = False):
+    from rasa.shared.core.events import (ActionExecuted, BotUttered, Restarted, SessionStarted, SlotSet,
+                                         UserUttered, UserUtteranceReverted)
+
+    t = 1_700_000_000.0
+    events = [ActionExecuted("action_session_start", timestamp=t), SessionStarted(timestamp=t),
+              ActionExecuted("action_listen", timestamp=t)]
+    for i in range(turns):
+        t += 1
+        intent = ["greet", "inform", "faq"][i % 3]
+        events += [UserUttered(f"message {i}", {"name": intent, "confidence": 0.9},
+                               [{"entity": "age", "value": str(i)}] if intent == "inform" else [], timestamp=t),
+                   ActionExecuted("action_turn", timestamp=t), SlotSet("age", float(i), timestamp=t),
+                   BotUttered(f"réponse {i}", timestamp=t), ActionExecuted("action_listen", timestamp=t)]
+        if with_undo and i == turns // 2:
+            events.append(UserUtteranceReverted(timestamp=t))
+        if with_undo and i == turns - 3:
+            events.append(Restarted(timestamp=t))
+    return events
+
+
+@pytest.mark.parametrize("with_undo", [False, True])
+def test_tracker_states_are_rasas_at_every_step_of_a_conversation(with_undo):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from capnum_rasa import tracker_states
+
+    tracker_states.install()
+    domain = Domain.from_yaml("""
+version: "3.1"
+intents: [greet, inform, faq]
+entities: [age]
+slots:
+  age: {type: float, influence_conversation: true, mappings: [{type: custom}]}
+actions: [action_turn]
+""")
+    rasa_way = tracker_states._rasa_states_for_tracker_history
+    tracker = DialogueStateTracker("s", domain.slots)
+    incremental_before = tracker_states.STATS["incremental"]
+    for event in _conversation_events(30, with_undo):
+        tracker.update(event)
+        for args in [(False, False, None), (True, False, None), (False, True, {"slots": ["age"], "loops": []})]:
+            assert domain.states_for_tracker_history(tracker, *args) == rasa_way(domain, tracker, *args)
+        # Asked twice without a new event (several policies, several calls): same answer.
+        assert tracker.past_states(domain) == rasa_way(domain, tracker)
+    assert tracker_states.STATS["incremental"] > incremental_before
