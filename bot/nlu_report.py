@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 
+ENTITY_EXTRACTORS = ("DIETClassifier", "CRFEntityExtractor")
+
+
 def _load(folder: Path, name: str) -> dict | None:
     path = folder / name
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
@@ -23,7 +26,8 @@ def summary(folder: Path) -> dict[str, float]:
         knowledge = [v for k, v in intents.items() if k == "faq"]
         if knowledge:
             figures["faq_intent_f1"] = knowledge[0]["f1-score"]
-    entities = _load(folder, "DIETClassifier_report.json")
+    # The entity extractor's own report: DIET's, or the CRF's when the NLU has no neural network.
+    entities = next((e for e in (_load(folder, f"{name}_report.json") for name in ENTITY_EXTRACTORS) if e), None)
     if entities:
         figures["entity_micro_f1"] = entities.get("micro avg", entities.get("weighted avg", {})).get("f1-score", 0.0)
         figures["entity_macro_f1"] = entities["macro avg"]["f1-score"]
