@@ -19,6 +19,14 @@ then the profile answers) until the recommendations arrive (`custom` payload of 
 Reports throughput, p50/p95/p99 latency, errors by kind, conversations that reached the end,
 and, with `--verify` (needs the HTTP API token), lost, duplicated and out-of-order user messages
 read back from each conversation's tracker.
+
+Per-process figures, read from /proc (CPU seconds of the server process, not wall time, so
+they hold on a busy machine):
+
+    python -m bot.loadtest cpu --url http://127.0.0.1:5305 --pid PID [--conversations 5]
+        # CPU per message by position in a 40-message conversation (1-10, 11-20, 21-30, 31-40)
+    python -m bot.loadtest memory --url http://127.0.0.1:5305 --pid PID --conversations 1000
+        # resident memory after every 250 conversations
 """
 from __future__ import annotations
 
@@ -287,6 +295,64 @@ class LoadTest:
                 "unreadable_trackers": unreadable}
 
 
+# After the recommendations: what people ask next, in turn, up to the 40th message.
+FOLLOW_UPS = ["la 1 c'est quoi ?", "et la 2 ?", "compare la 1 et la 2", "d'autres formations ?",
+              "c'est combien la 1 ?", "comment je m'inscris ?", "c'est quoi un MOOC ?", "merci",
+              "et en logistique ?", "la 3", "j'ai pas d'ordinateur", "d'accord"]
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (every thread), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def cpu_per_message(url: str, pid: int, conversations: int = 5, length: int = 40,
+                          prefix: Optional[str] = None) -> dict:
+    """Conversations of `length` messages, one at a time, one message at a time: the server
+    process's CPU seconds for each message, averaged by position (1st, 2nd, …)."""
+    prefix = prefix or f"cpu-{int(time.time())}"
+    by_position: list[list[float]] = [[] for _ in range(length)]
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        for c in range(conversations):
+            texts = list(CAPNUM_SCRIPTS[c % len(CAPNUM_SCRIPTS)]) + CAPNUM_EXTRA
+            texts += [FOLLOW_UPS[i % len(FOLLOW_UPS)] for i in range(length)]
+            for i in range(length):
+                before = process_cpu_seconds(pid)
+                async with session.post(url.rstrip("/") + "/webhooks/rest/webhook",
+                                        json={"sender": f"{prefix}-{c}", "message": texts[i]}) as resp:
+                    await resp.read()
+                by_position[i].append(process_cpu_seconds(pid) - before)
+    blocks = {f"{b + 1}-{min(length, b + 10)}": round(1000 * statistics.fmean(
+        [x for pos in by_position[b:b + 10] for x in pos]), 1) for b in range(0, length, 10)}
+    return {"cpu_ms_per_message_by_position": blocks,
+            "cpu_ms_per_message": round(1000 * statistics.fmean([x for pos in by_position for x in pos]), 1),
+            "conversations": conversations, "length": length}
+
+
+async def memory_after(url: str, pid: int, conversations: int = 1000, step: int = 250,
+                       concurrency: int = 20) -> dict:
+    """Resident memory of the server process after every `step` whole conversations."""
+    rss = {0: round(process_rss_mb(pid))}
+    done = 0
+    while done < conversations:
+        n = min(step, conversations - done)
+        summary = await run_once([url], "capnum", "closed", concurrency=concurrency, conversations=n,
+                                 prefix=f"mem-{int(time.time())}-{done}")
+        done += n
+        rss[done] = round(process_rss_mb(pid))
+        print(f"{done} conversations ({summary['messages_ok']} messages, errors {summary['errors']}): "
+              f"RSS {rss[done]} MB", flush=True)
+    return {"rss_mb_after_conversations": rss}
+
+
 def print_report(title: str, summary: dict) -> None:
     print(f"{title}: {summary['throughput_msg_s']} msg/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
           f"p99 {summary['p99_ms']} ms, {summary['messages_ok']} messages ok, errors {summary['errors']} "
@@ -458,9 +524,29 @@ def main(argv: Optional[list[str]] = None) -> int:
     bench.add_argument("--duration", type=float, default=30)
     bench.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")], default=[20.0, 30.0, 40.0])
     bench.add_argument("--base-port", type=int, default=15005)
+    cpu = sub.add_parser("cpu", help="CPU of the server process per message, by position in the conversation")
+    cpu.add_argument("--url", required=True)
+    cpu.add_argument("--pid", type=int, required=True, help="the Rasa server's process id")
+    cpu.add_argument("--conversations", type=int, default=5)
+    cpu.add_argument("--length", type=int, default=40)
+    memory = sub.add_parser("memory", help="resident memory of the server process as conversations add up")
+    memory.add_argument("--url", required=True)
+    memory.add_argument("--pid", type=int, required=True)
+    memory.add_argument("--conversations", type=int, default=1000)
+    memory.add_argument("--step", type=int, default=250)
+    for p in (cpu, memory):
+        p.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     if args.command == "bench":
         return _bench(args)
+    if args.command in ("cpu", "memory"):
+        figures = asyncio.run(cpu_per_message(args.url, args.pid, args.conversations, args.length)
+                              if args.command == "cpu" else
+                              memory_after(args.url, args.pid, args.conversations, args.step))
+        print(json.dumps(figures, indent=1))
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+        return 0
     summary = asyncio.run(run_once(args.url, args.script, args.mode, concurrency=args.concurrency,
                                    duration=args.duration, conversations=args.conversations, rate=args.rate,
                                    routing=args.routing, token=args.token, verify=args.verify,
