@@ -65,9 +65,10 @@ test: $(MODEL) var/catalogue.ready validate
 	$(MAKE) --no-print-directory test-stories
 
 # Everything that needs no Rasa server (pure core, SQLite and PostgreSQL, gateway against a
-# fake Rasa): no model, no training. Integration tests are marked in tests/conftest.py.
+# fake Rasa): no model, no training. Integration tests are marked in tests/conftest.py, and
+# so are the `slow` ones (advisers' accounts: scrypt at its real cost), which only `make test` runs.
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -q -m "not integration" tests
+	$(PY) -m pytest -q -m "not integration and not slow" tests
 
 bench-nlu: $(MODEL)
 	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/nlu

@@ -186,14 +186,23 @@ def demo_matcher(tmp_path_factory):
 
 
 _SERVER_STARTERS = ("running_assistant", "running_cluster")
+# Modules whose cost is deliberate: the advisers' passwords are checked with scrypt at its real
+# cost (N = 2^17, 128 MiB, about 0.35 s on a quiet core, 3 s on a loaded one), dozens of times a
+# test (rate limits, lock-outs). `make test` runs them; `make test-fast` leaves them out.
+_SLOW_BY_DESIGN = ("tests.test_accounts",)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Marks `integration` every test of a module that starts real servers."""
+    """Marks `integration` every test of a module that starts real servers, `slow` the tests
+    of the modules above."""
     for item in items:
         module = getattr(item, "module", None)
-        if module is not None and any(name in vars(module) for name in _SERVER_STARTERS):
+        if module is None:
+            continue
+        if any(name in vars(module) for name in _SERVER_STARTERS):
             item.add_marker(pytest.mark.integration)
+        if module.__name__ in _SLOW_BY_DESIGN:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -204,3 +213,20 @@ def shared_assistant(tmp_path_factory):
 
     with running_assistant(tmp_path_factory.mktemp("shared-assistant")) as assistant:
         yield assistant
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scrypt_computed_once_per_input():
+    """scrypt at the accounts' real cost (N = 2^17, about 0.3 s each) is a pure function: the
+    same password, salt and parameters are computed once per test session. Hashes, parameters
+    and answers are unchanged; sign-in tests that try 20 wrong passwords against the same
+    stored hash stop costing 20 scrypt runs each."""
+    import functools
+    import hashlib
+
+    original = hashlib.scrypt
+    hashlib.scrypt = functools.lru_cache(maxsize=4096)(original)
+    try:
+        yield
+    finally:
+        hashlib.scrypt = original

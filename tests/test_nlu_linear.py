@@ -1,0 +1,81 @@
+"""The NLU components without TensorFlow (capnum_rasa/nlu.py): the intent and the knowledge
+answer from linear models, in exactly the format Rasa's own components give (the rule policy,
+`actions/turn.py` and `rasa test nlu` read it), saved and loaded with the model."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from capnum_rasa.nlu import FaqLinearSelector, LinearIntentClassifier, sentence_features
+
+WORDS = ["bonjour", "salut", "prix", "gratuit", "payer", "durée", "semaines", "longtemps"]
+EXAMPLES = [("bonjour", "greet", None), ("salut", "greet", None),
+            ("prix gratuit", "faq", "faq/cout"), ("payer prix", "faq", "faq/cout"), ("gratuit payer", "faq", "faq/cout"),
+            ("durée semaines", "faq", "faq/duree"), ("longtemps durée", "faq", "faq/duree"),
+            ("semaines longtemps", "faq", "faq/duree")]
+
+
+def featurized(text: str, intent: str | None = None, key: str | None = None) -> Message:
+    data = {"text": text}
+    if intent:
+        data["intent"] = intent
+    if key:
+        data["intent_response_key"] = key
+    message = Message(data=data)
+    counts = np.array([[text.split().count(w) for w in WORDS]], dtype=float)
+    message.add_features(Features(sp.coo_matrix(counts), "sentence", "text", "counts"))
+    message.add_features(Features(counts + 0.1, "sentence", "text", "vectors"))
+    return message
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def context() -> ExecutionContext:
+    return ExecutionContext(GraphSchema({}), "test")
+
+
+def training_data() -> TrainingData:
+    return TrainingData([featurized(*e) for e in EXAMPLES], responses={
+        "utter_faq/cout": [{"text": "C'est gratuit."}], "utter_faq/duree": [{"text": "Quelques semaines."}]})
+
+
+def test_each_block_of_features_has_unit_length():
+    X = sentence_features([featurized("prix gratuit gratuit"), featurized("bonjour")]).toarray()
+    assert X.shape == (2, 2 * len(WORDS))
+    for row in X:
+        assert np.linalg.norm(row[:len(WORDS)]) == pytest.approx(1.0)
+        assert np.linalg.norm(row[len(WORDS):]) == pytest.approx(1.0)
+
+
+def test_intent_and_answer_in_rasas_format_after_saving_and_loading(storage):
+    intents = LinearIntentClassifier.create({}, storage, Resource("intents"), context())
+    answers = FaqLinearSelector.create({}, storage, Resource("answers"), context())
+    intents.train(training_data())
+    answers.train(training_data())
+    intents = LinearIntentClassifier.load({}, storage, Resource("intents"), context())
+    answers = FaqLinearSelector.load({}, storage, Resource("answers"), context())
+
+    question, hello = featurized("gratuit prix"), featurized("salut")
+    answers.process(intents.process([question, hello]))
+    intent = question.get("intent")
+    assert intent["name"] == "faq" and 0.45 < intent["confidence"] <= 1.0
+    ranking = question.get("intent_ranking")
+    assert [r["name"] for r in ranking][0] == "faq" and sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+    selected = question.get("response_selector")
+    assert selected["all_retrieval_intents"] == ["faq"]
+    response = selected["faq"]["response"]
+    assert response["intent_response_key"] == "faq/cout" and response["utter_action"] == "utter_faq/cout"
+    assert response["responses"] == [{"text": "C'est gratuit."}]
+    assert selected["faq"]["ranking"][0]["intent_response_key"] == "faq/cout"
+    # A message of another intent gets no answer picked (as capnum_rasa.nlu.FaqResponseSelector).
+    assert hello.get("intent")["name"] == "greet" and hello.get("response_selector") is None
