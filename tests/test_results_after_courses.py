@@ -278,7 +278,7 @@ def test_relaxed_hours_say_the_real_maximum(tmp_path):
     assert "J'ai accepté jusqu'à 12 h par semaine au lieu de 5." in sentence
     assert problems(sentence) == []
     text_ = replies.recommendations_text(result.courses, sentence)
-    assert text_.startswith("Aucune formation ne correspondait") and "Voici 2 formations pour vous." in text_
+    assert text_.startswith("Aucune formation ne répond à tout") and "Voici 2 formations pour vous." in text_
     m.close()
 
 

@@ -369,6 +369,21 @@ def relaxed_slots(allowed: int, masks: Iterable[int] = ()) -> list:
     return [name for name in RELAXATION_ORDER if name in names]
 
 
+# A preference not given yet: the courses that suit every answer come first (open at any time,
+# fully remote, certifying, accessible), above everything but the domain and the equipment.
+# Then the question need not be asked (MatchingEngine.decisive_slots), and the person keeps
+# every option open.
+OPEN_TO_ANY_ANSWER_BONUS = 200
+
+
+def open_to_any_answer(c: Candidate, p: Profile) -> int:
+    """How many of the person's unknown preferences this course suits whatever the answer."""
+    return ((p.creneau is None and c.creneau == "indifferent")
+            + (p.modalite is None and c.modalite == "distance")
+            + (p.certification is None and bool(c.certifiante))
+            + (p.handicap is None and bool(c.accessible_handicap)))
+
+
 def score(c: Candidate, p: Profile, today: _dt.date, violations: int = 0,
           refinement: Optional[Refinement] = None) -> float:
     """Higher is better. Domain tier ≫ own equipment ≫ the rest."""
@@ -407,6 +422,8 @@ def score(c: Candidate, p: Profile, today: _dt.date, violations: int = 0,
         s -= min(300.0, (c.heures_total or 0) * 0.25) + 2.0 * (c.heures_semaine or 0)
     if p.handicap and c.accessible_handicap:
         s += HANDICAP_BONUS
+    if refinement is None or not (refinement.sooner or refinement.shorter):  # what was asked wins
+        s += OPEN_TO_ANY_ANSWER_BONUS * open_to_any_answer(c, p)
     if c.places_financees is not None:
         s += 25 if c.places_financees > 0 else -25
     if c.remuneree:
