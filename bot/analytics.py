@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.clock import utcnow
 from bot.vocab import CRENEAUX, DEPARTEMENTS, DOMAINES, EQUIPEMENTS, LEVELS
 
 logger = logging.getLogger(__name__)
@@ -96,10 +97,6 @@ analytics_daily = Table(
 )
 
 CELL_COLUMNS = BUCKET_NAMES + ("course_id", "detail")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def age_band(age: Any) -> Optional[str]:

@@ -31,11 +31,16 @@ SHARED_DIR = _path("CAPNUM_SHARED_DIR", PROJECT_ROOT.parent / "shared")
 LHEO_REFERENCE_DIR = _path("CAPNUM_LHEO_DIR", SHARED_DIR / "reference" / "lheo")
 
 
+def sqlalchemy_url(url: str) -> str:
+    """A database URL as SQLAlchemy 1.4 takes it: Heroku-style `postgres://` URLs use the
+    scheme it no longer accepts."""
+    return url.replace("postgres://", "postgresql://", 1)
+
+
 def database_url() -> str:
     """The catalogue database: DATABASE_URL, or a SQLite file under var/."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Heroku-style URLs use the scheme SQLAlchemy 1.4 no longer accepts.
-        return url.replace("postgres://", "postgresql://", 1)
+        return sqlalchemy_url(url)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{VAR_DIR / 'catalogue.db'}"

@@ -24,7 +24,7 @@ def tracker_db_url(environ: dict | None = None) -> str:
     env = os.environ if environ is None else environ
     url = env.get("TRACKER_DB_URL") or env.get("DATABASE_URL")
     if url:
-        return url.replace("postgres://", "postgresql://", 1)
+        return config.sqlalchemy_url(url)
     return f"sqlite:///{config.VAR_DIR / 'conversations.db'}"
 
 
@@ -32,7 +32,7 @@ def tracker_store_settings(url: str | None) -> dict:
     if not url or url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if url else str(config.VAR_DIR / "conversations.db")
         return {"type": TRACKER_STORE_CLASS, "dialect": "sqlite", "db": path}
-    parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
+    parts = urlsplit(config.sqlalchemy_url(url))
     settings = {
         "type": TRACKER_STORE_CLASS,
         "dialect": parts.scheme.split("+")[0],

@@ -9,8 +9,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from bot.dialogue import Button
-
-YOUTH_AGE_LIMIT = 26
+from bot.vocab import YOUTH_AGE_LIMIT
 
 # The kinds of places of the directory (column `type` of the directory CSV).
 MISSION_LOCALE = "mission_locale"
@@ -30,7 +29,7 @@ def handoff_text(profile: Mapping[str, Any]) -> str:
         text = ("Un conseiller de la mission locale peut vous aider, c'est gratuit pour les 16-25 ans. "
                 "Vous pouvez y aller avec ou sans rendez-vous.")
     elif age is None:
-        text = ("Si vous avez moins de 26 ans, la mission locale peut vous aider. "
+        text = (f"Si vous avez moins de {YOUTH_AGE_LIMIT} ans, la mission locale peut vous aider. "
                 "Sinon, un conseiller France Travail vous accompagne, sur francetravail.fr ou en agence.")
     else:
         text = ("Un conseiller France Travail peut vous aider. "

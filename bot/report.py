@@ -35,18 +35,17 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional, Sequence
 
-from sqlalchemy import and_, case, distinct, exists, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.analytics import analytics_daily, analytics_events
-from bot.vocab import DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINS
+from bot.vocab import COURSE_DOMAINS, DEPARTMENT_NAMES, DOMAIN_LABELS, YOUTH_AGE_LIMIT
 
 K = 5
 SMALL, MASKED = "small", "masked"
 SMALL_TEXT, MASKED_TEXT = "< 5", "masqué"
 TOP_COURSES = 10
 MIN_ACTIONS_UNDER_26 = 3
-YOUTH_AGE_LIMIT = 26
 
 UNKNOWN = "non renseigné"
 CONSTRAINT_LABELS = {
@@ -266,15 +265,14 @@ def compute_report(engine: Engine, since: dt.date, until: Optional[dt.date] = No
 # -- catalogue quality -----------------------------------------------------------------------
 
 def catalogue_quality(engine: Engine, today: Optional[dt.date] = None) -> list[QualityCheck]:
-    from bot.catalogue.models import Action, Formation, Session
+    from bot.catalogue.models import Action, Formation, Session, has_open_session
 
     today = today or dt.date.today()
     last = func.coalesce(Session.fin, Session.debut)
     permanent = func.sum(case((Session.entrees_permanentes, 1), else_=0))
     undated = func.sum(case((last.is_(None), 1), else_=0))
-    open_session = exists().where(
-        Session.action_id == Action.id, Session.etat_recrutement == 1,
-        or_(Session.entrees_permanentes, last.is_(None), last >= today))
+    # What matching would show (one definition, bot.catalogue.models.session_is_open).
+    open_session = has_open_session(Action.id, today)
     with engine.connect() as conn:
         past = conn.execute(
             select(Action.id, Formation.intitule, func.max(last))
@@ -307,8 +305,8 @@ def catalogue_quality(engine: Engine, today: Optional[dt.date] = None) -> list[Q
         QualityCheck("no_url", "Actions sans adresse web (ni l'action ni la formation)",
                      [(r[0], r[1]) for r in no_url]),
         QualityCheck("no_hours", "Actions sans nombre d'heures par semaine", [(r[0], r[1]) for r in no_hours]),
-        QualityCheck("few_youth", f"Domaines avec moins de {MIN_ACTIONS_UNDER_26} actions ouvertes aux moins de 26 ans",
-                     [(d, f"{DOMAIN_LABELS[d]} : {youth.get(d, 0)} action(s)") for d in DOMAINS
+        QualityCheck("few_youth", f"Domaines avec moins de {MIN_ACTIONS_UNDER_26} actions ouvertes aux moins de {YOUTH_AGE_LIMIT} ans",
+                     [(d, f"{DOMAIN_LABELS[d]} : {youth.get(d, 0)} action(s)") for d in COURSE_DOMAINS
                       if youth.get(d, 0) < MIN_ACTIONS_UNDER_26]),
     ]
 
@@ -574,7 +572,10 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
         done = aggregate(_engine(args.database_url), older_than=older_than)
         print(f"événements agrégés : {done['events']} ({done['cells']} cases)")
         return 0
-    parser = argparse.ArgumentParser(prog="python -m bot.report", description="Rapport pour la Région")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.report", description="Rapport pour la Région",
+        epilog="Autre commande : python -m bot.report aggregate [--older-than 1d] [--database-url URL] "
+               "agrège les événements bruts des jours passés (chaque nuit, par cron).")
     parser.add_argument("--since", type=_date, required=True, help="premier jour, AAAA-MM-JJ")
     parser.add_argument("--until", type=_date, default=None, help="dernier jour inclus (défaut : aujourd'hui)")
     parser.add_argument("--out", default=None, help="fichier HTML autonome")
@@ -583,6 +584,11 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
     args = parser.parse_args(args_list)
     if not args.out and not args.csv:
         parser.error("indiquez --out rapport.html et/ou --csv rapport.csv")
+    if args.until and args.until < args.since:
+        print(f"erreur : la période est à l'envers : --since {args.since.isoformat()} vient après "
+              f"--until {args.until.isoformat()}. Donnez d'abord le premier jour, puis le dernier.",
+              file=sys.stderr)
+        return 2
     until = args.until + dt.timedelta(days=1) if args.until else None
     report = compute_report(_engine(args.database_url), args.since, until)
     if args.out:

@@ -39,14 +39,19 @@ ADJACENT_DEPARTMENTS = {
 LEVELS = ("sans_diplome", "cap_bep", "bac", "bac+2", "bac+3", "bac+5")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
-DOMAINS = (
+# The 17 subjects a course can have (a course's `domaine`) ...
+COURSE_DOMAINS = (
     "developpement_web", "data_ia", "cybersecurite", "systemes_reseaux", "support_informatique",
     "design_graphique", "marketing_digital", "commerce_vente", "gestion_administration",
     "logistique", "sante_social", "batiment", "hotellerie_restauration", "langues",
     "competences_de_base", "drones", "creation_entreprise",
 )
 UNDECIDED_DOMAIN = "indecis"
-DOMAINES = DOMAINS + (UNDECIDED_DOMAIN,)
+# ... and the values of the profile slot `domaine` (French, like the other slot value lists
+# DEPARTEMENTS, CRENEAUX...): those 17, or "indecis" for someone who does not know yet.
+DOMAINES = COURSE_DOMAINS + (UNDECIDED_DOMAIN,)
+# Old name of COURSE_DOMAINS, still imported by bot/profile/ (owned elsewhere); do not use.
+DOMAINS = COURSE_DOMAINS
 
 # Domains close enough that one is a fair suggestion for the other (used by matching
 # when the domain constraint is relaxed).
@@ -99,6 +104,8 @@ COURSE_MODES = ("distance", "hybride", "presentiel")
 CERTIFICATIONS = ("oui", "indifferent")
 
 AGE_RANGE = (15, 99)
+# "Jeune" publics and the mission locale: under this age (matching, handoff, the report).
+YOUTH_AGE_LIMIT = 26
 WEEKLY_HOURS_RANGE = (1, 45)
 
 PROFILE_SLOTS = (

@@ -229,7 +229,7 @@ def test_catalogue_quality_checks(engine):
         open_young = conn.execute(text(
             "SELECT domaine, COUNT(*) FROM action a WHERE (age_min IS NULL OR age_min < 26) AND EXISTS ("
             "SELECT 1 FROM session s WHERE s.action_id = a.id AND s.etat_recrutement = 1 AND ("
-            "s.entrees_permanentes OR COALESCE(s.fin, s.debut) IS NULL OR COALESCE(s.fin, s.debut) >= :today)) "
+            "s.debut >= :today OR (s.entrees_permanentes AND (s.fin IS NULL OR s.fin >= :today)))) "
             "GROUP BY domaine"), {"today": today}).all()
     few = {d for d in analytics.DOMAINES if d != "indecis"} - {d for d, n in open_young if n >= 3}
     assert {ref for ref, _label in checks["few_youth"].items} == few

@@ -10,7 +10,7 @@ from bot.catalogue.db import ensure_schema, get_engine
 from bot.catalogue.demo import seed_demo
 from bot.catalogue.models import Action, Formation, Organisme, Session
 from bot.catalogue.vocabulary_mapping import department_bit
-from bot.vocab import DOMAINS, IDF_DEPARTMENTS, LEVEL_RANK
+from bot.vocab import COURSE_DOMAINS, IDF_DEPARTMENTS, LEVEL_RANK
 
 TODAY = dt.date(2031, 6, 15)
 
@@ -41,7 +41,7 @@ def test_organisations_are_fictional_and_marked(demo):
     assert all(url is None or ".exemple.org" in url for _, _, url in rows)
 
 
-@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("domain", COURSE_DOMAINS)
 def test_every_domain_has_three_open_actions_and_three_for_under_26(demo, domain):
     open_ = select(func.count(func.distinct(Action.id))).join(Session).where(
         Action.domaine == domain, Session.etat_recrutement == 1)
@@ -52,7 +52,7 @@ def test_every_domain_has_three_open_actions_and_three_for_under_26(demo, domain
 
 
 @pytest.mark.parametrize("dep", IDF_DEPARTMENTS)
-@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("domain", COURSE_DOMAINS)
 def test_accessible_remote_action_everywhere(demo, dep, domain):
     """Every department x domain: a 100% remote action, no diploma, smartphone or lent equipment."""
     stmt = select(func.count()).select_from(Action).where(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.catalogue.vocabulary_mapping import served_departments
 from bot.matching import RELAXATION_ORDER, MatchingEngine, Profile, hard_violations
 from bot.vocab import (
-    CERTIFICATIONS, COURSE_MODES, CRENEAUX, DEPARTEMENTS, DOMAINES, DOMAINS, EQUIPEMENTS,
+    CERTIFICATIONS, COURSE_MODES, CRENEAUX, DEPARTEMENTS, DOMAINES, COURSE_DOMAINS, EQUIPEMENTS,
     IDF_DEPARTMENTS, LEVELS, MODALITES, SITUATIONS,
 )
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue, violations
@@ -46,7 +46,7 @@ def action_specs(draw, index):
         f"A{index:03d}",
         formation_id=f"F{draw(st.integers(0, 12)):02d}-{index:03d}" if draw(st.booleans())
         else f"F-shared-{draw(st.integers(0, 3))}",
-        domaine=draw(st.sampled_from(DOMAINS + ("indecis",))),
+        domaine=draw(st.sampled_from(COURSE_DOMAINS + ("indecis",))),
         certifiante=draw(st.booleans()),
         niveau_sortie=draw(maybe(st.sampled_from(LEVELS))),
         modalite=draw(st.sampled_from(COURSE_MODES)),

@@ -13,7 +13,8 @@ LHÉO details kept for export (``formation.niveau_sortie_code``, ``action.niveau
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, func,
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, and_, exists, func, or_,
+    true,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -63,7 +64,7 @@ class Formation(Base):
     organisme_responsable_id = Column(
         String(100), ForeignKey("organisme.id", ondelete="RESTRICT"), nullable=False
     )
-    domaine = Column(String(40), nullable=False)  # contract domain (bot.vocab.DOMAINS)
+    domaine = Column(String(40), nullable=False)  # contract domain (bot.vocab.COURSE_DOMAINS)
     updated_at = Column(DateTime, server_default=func.now(), onupdate=func.now())
 
     organisme_responsable = relationship("Organisme", foreign_keys=[organisme_responsable_id])
@@ -181,5 +182,31 @@ class Session(Base):
 # Recruitment states (LHÉO dict-etat-recrutement).
 ETAT_OUVERT, ETAT_FERME, ETAT_SUSPENDU = 1, 2, 3
 
+
+def session_is_open(today):
+    """THE definition of an open session, for matching (what a person is shown) and for the
+    report (what the Region is told is on offer): recruitment open, and starting today or
+    later, or with continuous entry not over yet. `today`: a date or a bound parameter."""
+    s = Session.__table__.c
+    return and_(s.etat_recrutement == ETAT_OUVERT,
+                or_(s.debut >= today,
+                    and_(s.entrees_permanentes == true(), or_(s.fin.is_(None), s.fin >= today))))
+
+
+def session_is_open_on(row, today) -> bool:
+    """session_is_open for one session row (a dict with the model's columns), in Python:
+    the importer's warning about what no one will be shown uses it."""
+    debut, fin = row.get("debut"), row.get("fin")
+    return row.get("etat_recrutement", ETAT_OUVERT) == ETAT_OUVERT and (
+        (debut is not None and debut >= today)
+        or (bool(row.get("entrees_permanentes")) and (fin is None or fin >= today)))
+
+
+def has_open_session(action_id, today):
+    """EXISTS an open session (session_is_open) of the action whose id column is action_id."""
+    return exists().where(Session.__table__.c.action_id == action_id, session_is_open(today))
+
+
 __all__ = ["Base", "Organisme", "Formation", "Action", "Session",
-           "ETAT_OUVERT", "ETAT_FERME", "ETAT_SUSPENDU"]
+           "ETAT_OUVERT", "ETAT_FERME", "ETAT_SUSPENDU", "session_is_open", "session_is_open_on",
+           "has_open_session"]

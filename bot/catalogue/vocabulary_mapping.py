@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from bot.vocab import (
-    ADJACENT_DEPARTMENTS, COURSE_MODES, CRENEAUX, DOMAINS, EQUIPEMENTS, IDF_DEPARTMENTS,
+    ADJACENT_DEPARTMENTS, COURSE_MODES, CRENEAUX, COURSE_DOMAINS, EQUIPEMENTS, IDF_DEPARTMENTS,
     LEVEL_RANK, LEVELS, UNDECIDED_DOMAIN,
 )
 
@@ -340,6 +340,11 @@ DOMAIN_BY_FORMACODE_FIELD = {
 # codes (M1866 "Pentesteur" has parent M1802): each IT sheet whose family default
 # (support_informatique) is wrong is listed by code, with its title.
 DOMAIN_BY_ROME = {
+    # Food crafts ("métiers de bouche"): ROME files them under D (commerce), people and the
+    # training offer under cooking.
+    "D1101": "hotellerie_restauration", "D1102": "hotellerie_restauration",
+    "D1103": "hotellerie_restauration", "D1104": "hotellerie_restauration",
+    "D1105": "hotellerie_restauration",
     "M1805": "developpement_web", "E1210": "developpement_web", "M1811": "data_ia",
     "M1812": "cybersecurite", "M1801": "systemes_reseaux", "M1802": "systemes_reseaux",
     "M1810": "support_informatique", "I1401": "support_informatique", "I1404": "support_informatique",
@@ -432,7 +437,7 @@ DOMAIN_BY_NSF = {
 }
 for _table in (DOMAIN_BY_FORMACODE, DOMAIN_BY_FORMACODE_FIELD, DOMAIN_BY_ROME,
                DOMAIN_BY_ROME_FAMILY, DOMAIN_BY_NSF):
-    assert set(_table.values()) <= set(DOMAINS), _table
+    assert set(_table.values()) <= set(COURSE_DOMAINS), _table
 
 
 def domain_for(formacodes: Iterable[str] = (), codes_rome: Iterable[str] = (),
@@ -474,7 +479,7 @@ def rome_domain(code: str) -> Optional[str]:
 
 
 def check_domain(value: str) -> str:
-    return check_choice(value, DOMAINS, "domaine")
+    return check_choice(value, COURSE_DOMAINS, "domaine")
 
 
 def join(values: Iterable) -> str:

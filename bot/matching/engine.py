@@ -26,22 +26,21 @@ from sqlalchemy import Boolean, Float, Integer, and_, bindparam, exists, false, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from bot.catalogue.models import Action, Formation, Organisme, Session
+from bot.catalogue.models import ETAT_OUVERT, Action, Formation, Organisme, Session, has_open_session
 from bot.catalogue.payload import course_payload
 from bot.catalogue.vocabulary_mapping import ALL_DEPARTMENTS_MASK, department_bit
 from bot.matching.rules import (
-    CANDIDATE_FIELDS, V_CERTIF, V_CRENEAU, V_DOMAIN_RELATED, V_HEURES, V_MODALITE, YOUTH_AGE_LIMIT,
+    CANDIDATE_FIELDS, V_CERTIF, V_CRENEAU, V_DOMAIN_RELATED, V_HEURES, V_MODALITE,
     Candidate,
     MatchResult, Profile, Refinement, choose_relaxation, equipment_ok, rank, reasons,
-    soft_violations,
+    soft_violations, weekly_hours_limit,
 )
-from bot.vocab import AGE_RANGE, LEVELS, OUTSIDE_REGION, RELATED_DOMAINS
+from bot.vocab import AGE_RANGE, LEVELS, OUTSIDE_REGION, RELATED_DOMAINS, YOUTH_AGE_LIMIT
 
-A = Action.__table__
-S = Session.__table__
-F = Formation.__table__
-O = Organisme.__table__
-ETAT_OUVERT = 1
+ACTION_T = Action.__table__
+SESSION_T = Session.__table__
+FORMATION_T = Formation.__table__
+ORGANISME_T = Organisme.__table__
 
 # Every action column course_payload reads: without equipement_prete a lent computer would
 # be reported as required (CONTRACT §2), without niveau_entree_obligatoire an advised level as
@@ -54,12 +53,12 @@ _PAYLOAD_ACTION_COLUMNS = (
 
 # The final page: payload columns of a few actions, mapped by course_payload.
 _PAGE_STATEMENT = (
-    select(*[A.c[name] for name in _PAYLOAD_ACTION_COLUMNS],
-           F.c.intitule.label("intitule"), F.c.url.label("formation_url"),
-           O.c.nom.label("organisme_nom"))
-    .select_from(A.join(F, F.c.id == A.c.formation_id)
-                 .outerjoin(O, O.c.id == A.c.organisme_formateur_id))
-    .where(A.c.id.in_(bindparam("ids", expanding=True)))
+    select(*[ACTION_T.c[name] for name in _PAYLOAD_ACTION_COLUMNS],
+           FORMATION_T.c.intitule.label("intitule"), FORMATION_T.c.url.label("formation_url"),
+           ORGANISME_T.c.nom.label("organisme_nom"))
+    .select_from(ACTION_T.join(FORMATION_T, FORMATION_T.c.id == ACTION_T.c.formation_id)
+                 .outerjoin(ORGANISME_T, ORGANISME_T.c.id == ACTION_T.c.organisme_formateur_id))
+    .where(ACTION_T.c.id.in_(bindparam("ids", expanding=True)))
 )
 
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -68,14 +67,6 @@ _NON_DOMAIN = V_CRENEAU | V_HEURES | V_MODALITE | V_CERTIF
 
 # Domain tiers: never more than three queries.
 _EXACT, _RELATED, _OTHER, _ALL = "exact", "related", "other", "all"
-
-
-def _open_session_clause(today_param):
-    """An open session starting today or later, or with continuous entry not yet over."""
-    return or_(
-        S.c.debut >= today_param,
-        and_(S.c.entrees_permanentes == true(), or_(S.c.fin.is_(None), S.c.fin >= today_param)),
-    )
 
 
 def _to_date(value) -> Optional[_dt.date]:
@@ -93,7 +84,7 @@ def _strict_params(profile: Profile) -> dict:
     return {
         "any_creneau": profile.creneau not in ("journee", "soir_weekend"),
         "creneau": profile.creneau or "indifferent",
-        "hmax": profile.heures_semaine if profile.heures_semaine is not None else 1e9,
+        "hmax": weekly_hours_limit(profile.heures_semaine) if profile.heures_semaine is not None else 1e9,
         "any_mode": profile.modalite != "distance",
         "any_cert": profile.certification != "oui",
     }
@@ -113,22 +104,21 @@ def _prefilter(tier: str, has_exclude: bool, strict: bool = False):
     p_de, p_jeune, p_sal), the equipment flags (own_any, phone_ok, onsite_ok), dom/doms for
     the domain tier and exclude.
     """
-    today = bindparam("today", type_=S.c.debut.type)
+    today = bindparam("today", type_=SESSION_T.c.debut.type)
     next_start = (
-        select(func.min(S.c.debut))
-        .where(S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT, S.c.debut >= today)
+        select(func.min(SESSION_T.c.debut))
+        .where(SESSION_T.c.action_id == ACTION_T.c.id, SESSION_T.c.etat_recrutement == ETAT_OUVERT,
+               SESSION_T.c.debut >= today)
         .scalar_subquery()
     )
     permanent = exists().where(
-        S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT,
-        S.c.entrees_permanentes == true(), or_(S.c.fin.is_(None), S.c.fin >= today),
+        SESSION_T.c.action_id == ACTION_T.c.id, SESSION_T.c.etat_recrutement == ETAT_OUVERT,
+        SESSION_T.c.entrees_permanentes == true(), or_(SESSION_T.c.fin.is_(None), SESSION_T.c.fin >= today),
     )
-    any_open = exists().where(
-        S.c.action_id == A.c.id, S.c.etat_recrutement == ETAT_OUVERT, _open_session_clause(today),
-    )
-    columns = {name: A.c[name] for name in CANDIDATE_FIELDS if name in A.c}
+    any_open = has_open_session(ACTION_T.c.id, today)  # the one definition, shared with bot.report
+    columns = {name: ACTION_T.c[name] for name in CANDIDATE_FIELDS if name in ACTION_T.c}
     columns["niveau_sortie"] = (
-        select(F.c.niveau_sortie).where(F.c.id == A.c.formation_id).scalar_subquery()
+        select(FORMATION_T.c.niveau_sortie).where(FORMATION_T.c.id == ACTION_T.c.formation_id).scalar_subquery()
     )
     columns["next_debut"] = next_start
     columns["permanent"] = permanent
@@ -137,35 +127,36 @@ def _prefilter(tier: str, has_exclude: bool, strict: bool = False):
     where = [
         # "!=" rather than IN: SQLite must not pick ix_action_modalite (half the table) over
         # ix_action_domaine when the catalogue has not been ANALYZEd.
-        A.c.modalite != "presentiel",
+        ACTION_T.c.modalite != "presentiel",
         # COALESCE: NULL = no bound, and no tempting the planner with ix_action_age either.
-        func.coalesce(A.c.age_min, 0) <= bindparam("age_hi", type_=Float),
-        func.coalesce(A.c.age_max, 1000) >= bindparam("age_lo", type_=Float),
-        A.c.departements_mask.op("&")(bindparam("depbit", type_=Integer)) != 0,
-        or_(A.c.niveau_entree_rank <= bindparam("rank", type_=Integer),
-            and_(A.c.niveau_entree_obligatoire == false(), _flag("level_unknown"))),
-        or_(_flag("any_public"), A.c.public_tous == true(),
-            and_(A.c.public_demandeur_emploi == true(), _flag("p_de")),
-            and_(A.c.public_jeune == true(), _flag("p_jeune")),
-            and_(A.c.public_salarie == true(), _flag("p_sal"))),
-        or_(_flag("own_any"), A.c.equipement_requis == "aucun", A.c.equipement_prete == true(),
-            and_(A.c.equipement_requis == "smartphone", _flag("phone_ok")),
-            and_(A.c.modalite == "hybride", A.c.places_sur_site > 0, _flag("onsite_ok"))),
+        func.coalesce(ACTION_T.c.age_min, 0) <= bindparam("age_hi", type_=Float),
+        func.coalesce(ACTION_T.c.age_max, 1000) >= bindparam("age_lo", type_=Float),
+        ACTION_T.c.departements_mask.op("&")(bindparam("depbit", type_=Integer)) != 0,
+        or_(ACTION_T.c.niveau_entree_rank <= bindparam("rank", type_=Integer),
+            and_(ACTION_T.c.niveau_entree_obligatoire == false(), _flag("level_unknown"))),
+        or_(_flag("any_public"), ACTION_T.c.public_tous == true(),
+            and_(ACTION_T.c.public_demandeur_emploi == true(), _flag("p_de")),
+            and_(ACTION_T.c.public_jeune == true(), _flag("p_jeune")),
+            and_(ACTION_T.c.public_salarie == true(), _flag("p_sal"))),
+        or_(_flag("own_any"), ACTION_T.c.equipement_requis == "aucun", ACTION_T.c.equipement_prete == true(),
+            and_(ACTION_T.c.equipement_requis == "smartphone", _flag("phone_ok")),
+            and_(ACTION_T.c.modalite == "hybride", ACTION_T.c.places_sur_site > 0, _flag("onsite_ok"))),
     ]
     if tier == _EXACT:
-        where.append(A.c.domaine == bindparam("dom"))
+        where.append(ACTION_T.c.domaine == bindparam("dom"))
     elif tier == _RELATED:
-        where.append(A.c.domaine.in_(bindparam("doms", expanding=True)))
+        where.append(ACTION_T.c.domaine.in_(bindparam("doms", expanding=True)))
     elif tier == _OTHER:
-        where.append(A.c.domaine.not_in(bindparam("doms", expanding=True)))
+        where.append(ACTION_T.c.domaine.not_in(bindparam("doms", expanding=True)))
     if has_exclude:
-        where.append(A.c.id.not_in(bindparam("exclude", expanding=True)))
+        where.append(ACTION_T.c.id.not_in(bindparam("exclude", expanding=True)))
     if strict:
         where += [
-            or_(_flag("any_creneau"), A.c.creneau.in_((bindparam("creneau"), "indifferent"))),
-            or_(A.c.heures_semaine.is_(None), A.c.heures_semaine <= bindparam("hmax", type_=Float)),
-            or_(_flag("any_mode"), A.c.modalite == "distance"),
-            or_(_flag("any_cert"), A.c.certifiante == true()),
+            or_(_flag("any_creneau"), ACTION_T.c.creneau.in_((bindparam("creneau"), "indifferent"))),
+            or_(ACTION_T.c.heures_semaine.is_(None),
+                ACTION_T.c.heures_semaine <= bindparam("hmax", type_=Float)),
+            or_(_flag("any_mode"), ACTION_T.c.modalite == "distance"),
+            or_(_flag("any_cert"), ACTION_T.c.certifiante == true()),
         ]
     where.append(any_open)
     # No ORDER BY: SQLite stops after `cap` rows (ranking happens in Python).

@@ -85,7 +85,7 @@ from bot.french import french_date, french_number
 from bot.vocab import (
     CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINES, EQUIPEMENTS,
     IDF_DEPARTMENTS, LEVEL_RANK, LEVELS, MODALITES, OUTSIDE_REGION, RELATED_DOMAINS, SITUATIONS,
-    UNDECIDED_DOMAIN,
+    UNDECIDED_DOMAIN, YOUTH_AGE_LIMIT,
 )
 
 __all__ = [
@@ -106,10 +106,15 @@ _LEVEL_BITS = (V_CRENEAU, V_HEURES, V_MODALITE, V_CERTIF, V_DOMAIN_RELATED, V_DO
 
 # Broad courses suited to someone who does not know yet what to do.
 DISCOVERY_DOMAINS = (UNDECIDED_DOMAIN, "competences_de_base")
-YOUTH_AGE_LIMIT = 26  # "jeune" publics: under 26
 # A person with a disability sees the courses adapted to it first (after own equipment).
 HANDICAP_BONUS = 300
 WEEKLY_HOURS_TOLERANCE = 1.0  # no tolerance on top of the person's hours (evaluator allows 10 %)
+
+
+def weekly_hours_limit(hours: float) -> float:
+    """The most weekly hours a course may ask of a person who has `hours`: the Python rules
+    and the SQL pre-filter (bot.matching.engine) both apply this."""
+    return hours * WEEKLY_HOURS_TOLERANCE
 
 
 # ---------------------------------------------------------------------------------------
@@ -330,7 +335,7 @@ def soft_violations(c: Candidate, p: Profile) -> int:
     if p.creneau in ("journee", "soir_weekend") and c.creneau not in (p.creneau, "indifferent"):
         bits |= V_CRENEAU
     if p.heures_semaine is not None and c.heures_semaine is not None \
-            and c.heures_semaine > p.heures_semaine * WEEKLY_HOURS_TOLERANCE:
+            and c.heures_semaine > weekly_hours_limit(p.heures_semaine):
         bits |= V_HEURES
     if p.modalite == "distance" and c.modalite != "distance":
         bits |= V_MODALITE
@@ -558,7 +563,7 @@ def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> l
         out.append("En partie à distance, avec quelques séances sur place")
     if p.age is not None and c.age_max is not None and c.age_max <= 30:
         if c.age_max == YOUTH_AGE_LIMIT - 1:
-            out.append("Réservée aux moins de 26 ans : vous êtes dans la tranche")
+            out.append(f"Réservée aux moins de {YOUTH_AGE_LIMIT} ans : vous êtes dans la tranche")
         else:
             out.append(f"Réservée aux {c.age_min or 16}–{c.age_max} ans : vous êtes dans la tranche")
     if c.permanent:

@@ -1,0 +1,85 @@
+"""One home per rule (issue 15): each rule below is defined once, and its users agree."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from bot.matching import MatchingEngine, Profile
+from bot.report import catalogue_quality
+from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [p for folder in ("bot", "actions", "capnum_rasa") for p in sorted((ROOT / folder).rglob("*.py"))
+           if "migrations" not in p.parts]
+
+
+def _where(pattern: str) -> list[str]:
+    found = []
+    for path in SOURCES:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(pattern, line):
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    return found
+
+
+def _files(pattern: str) -> list[str]:
+    return sorted({found.split(":")[0] for found in _where(pattern)})
+
+
+def test_youth_age_limit_is_defined_once():
+    assert _files(r"^\s*YOUTH_AGE_LIMIT\s*=") == ["bot/vocab.py"]
+    assert _where(r"[<>]=?\s*26\b|\b26\s*[<>]") == []
+
+
+def test_open_session_state_and_definition_live_in_the_catalogue_model():
+    # No module but the model names the open recruitment state by its number.
+    assert _where(r"etat_recrutement\s*==\s*1\b|ETAT_OUVERT\s*=\s*1") == [], "state 1 spelt outside models.py"
+    assert len(_where(r"^ETAT_OUVERT, ETAT_FERME, ETAT_SUSPENDU = 1, 2, 3")) == 1
+    assert _files(r"def session_is_open|def _open_session_clause|exists\(\)\.where\(.*etat_recrutement") \
+        == ["bot/catalogue/models.py"]
+
+
+def test_utcnow_and_postgres_rewrite_are_defined_once():
+    utcnow = [f for f in _where(r"^def utcnow\(") if "gateway" not in f]  # bot/gateway/: owned elsewhere
+    assert len(utcnow) == 1, utcnow
+    assert len(_where(r'"postgres://"')) == 1, _where(r'"postgres://"')
+
+
+def test_report_counts_the_sessions_matching_shows(tmp_path):
+    """A session already under way (started last week, no continuous entry) is not shown by
+    matching; the quality report must not count it as on offer for the young either."""
+    started = [dict(debut=TODAY - dt.timedelta(days=7), fin=TODAY + dt.timedelta(days=30),
+                    entrees_permanentes=False, etat_recrutement=1)]
+    upcoming = [dict(debut=TODAY + dt.timedelta(days=7), entrees_permanentes=False, etat_recrutement=1)]
+    specs = [action_spec(f"WEB-{i}", sessions=started) for i in range(3)]
+    specs += [action_spec(f"DATA-{i}", domaine="data_ia", sessions=upcoming) for i in range(3)]
+    engine = fresh_engine(str(tmp_path))
+    insert_catalogue(engine, specs)
+    matching = MatchingEngine(engine, today=TODAY)
+    shown = [c["id"] for c in matching.recommend(Profile(age=20)).courses]
+    assert shown and all(ident.startswith("DATA-") for ident in shown)
+    few = dict(next(c for c in catalogue_quality(engine, TODAY) if c.key == "few_youth").items)
+    assert "developpement_web" in few and "0 action" in few["developpement_web"]
+    assert "data_ia" not in few
+
+
+def test_sql_prefilter_applies_the_weekly_hours_tolerance(tmp_path, monkeypatch):
+    """With a 10 % tolerance, a 10 h course suits a person with 9.5 h, strictly (nothing relaxed),
+    in SQL as in the Python rules."""
+    from bot.matching import rules
+
+    engine = fresh_engine(str(tmp_path))
+    insert_catalogue(engine, [action_spec("TEN", heures_semaine=10.0)])
+    person = Profile(heures_semaine=9.5)
+
+    def strict_sql():  # the pre-filter's strict query, which recommend() runs on large catalogues
+        return [c.id for c in MatchingEngine(engine, today=TODAY).candidates(person, "all", (), strict=True)]
+
+    monkeypatch.setattr(rules, "WEEKLY_HOURS_TOLERANCE", 1.1)
+    assert rules.soft_violations(MatchingEngine(engine, today=TODAY).candidates(person, "all", ())[0], person) == 0
+    assert strict_sql() == ["TEN"]
+    assert MatchingEngine(engine, today=TODAY).recommend(person).relaxed == []
+    monkeypatch.setattr(rules, "WEEKLY_HOURS_TOLERANCE", 1.0)
+    assert strict_sql() == []
+    assert MatchingEngine(engine, today=TODAY).recommend(person).relaxed == ["heures_semaine"]
