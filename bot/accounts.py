@@ -41,6 +41,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from bot.clock import utcnow
+
 ROLES = ("adviser", "admin")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -89,10 +91,6 @@ login_failures = Table(
 
 class AccountError(ValueError):
     """A French, one-line explanation of why an account operation was refused."""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def normalise_email(email: str) -> str:
@@ -153,12 +151,22 @@ class Adviser:
     active: bool = True
 
 
-def add_adviser(engine: Engine, email: str, password: str, role: str = "adviser") -> Adviser:
+def check_new_account(engine: Engine, email: str, role: str = "adviser") -> str:
+    """The normalised e-mail of an account that may be created, or AccountError (invalid
+    address, unknown role, an account already there): before any password is asked."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 255:
         raise AccountError("Adresse e-mail invalide.")
     if role not in ROLES:
         raise AccountError(f"Rôle inconnu : {role} (choix : {', '.join(ROLES)}).")
+    with engine.connect() as conn:
+        if conn.execute(select(advisers.c.id).where(advisers.c.email == email)).first():
+            raise AccountError(f"Un compte existe déjà pour {email}.")
+    return email
+
+
+def add_adviser(engine: Engine, email: str, password: str, role: str = "adviser") -> Adviser:
+    email = check_new_account(engine, email, role)
     check_new_password(password)
     hashed = hash_password(password)
     with engine.begin() as conn:
@@ -177,14 +185,25 @@ def list_advisers(engine: Engine) -> list[Adviser]:
     return [Adviser(r.id, r.email, r.role, bool(r.active)) for r in rows]
 
 
-def disable_adviser(engine: Engine, email: str) -> None:
+def _set_active(engine: Engine, email: str, active: bool) -> None:
     email = normalise_email(email)
     with engine.begin() as conn:
         row = conn.execute(select(advisers.c.id).where(advisers.c.email == email)).first()
         if row is None:
             raise AccountError(f"Aucun compte pour {email}.")
-        conn.execute(update(advisers).where(advisers.c.id == row.id).values(active=False))
-        conn.execute(delete(adviser_sessions).where(adviser_sessions.c.adviser_id == row.id))
+        conn.execute(update(advisers).where(advisers.c.id == row.id).values(active=active))
+        if not active:
+            conn.execute(delete(adviser_sessions).where(adviser_sessions.c.adviser_id == row.id))
+
+
+def disable_adviser(engine: Engine, email: str) -> None:
+    """The account can no longer sign in; its open sessions end now."""
+    _set_active(engine, email, False)
+
+
+def enable_adviser(engine: Engine, email: str) -> None:
+    """A disabled account can sign in again, with the password it had."""
+    _set_active(engine, email, True)
 
 
 # -- sign-in and rate limit ----------------------------------------------------------------
@@ -378,6 +397,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     sub.add_parser("list", help="lister les comptes")
     disable = sub.add_parser("disable", help="désactiver un compte (et fermer ses sessions)")
     disable.add_argument("email")
+    enable = sub.add_parser("enable", help="réactiver un compte désactivé (même mot de passe)")
+    enable.add_argument("email")
     passwd = sub.add_parser("passwd", help="changer le mot de passe d'un compte (et fermer ses sessions)")
     passwd.add_argument("email")
     passwd.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
@@ -388,6 +409,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     engine = ensure_schema(get_engine(args.database_url))
     try:
         if args.command == "add":
+            check_new_account(engine, args.email, args.role)  # before the password is typed twice
             adviser = add_adviser(engine, args.email, _read_password(args), args.role)
             print(f"Compte créé : {adviser.email} ({adviser.role}).")
         elif args.command == "list":
@@ -399,6 +421,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         elif args.command == "disable":
             disable_adviser(engine, args.email)
             print(f"Compte désactivé : {normalise_email(args.email)}.")
+        elif args.command == "enable":
+            enable_adviser(engine, args.email)
+            print(f"Compte réactivé : {normalise_email(args.email)}.")
         elif args.command == "passwd":
             set_password(engine, args.email, _read_password(args))
             print(f"Mot de passe changé : {normalise_email(args.email)} (ses sessions sont fermées).")

@@ -7,7 +7,8 @@ Travail, Cap emploi), imported by the operator from a CSV file.
 
 CSV (UTF-8, "," or ";" as separator, header on the first line), columns:
 type (mission_locale | france_travail | cap_emploi), nom, departement (75 77 78 91 92 93
-94 95), communes (INSEE codes or names separated by ";", empty = the whole department),
+94 95), communes (INSEE codes or names separated by ";", each a commune of that department
+in data/reference/geo/; empty = the whole department),
 adresse, telephone, url, fictif (oui/non). A file is the whole directory: an import
 replaces the previous one in ONE transaction, so importing the same file twice changes
 nothing, and any bad line aborts the import with every problem listed (line numbers),
@@ -61,13 +62,42 @@ class Place:
 
 # --- reading the CSV --------------------------------------------------------------------
 
-def _commune_names_by_insee() -> dict[str, str]:
-    try:
-        from bot.geo import commune_index
+@dataclass(frozen=True)
+class _Communes:
+    """The communes of Île-de-France (data/reference/geo/): name and department by INSEE
+    code, and the departments of each folded name."""
 
-        return {insee: c.name for insee, c in commune_index().communes.items()}
-    except Exception:  # the communes file is optional for the directory
-        return {}
+    by_insee: dict[str, tuple[str, str]]
+    departments_by_name: dict[str, frozenset[str]]
+
+
+def _communes() -> _Communes:
+    from bot.geo import commune_index
+
+    communes = commune_index().communes.values()
+    by_name: dict[str, set[str]] = {}
+    for c in communes:
+        by_name.setdefault(fold(c.name), set()).add(c.departement)
+    return _Communes({c.insee: (c.name, c.departement) for c in communes},
+                     {name: frozenset(deps) for name, deps in by_name.items()})
+
+
+def _check_commune(item: str, dep: str, communes: _Communes) -> tuple[Optional[str], Optional[str]]:
+    """(folded name, None) for a commune of the department `dep`, or (None, the problem in French)."""
+    if item.isdigit() or (len(item) == 5 and item[:2] == "2A"):
+        if item not in communes.by_insee:
+            return None, f"code INSEE inconnu '{item}'"
+        name, where = communes.by_insee[item]
+    else:
+        name = item
+        deps = communes.departments_by_name.get(fold(item))
+        if not deps:
+            return None, f"commune inconnue '{item}' en Île-de-France (vérifiez l'orthographe ou donnez son code INSEE)"
+        where = dep if dep in deps else sorted(deps)[0]
+    if dep in IDF_DEPARTMENTS and where != dep:
+        return None, (f"la commune '{item}' est dans le département {where}, pas dans le {dep} "
+                      f"(corrigez la colonne departement ou la commune)")
+    return fold(name), None
 
 
 def _decode(path: Path) -> str:
@@ -95,7 +125,7 @@ def read_directory(path: Path) -> list[dict]:
     if missing:
         raise DirectoryError(f"{path.name} ligne 1 : colonnes obligatoires absentes : {', '.join(missing)} "
                              f"(colonnes attendues : {', '.join(COLUMNS)})")
-    names_by_insee: dict[str, str] | None = None
+    communes_ref: _Communes | None = None
     rows, problems, seen = [], [], {}
     for values in reader:
         line = reader.line_num
@@ -128,14 +158,13 @@ def read_directory(path: Path) -> list[dict]:
             item = item.strip()
             if not item:
                 continue
-            if item.isdigit() or (len(item) == 5 and item[:2] == "2A"):
-                if names_by_insee is None:
-                    names_by_insee = _commune_names_by_insee()
-                if names_by_insee and item not in names_by_insee:
-                    errors.append(f"code INSEE inconnu '{item}'")
-                    continue
-                item = names_by_insee.get(item, item)
-            communes.append(fold(item))
+            if communes_ref is None:
+                communes_ref = _communes()
+            folded, problem = _check_commune(item, dep, communes_ref)
+            if problem:
+                errors.append(problem)
+            else:
+                communes.append(folded)
         ident = f"{kind}:{dep}:{fold(name)}"
         if not errors and ident in seen:
             errors.append(f"lieu en double (déjà ligne {seen[ident]})")

@@ -278,6 +278,9 @@ class LoadTest:
                 async with sem:
                     try:
                         async with session.get(url) as resp:
+                            if resp.status != 200:  # a refused token is not a lost message
+                                unreadable += 1
+                                return
                             tracker = await resp.json(content_type=None)
                     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                         unreadable += 1
@@ -354,26 +357,61 @@ async def memory_after(url: str, pid: int, conversations: int = 1000, step: int 
 
 
 def print_report(title: str, summary: dict) -> None:
-    print(f"{title}: {summary['throughput_msg_s']} msg/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
-          f"p99 {summary['p99_ms']} ms, {summary['messages_ok']} messages ok, errors {summary['errors']} "
-          f"{summary['errors_by_kind'] or ''}, conversations {summary['conversations_done']}/"
-          f"{summary['conversations_started']} finished"
-          + (f"; recommendation turns p50 {summary['recommendation_turn_p50_ms']} ms, p95 "
+    print(f"{title} : {summary['throughput_msg_s']} msg/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+          f"p99 {summary['p99_ms']} ms, {summary['messages_ok']} messages réussis, erreurs {summary['errors']} "
+          f"{summary['errors_by_kind'] or ''}, conversations terminées {summary['conversations_done']}/"
+          f"{summary['conversations_started']}"
+          + (f" ; tours avec recommandations p50 {summary['recommendation_turn_p50_ms']} ms, p95 "
              f"{summary['recommendation_turn_p95_ms']} ms" if summary.get("recommendation_turn_p50_ms") else "")
-          + (f", lost {summary['lost']}, duplicated {summary['duplicated']}, out of order "
-             f"{summary['out_of_order_senders']}" if "lost" in summary else ""), flush=True)
+          + (f" ; perdus {summary['lost']}, en double {summary['duplicated']}, conversations dans le désordre "
+             f"{summary['out_of_order_senders']}, illisibles {summary['unreadable_trackers']}"
+             if "lost" in summary else ""), flush=True)
+
+
+class RefusedToken(Exception):
+    """The Rasa HTTP API refused the token (401/403): nothing can be read back."""
+
+
+async def check_token(urls: list[str], token: Optional[str]) -> None:
+    """Before a run with --verify: each server's HTTP API takes the token, or RefusedToken
+    with a French sentence (so that a wrong token is not reported as lost messages)."""
+    if not token:
+        raise RefusedToken("--verify relit les conversations par l'API HTTP de Rasa : donnez son jeton "
+                           "(--token, ou la variable RASA_AUTH_TOKEN).")
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+        for url in urls:
+            async with session.get(f"{url.rstrip('/')}/status?token={quote(token)}") as resp:
+                if resp.status in (401, 403):
+                    raise RefusedToken(f"{url} refuse le jeton de l'API HTTP (réponse {resp.status}) : "
+                                       "vérifiez --token ou RASA_AUTH_TOKEN (le jeton donné au serveur Rasa).")
+
+
+async def _progress(stats, every: float) -> None:
+    """One French line every `every` seconds while a run goes on."""
+    while True:
+        await asyncio.sleep(every)
+        elapsed = time.perf_counter() - stats.started
+        print(f"… {elapsed:.0f} s : {stats.messages_ok} messages réussis, {sum(stats.errors.values())} erreur(s), "
+              f"{stats.conversations_done} conversation(s) terminée(s)", flush=True)
 
 
 async def run_once(urls: list[str], script: str, mode: str, *, concurrency: int = 20, duration: float = 30,
                    conversations: Optional[int] = None, rate: float = 40, routing: str = "sticky",
                    token: Optional[str] = None, verify: bool = False, prefix: Optional[str] = None,
-                   think_time: float = 0.0) -> dict:
+                   think_time: float = 0.0, progress: float = 0.0) -> dict:
+    """One run; `progress`: seconds between progress lines (0: none)."""
     test = LoadTest(urls, script, routing, prefix=prefix)
-    if mode == "closed":
-        summary = await test.closed_loop(concurrency, None if conversations else duration, conversations,
-                                         think_time)
-    else:
-        summary = await test.open_loop(rate, duration)
+    test.stats.started = time.perf_counter()
+    ticker = asyncio.create_task(_progress(test.stats, progress)) if progress else None
+    try:
+        if mode == "closed":
+            summary = await test.closed_loop(concurrency, None if conversations else duration, conversations,
+                                             think_time)
+        else:
+            summary = await test.open_loop(rate, duration)
+    finally:
+        if ticker:
+            ticker.cancel()
     if verify and token:
         summary.update(await test.verify(token))
     summary["senders"] = test.stats.sent
@@ -514,7 +552,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     run.add_argument("--rate", type=float, default=40, help="open loop: messages per second offered")
     run.add_argument("--routing", choices=["sticky", "round-robin"], default="sticky")
     run.add_argument("--token", default=os.environ.get("RASA_AUTH_TOKEN"))
-    run.add_argument("--verify", action="store_true", help="read trackers back (needs --token)")
+    run.add_argument("--verify", action="store_true", help="relire les conversations (jeton --token requis)")
+    run.add_argument("--progress", type=float, default=5.0, help="secondes entre deux lignes d'avancement (0 : aucune)")
     run.add_argument("--json", type=Path, help="write the summary here")
     run.add_argument("--think-time", type=float, default=0.0,
                      help="closed loop: mean seconds between a reply and the next message")
@@ -547,15 +586,28 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
         return 0
+    if args.verify:
+        try:
+            asyncio.run(check_token(args.url, args.token))
+        except RefusedToken as exc:
+            print(f"erreur : {exc}", file=sys.stderr)
+            return 2
+        except aiohttp.ClientError as exc:
+            print(f"erreur : le serveur Rasa ne répond pas ({exc}) : lancez `make run` ou vérifiez --url.",
+                  file=sys.stderr)
+            return 2
+    print(f"Charge {'en boucle fermée' if args.mode == 'closed' else 'en boucle ouverte'} sur "
+          f"{', '.join(args.url)} pendant {args.duration:g} s…", flush=True)
     summary = asyncio.run(run_once(args.url, args.script, args.mode, concurrency=args.concurrency,
                                    duration=args.duration, conversations=args.conversations, rate=args.rate,
                                    routing=args.routing, token=args.token, verify=args.verify,
-                                   think_time=args.think_time))
+                                   think_time=args.think_time, progress=args.progress))
     senders = summary.pop("senders")
-    print_report(f"{args.mode} loop", summary)
+    print_report("boucle fermée" if args.mode == "closed" else "boucle ouverte", summary)
     if args.json:
         args.json.write_text(json.dumps({**summary, "senders": senders}, indent=1), encoding="utf-8")
-    bad = summary["errors"] or summary.get("lost") or summary.get("duplicated") or summary.get("out_of_order_senders")
+    bad = (summary["errors"] or summary.get("lost") or summary.get("duplicated")
+           or summary.get("out_of_order_senders") or summary.get("unreadable_trackers"))
     return 1 if bad else 0
 
 

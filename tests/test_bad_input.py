@@ -167,15 +167,13 @@ def test_fuzzed_conversations_are_still_sound(pair):
 
 @pytest.fixture(scope="module")
 def gateway(pair, tmp_path_factory):
-    try:
-        from bot.gateway.app import create_app
-    except ImportError:
-        pytest.skip("bot/gateway/app.py (create_app) not there yet")
     from bot.catalogue.db import ensure_schema, get_engine
     from tests.gateway_server import running_gateway
 
     db = tmp_path_factory.mktemp("gateway-db") / "catalogue.db"
     engine = ensure_schema(get_engine(f"sqlite:///{db}"))
+    from bot.gateway.app import create_app
+
     with running_gateway(create_app(pair.url, engine)) as url:
         yield url
 

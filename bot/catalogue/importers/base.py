@@ -22,7 +22,8 @@ from sqlalchemy.engine import Engine
 
 from bot.catalogue import vocabulary_mapping as vm
 from bot.catalogue.models import Action, Formation, Organisme, Session
-from bot.vocab import IDF_DEPARTMENTS, LEVELS
+from bot.catalogue.models import session_is_open_on
+from bot.vocab import DOMAIN_LABELS, DOMAINES, IDF_DEPARTMENTS, LEVELS, UNDECIDED_DOMAIN
 
 BATCH_SIZE = 1000
 PROGRESS_MIN_BYTES = 1_000_000
@@ -102,6 +103,12 @@ def _fr_float(x: float) -> str:
 
 
 # --- value helpers shared by the parsers ----------------------------------------------
+
+def undecided_domain_warning(location: str, formation_id: str) -> str:
+    """The warning of a formation whose codes give no domain (it is filed as "indecis")."""
+    return (f"{location} : formation {formation_id} : aucun code Formacode/ROME/NSF connu, "
+            f"rangée dans le domaine « {DOMAIN_LABELS[UNDECIDED_DOMAIN]} »")
+
 
 def text(value) -> Optional[str]:
     """Stripped text, None for empty or the LHÉO placeholder '-'."""
@@ -214,7 +221,7 @@ def finish_formation(row: dict) -> dict:
         row["domaine"] = vm.domain_for(vm.split(row.get("formacodes")), vm.split(row.get("codes_rome")),
                                        vm.split(row.get("codes_nsf")))
     else:
-        vm.check_choice(row["domaine"], vm.DOMAINS + (vm.UNDECIDED_DOMAIN,), "domaine")
+        vm.check_choice(row["domaine"], DOMAINES, "domaine")
     return row
 
 
@@ -353,8 +360,26 @@ class _Writer:
         self.count = 0
 
 
-def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict) -> dict:
-    """Validated, fitted rows of one bundle, or RecordError (ident, reason) via BadRecord."""
+def unseen_warnings(location: str, rows: dict, today: dt.date) -> list[str]:
+    """What no one will be shown: an action outside Île-de-France, or whose sessions are all
+    past or closed (bot.catalogue.models.session_is_open_on, the rule matching applies)."""
+    out = []
+    for action in rows["action"]:
+        where = f"{location} : action {action['id']}"
+        sessions = [s for s in rows["session"] if s["action_id"] == action["id"]]
+        if not action["departements_mask"]:
+            out.append(f"{where} : lieu hors Île-de-France, elle ne sera proposée à personne")
+        elif sessions and not any(session_is_open_on(s, today) for s in sessions):
+            out.append(f"{where} : aucune session à venir ou ouverte (toutes passées ou fermées), "
+                       "elle ne sera proposée à personne")
+    return out
+
+
+def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict,
+                 skip: Optional[Callable[["_Located"], None]] = None) -> dict:
+    """Validated, fitted rows of one bundle, or RecordError (ident, reason) via BadRecord.
+    With `skip`, a bad action or session is handed to it and left out (with the sessions of
+    a left-out action), the rest of the formation kept."""
     formation = finish_formation(bundle.formation)
     rows = {"organisme": [], "formation": [], "action": [], "session": []}
     for org in bundle.organismes:
@@ -369,16 +394,21 @@ def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict) -> dict:
             rows["action"].append(_fit("action", finished))
             action_ids.add(finished["id"])
         except ValueError as exc:
-            raise _Located(action.get("_line"), ident, str(exc)) from None
+            _bad_part(_Located(action.get("_line"), ident, str(exc)), skip)
+    skipped = {a.get("id") for a in bundle.actions} - action_ids
+    if bundle.actions and not action_ids:
+        raise RecordError("aucune action valable dans cette formation")
     for session in bundle.sessions:
         ident = f"session {session.get('id') or '?'}"
         try:
             parent = {"id": session.get("action_id")}
+            if parent["id"] in skipped:
+                continue  # its action was left out (and reported)
             if parent["id"] not in action_ids:
                 raise RecordError(f"action '{parent['id']}' inconnue dans cette formation")
             rows["session"].append(_fit("session", finish_session(session, parent)))
         except ValueError as exc:
-            raise _Located(session.get("_line"), ident, str(exc)) from None
+            _bad_part(_Located(session.get("_line"), ident, str(exc)), skip)
     # Duplicate identifiers within this import (organisations may recur: merged).
     for kind in ("formation", "action", "session"):
         if kind == "formation" and not bundle.formation_unique:
@@ -397,10 +427,18 @@ class _Located(RecordError):
         self.line, self.ident, self.reason = line, ident, reason
 
 
+def _bad_part(error: _Located, skip) -> None:
+    if skip is None:
+        raise error
+    skip(error)
+
+
 def store(engine: Engine, items: Iterable[Union[Bundle, BadRecord]], source: str,
           on_error: str = "skip", warn: Optional[Callable[[str], None]] = None,
-          report_error: Optional[Callable[[str], None]] = None) -> ImportReport:
-    """Store parsed items in ONE transaction; see the module docstring for error handling."""
+          report_error: Optional[Callable[[str], None]] = None, today: Optional[dt.date] = None) -> ImportReport:
+    """Store parsed items in ONE transaction; see the module docstring for error handling.
+    `today`: the day sessions are judged past (unseen_warnings); default the real today."""
+    today = today or dt.date.today()
     if on_error not in ("skip", "abort"):
         raise ValueError("on_error must be 'skip' or 'abort'")
     report = ImportReport(source=source)
@@ -416,25 +454,28 @@ def store(engine: Engine, items: Iterable[Union[Bundle, BadRecord]], source: str
         if report_error:
             report_error(str(record))
 
+    def warned(message: str) -> None:
+        report.warnings.append(message)
+        if warn:
+            warn(message)
+
     with engine.begin() as connection:
         writer = _Writer(engine, connection, report)
         for item in items:
             if isinstance(item, BadRecord):
                 bad(item)
                 continue
+            skip = (lambda exc, item=item: bad(_located(item, exc))) if on_error == "skip" else None
             try:
-                rows = check_bundle(item, seen, organismes_seen)
+                rows = check_bundle(item, seen, organismes_seen, skip=skip)
             except _Located as exc:
-                location = item.location if exc.line is None else _with_line(item.location, exc.line)
-                bad(BadRecord(location, exc.ident, exc.reason))
+                bad(_located(item, exc))
                 continue
             except ValueError as exc:
                 bad(BadRecord(item.location, f"formation {item.formation.get('id') or '?'}", str(exc)))
                 continue
-            for message in item.warnings:
-                report.warnings.append(message)
-                if warn:
-                    warn(message)
+            for message in item.warnings + unseen_warnings(item.location, rows, today):
+                warned(message)
             for kind in ("formation", "action", "session"):
                 for row in rows[kind]:
                     seen[(kind, row["id"])] = item.location
@@ -448,6 +489,10 @@ def store(engine: Engine, items: Iterable[Union[Bundle, BadRecord]], source: str
     report.sessions = len(ids["session"])
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _located(item: Bundle, exc: _Located) -> BadRecord:
+    return BadRecord(item.location if exc.line is None else _with_line(item.location, exc.line), exc.ident, exc.reason)
 
 
 def _with_line(location: str, line: int) -> str:

@@ -18,7 +18,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from bot.catalogue import vocabulary_mapping as vm
 from bot.catalogue.importers.base import (
     BadRecord, Bundle, FileError, ProgressFile, RecordError, codes, lheo_date, text, to_bool,
-    to_float, to_int,
+    to_float, to_int, undecided_domain_warning,
 )
 
 NAMESPACES = ("http://www.lheo.org/2.2", "http://lheo.gouv.fr/2.3", "")
@@ -276,8 +276,7 @@ def _formation_bundle(elem, location: str) -> Bundle:
         "organisme_responsable_id": resp_id, "domaine": extras.get("domaine"),
     }
     if not formation["domaine"] and vm.domain_for(formacodes, romes, nsfs) == vm.UNDECIDED_DOMAIN:
-        warnings.append(f"{location} : formation {ident} : aucun code Formacode/ROME/NSF connu, "
-                        "domaine « indecis »")
+        warnings.append(undecided_domain_warning(location, ident))
     bundle = Bundle(location=location, formation=formation, organismes=organismes, warnings=warnings)
     actions = _children(elem, "action")
     if not actions:

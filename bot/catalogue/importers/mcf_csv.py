@@ -16,6 +16,7 @@ from typing import Iterator, Optional, Union
 from bot.catalogue import vocabulary_mapping as vm
 from bot.catalogue.importers.base import (
     BadRecord, Bundle, FileError, ProgressFile, RecordError, codes, text, to_float, to_int,
+    undecided_domain_warning,
 )
 
 REQUIRED = ("numero_formation", "intitule_formation")
@@ -120,8 +121,7 @@ def _bundle(row: dict, location: str) -> Bundle:
     action_id = f"MCF-{numero}" + (f"-{dep}" if dep else "")
     warnings = []
     if vm.domain_for(formacodes, romes, nsfs) == vm.UNDECIDED_DOMAIN:
-        warnings.append(f"{location} : formation {numero} : aucun code Formacode/ROME/NSF connu, "
-                        "domaine « indecis »")
+        warnings.append(undecided_domain_warning(location, numero))
     return Bundle(
         location=location, formation=formation, warnings=warnings, formation_unique=False,
         organismes=[{"id": org_id, "nom": nom, "siret": siret, "ville": text(row.get("ville")),
