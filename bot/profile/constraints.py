@@ -82,6 +82,11 @@ AVAILABLE = re.compile(r"\b(?:dispo|disponibles?|libres?|prefere|preferable|plut
 WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|mercredi|jeudi|vendredi)s?|en semaine)\b")
 
 
+WEEKEND = re.compile(r"\b(?:samedis?|dimanches?|week ?ends?|wee?k ?ends?|we)\b")
+# two times offered as alternatives: "la journée ou le week-end", "soit le matin soit le samedi"
+EITHER = re.compile(r"\b(?:ou|soit|ou bien|sinon)\b")
+
+
 def read_creneau(msg: Message, out) -> None:
     text = msg.text
     asked = msg.requested == "creneau"
@@ -94,17 +99,23 @@ def read_creneau(msg: Message, out) -> None:
         return
     seen: set[str] = set()
     busy: set[str] = set()
-    for value in ("soir_weekend", "journee"):
-        for m in matches(patterns(value), text):
-            if is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():]):
-                continue
-            if clause_before(text, m.start(), 1) in (["bon"], ["bonne"], ["bons"], ["bonnes"]):
-                continue  # "bon week-end", "bonne journée": a wish, not a time
-            before = " ".join(clause_before(text, m.start(), 3))
-            if CRENEAU_BUSY_BEFORE.search(before):
-                busy.add(value)  # "je travaille la journée / la nuit": when the person is busy
-                continue
-            seen.add(value)
+    found = [(m, value) for value in ("soir_weekend", "journee") for m in matches(patterns(value), text)]
+    # A time inside a longer one of the other kind is part of it: "en fin de journée",
+    # "après ma journée de travail" are evenings, not daytime.
+    found = [(m, value) for m, value in found
+             if not any(o is not m and v != value and o.start() <= m.start() and m.end() <= o.end()
+                        and (o.end() - o.start()) > (m.end() - m.start()) for o, v in found)]
+    weekend = any(WEEKEND.search(m.group(0)) for m, value in found if value == "soir_weekend")
+    for m, value in found:
+        if is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():]):
+            continue
+        if clause_before(text, m.start(), 1) in (["bon"], ["bonne"], ["bons"], ["bonnes"]):
+            continue  # "bon week-end", "bonne journée": a wish, not a time
+        before = " ".join(clause_before(text, m.start(), 3))
+        if CRENEAU_BUSY_BEFORE.search(before):
+            busy.add(value)  # "je travaille la journée / la nuit": when the person is busy
+            continue
+        seen.add(value)
     if not seen and len(busy) == 1:
         # busy at one time only: free at the other ("je bosse la journée" -> evenings)
         seen.add("journee" if busy == {"soir_weekend"} else "soir_weekend")
@@ -123,6 +134,8 @@ def read_creneau(msg: Message, out) -> None:
             before = " ".join(clause_before(text, m.start(), 3))
             if not is_negated(text, m.start(), CRENEAU_NEGATORS) and not CRENEAU_BUSY_BEFORE.search(before):
                 seen.add("journee")
+    if len(seen) > 1 and weekend and not EITHER.search(text) and not WEEKDAYS.search(text):
+        seen = {"soir_weekend"}  # "le samedi en journée", "le week-end l'après-midi": the weekend
     if len(seen) == 1:
         out.values["creneau"] = seen.pop()
     elif len(seen) > 1:
@@ -168,12 +181,33 @@ def read_equipement(msg: Message, out) -> None:
         out.values["equipement"] = "aucun"
 
 
+# Being there in person, in everyday words (with a remote phrase: both, or either).
+PRESENTIAL = re.compile(r"\b(?:en vrai|en face a face|face a face|en personne|en salle|en classe|sur site|"
+                        r"sur place|dans les locaux|au centre|en centre|presentiel|en presence)\b")
+# Answering the mode question: any mode will do, unless one is said to be the only one.
+INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je m'en fous|osef|"
+                          r"pas de preference|aucune preference|sans preference|n'importe|tout me va|"
+                          r"(?:les deux|les 2) (?:me vont|me va|ca me va|c'est bien|sont bien|ok))\b")
+ONLY = re.compile(r"\b(?:uniquement|seulement|que|exclusivement|100|surtout|plutot|prefere|preference pour)\b")
+
+
 def read_modalite(msg: Message, out) -> None:
     text = msg.text
     asked = msg.requested == "modalite"
     if any_match(_get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []),
                  text):
         out.values["modalite"] = "indifferent"
+        return
+    if asked and INDIFFERENCE.search(msg.core) and not ONLY.search(msg.core):
+        out.values["modalite"] = "indifferent"  # "en ligne ou en vrai, ça m'est égal"
+        return
+    remote = [m for m in matches(_get("modalite", "distance"), text) if not is_negated(text, m.start())]
+    onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start())]
+    if remote and onsite:
+        first, second = sorted((remote[0], onsite[0]), key=lambda m: m.start())
+        between = text[first.end():second.start()]
+        # "à distance ou en vrai": either; "à distance avec quelques cours en vrai": both
+        out.values["modalite"] = "indifferent" if EITHER.search(between) else "hybride"
         return
     for value in ("hybride", "distance"):
         # phrases of modalite.csv marked `question` ("chez moi", "sur internet") count only as an answer
