@@ -65,7 +65,7 @@ STOCK_SCRIPTS: list[list[str]] = [
      "see you later"],
 ]
 
-APOLOGY_MARKERS = ("Désolé, un service ne répond pas", "Désolé, le service est momentanément indisponible")
+APOLOGY_MARKERS = ("Désolé, un service ne répond pas", "Désolé, le service ne marche pas")
 
 
 def is_recommendation(messages: list) -> bool:

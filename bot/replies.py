@@ -160,10 +160,10 @@ def equipment_text(course: Mapping[str, Any]) -> str | None:
 
 def access_text(course: Mapping[str, Any]) -> str | None:
     if course.get("accessible_handicap") is True:
-        return ("Accessible aux personnes en situation de handicap : "
-                "dites-le à l'organisme pour adapter le rythme.")
+        return ("Accessible aux personnes en situation de handicap. "
+                "Dites-le à l'organisme pour qu'il adapte le rythme.")
     if course.get("accessible_handicap") is False:
-        return "Handicap : l'organisme ne précise pas d'adaptation, posez-lui la question."
+        return "Handicap : l'organisme ne dit rien sur ce point. Posez-lui la question."
     return None
 
 
@@ -454,9 +454,6 @@ def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[t
     if new and new != old:
         if new == UNDECIDED_DOMAIN:
             parts.append(("dans tous les domaines",) * 2)
-        elif old and old != UNDECIDED_DOMAIN:
-            label = f"en {DOMAIN_LABELS.get(new, new)}"
-            parts.append((f"{label}, et non plus en {DOMAIN_LABELS.get(old, old)}", label))
         else:
             parts.append((f"en {DOMAIN_LABELS.get(new, new)}",) * 2)
     old_place, new_place = _place(before), _place(after)
@@ -487,10 +484,18 @@ def _pack(parts: Sequence[str]) -> list[str]:
     return sentences + [current + "."]
 
 
+def _dropped_domain(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+    """"Je ne cherche plus en développement web." when one domain replaces another."""
+    old, new = before.get("domaine"), after.get("domaine")
+    if new and old and new != old and UNDECIDED_DOMAIN not in (new, old):
+        return f"Je ne cherche plus en {DOMAIN_LABELS.get(old, old)}."
+    return None
+
+
 def profile_change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
-    """One short sentence saying what changed in the search (domain, place, hours, mode,
+    """Short sentences saying what changed in the search (domain, place, hours, mode,
     time slot, certification), e.g. "C'est noté : je cherche maintenant en design
-    graphique, et non plus en développement web."; None when none of these changed.
+    graphique. Je ne cherche plus en développement web."; None when none of these changed.
     Many changes at once: two sentences at most, in shorter words.
     before / after: profile slots (CONTRACT §1 values)."""
     before, after = before or {}, after or {}
@@ -499,8 +504,9 @@ def profile_change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> 
     parts = _change_parts(before, after)
     if not parts:
         return None
-    full = _pack([wording for wording, _ in parts])
-    mixed = _pack([parts[0][0]] + [brief for _, brief in parts[1:]])
+    dropped = _dropped_domain(before, after)
+    full = _pack([wording for wording, _ in parts]) + ([dropped] if dropped else [])
+    mixed = _pack([parts[0][0]] + [brief for _, brief in parts[1:]]) + ([dropped] if dropped else [])
     sentences = next((c for c in (full, mixed) if len(c) <= 2), _pack([brief for _, brief in parts]))
     return " ".join(sentences)
 

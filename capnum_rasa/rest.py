@@ -56,8 +56,8 @@ MAX_METADATA_BYTES = 8 * 1024
 
 ACTION_SERVER_APOLOGY = ("Désolé, un service ne répond pas pour le moment. Renvoyez votre dernier message "
                          "dans un instant, le reste de vos réponses est gardé.")
-STORAGE_APOLOGY = ("Désolé, le service est momentanément indisponible. Réessayez dans quelques minutes : "
-                   "vos réponses précédentes sont gardées.")
+STORAGE_APOLOGY = ("Désolé, le service ne marche pas pour le moment. Réessayez dans quelques minutes : "
+                   "vos réponses sont gardées.")
 TOO_LONG_REPLY = (f"Votre message est trop long pour moi (plus de {MAX_TEXT_CHARS} caractères). "
                   "Pouvez-vous le dire en quelques phrases ?")
 EMPTY_REPLY = "Je n'ai rien reçu. Écrivez-moi votre question ou votre réponse, avec des mots simples."

@@ -136,7 +136,7 @@ def test_an_expired_session_is_refused(console, new_page):
         page.get_by_label("Âge (ans)").fill("30")
         page.get_by_role("button", name="Chercher").click()
         page.wait_for_load_state()
-        assert page.get_by_role("alert").inner_text() == "Votre session a expiré. Connectez-vous à nouveau."
+        assert page.get_by_role("alert").inner_text() == "Votre session a pris fin. Connectez-vous de nouveau."
         assert page.get_by_role("heading", name="Formations proposées").count() == 0
         page.goto(base + "/conseiller")
         assert page.get_by_role("button", name="Se connecter").is_visible()

@@ -333,7 +333,7 @@ def test_console_session_expires_after_the_idle_time(engine, rasa):
         csrf = client.csrf(page)
         clock.offset = dt.timedelta(seconds=601)
         status, page = client.request("POST", "/conseiller/recherche", {"csrf": csrf, "age": "20"})
-        assert status == 401 and "Votre session a expiré." in page
+        assert status == 401 and "Votre session a pris fin." in page
         status, page = client.request("GET", "/conseiller")
         assert "Connecté" not in page and "Se connecter" in page
 

@@ -99,18 +99,6 @@ def is_scored(text: str) -> bool:
 
 SCORED = [(w, t) for w, t in MESSAGES if is_scored(t)]
 
-# Still under 60, each held by other code or tests that quote it word for word (the load tool's
-# apology marker, the gateway and results tests, the search-change packing): to rewrite with them.
-# strict: once rewritten, the test says so and the entry must go.
-STILL_HARD = {
-    "Désolé, le service est momentanément indisponible. Réessayez dans quelques minutes : vos réponses précédentes sont gardées.",
-    "Votre session a expiré. Connectez-vous à nouveau.",
-    "Accessible aux personnes en situation de handicap : dites-le à l'organisme pour adapter le rythme.",
-    "Handicap : l'organisme ne précise pas d'adaptation, posez-lui la question.",
-    "C'est noté : je cherche maintenant en cybersécurité, et non plus en développement web.",
-}
-
-
 def test_every_french_text_is_found():
     wheres = {w.split(":")[0].split("(")[0] for w, _, _ in ALL_TEXTS}
     for expected in ("domain.yml", "faq.yml", "dialogue.question", "handoff.handoff_text", "replies.course_line",
@@ -128,24 +116,20 @@ def test_every_sentence_is_short_polite_and_spelt(where, text):
     assert found == [], text
 
 
-@pytest.mark.parametrize("where,text", [
-    pytest.param(w, t, marks=pytest.mark.xfail(strict=True, reason="still under 60, see STILL_HARD"))
-    if t in STILL_HARD else (w, t) for w, t in SCORED], ids=[w for w, _ in SCORED])
+@pytest.mark.parametrize("where,text", SCORED, ids=[w for w, _ in SCORED])
 def test_every_message_reads_easily(where, text):
     score = kandel_moles(text)
     assert score >= KANDEL_MOLES_MIN, f"Kandel–Moles {score} < {KANDEL_MOLES_MIN}: {text!r}"
 
 
 def test_the_figures_over_every_text(capsys):
-    scores = sorted((kandel_moles(t), w, t) for w, t in SCORED if t not in STILL_HARD)
-    hard = sorted(kandel_moles(t) for _, t in SCORED if t in STILL_HARD)
+    scores = sorted((kandel_moles(t), w, t) for w, t in SCORED)
     total = kandel_moles("\n".join(t for _, t in SCORED))
     long_ones = [(w, t) for w, t in MESSAGES if long_sentences(t)]
     lowest, where, text = scores[0]
     with capsys.disabled():
         print(f"\nplain French: {len(MESSAGES)} messages ({len(SCORED)} scored), Kandel–Moles lowest {lowest} "
-              f"({where}), whole product {total}; messages with a sentence over 20 words: {len(long_ones)}; "
-              f"still under 60 (known, listed): {len(hard)}, lowest of all {min([lowest] + hard)}")
+              f"({where}), whole product {total}; messages with a sentence over 20 words: {len(long_ones)}")
     assert total >= KANDEL_MOLES_MIN
     assert lowest >= KANDEL_MOLES_MIN
     assert long_ones == []

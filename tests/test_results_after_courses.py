@@ -211,7 +211,7 @@ def test_facts_come_from_the_course_itself(demo):
     assert "inscription en ligne" in replies.course_fact_text(paid, "inscription").lower()
     details = replies.course_details_text(accessible)
     assert "Accessible aux personnes en situation de handicap" in details
-    assert "Handicap : l'organisme ne précise pas" in replies.course_details_text(not_accessible)
+    assert "Handicap : l'organisme ne dit rien sur ce point." in replies.course_details_text(not_accessible)
     assert "Matériel : l'organisme vous prête un ordinateur" in replies.course_details_text(lent)
 
 
@@ -409,7 +409,7 @@ def test_a_place_in_the_persons_town_comes_before_the_general_one(demo):
 # --- 9. what changed in the search -------------------------------------------------------
 @pytest.mark.parametrize("before,after,expected", [
     ({"domaine": "developpement_web"}, {"domaine": "design_graphique"},
-     "C'est noté : je cherche maintenant en design graphique, et non plus en développement web."),
+     "C'est noté : je cherche maintenant en design graphique. Je ne cherche plus en développement web."),
     ({"heures_semaine": 5}, {"heures_semaine": 30},
      "C'est noté : je cherche maintenant jusqu'à 30 h par semaine au lieu de 5."),
     ({"departement": "93", "commune": "Bobigny"}, {"departement": "94", "commune": "Créteil"},

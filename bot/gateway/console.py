@@ -183,7 +183,7 @@ async def _require_session(request: web.Request, form=None):
     """(session, None) or (None, the response to send instead)."""
     session, expired = await current_session(request)
     if session is None:
-        message = ("Votre session a expiré. Connectez-vous à nouveau." if expired
+        message = ("Votre session a pris fin. Connectez-vous de nouveau." if expired
                    else "Connectez-vous pour continuer.")
         response = _login_page(request, message, status=401 if request.method == "POST" else 200)
         _drop_cookie(response, SESSION_COOKIE)
