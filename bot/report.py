@@ -574,8 +574,7 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
         return 0
     parser = argparse.ArgumentParser(
         prog="python -m bot.report", description="Rapport pour la Région",
-        epilog="Autre commande : python -m bot.report aggregate [--older-than 1d] [--database-url URL] "
-               "agrège les événements bruts des jours passés (chaque nuit, par cron).")
+        epilog="Chaque nuit, python -m bot.report aggregate [--older-than 1d] regroupe les jours passés.")
     parser.add_argument("--since", type=_date, required=True, help="premier jour, AAAA-MM-JJ")
     parser.add_argument("--until", type=_date, default=None, help="dernier jour inclus (défaut : aujourd'hui)")
     parser.add_argument("--out", default=None, help="fichier HTML autonome")
