@@ -95,6 +95,79 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def chat_sender(page) -> str:
+    """Rasa's sender id of the chat page's conversation (from the gateway's HttpOnly cookie)."""
+    from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
+
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    return conversation_sender(cookies[CONVERSATION_COOKIE])
+
+
+def wait_for_chat_answer(page) -> None:
+    """Waits until the chat page has the assistant's answer (a locator: the CSP forbids eval)."""
+    page.locator("#composer[aria-busy='false']").wait_for(state="attached")
+    errors = page.locator("#messages li.error")
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def type_in_chat(page, text: str) -> None:
+    box = page.locator("#message")
+    box.fill(text)
+    box.press("Enter")
+    wait_for_chat_answer(page)
+
+
+def press_chip(page, title: str) -> None:
+    page.locator("#messages .chips button.chip").filter(has_text=title).first.click()
+    wait_for_chat_answer(page)
+
+
+def walk_to_cards(page, assistant, answers: dict, *, chips_for: dict | None = None, type_text=type_in_chat,
+                  choose=press_chip, turns: int = 24) -> list[str]:
+    """Answers whatever the assistant asks until course cards are on the page; returns the
+    transcript (shown when it fails).
+
+    The assistant asks only what it still needs (a time slot, a mode or a certification only
+    when the answer would change the page of courses), so there is no fixed script: each turn
+    reads the question pending in the tracker (`requested_slot`) and answers it with the bot's
+    button named in `chips_for`, else with the words of `answers`; a question with neither, or
+    none pending, is answered with one of the bot's buttons (« Peu importe » when offered, as
+    a person without a preference would). The apology of a busy action server asks to send the
+    last message again: it is sent again. type_text(page, text) and choose(page, title) say
+    how (mouse or keyboard)."""
+    from capnum_rasa.rest import ACTION_SERVER_APOLOGY
+
+    chips_for = chips_for or {}
+    cards = page.locator("#messages .card")
+    transcript: list[str] = []
+    last = None
+    for _ in range(turns):
+        if cards.count():
+            return transcript
+        bubbles = page.locator("#messages li.msg.bot p.bubble").all_inner_texts()
+        users = page.locator("#messages li.msg.user p.bubble").all_inner_texts()
+        chips = [c.strip() for c in page.locator("#messages .chips button.chip").all_inner_texts()]
+        transcript.append(f"bot: {bubbles[-1] if bubbles else ''} {chips}")
+        asked = assistant.slots(chat_sender(page)).get("requested_slot") if users else None
+        if users and bubbles and ACTION_SERVER_APOLOGY in bubbles[-1]:
+            kind, value = last or ("text", users[-1])  # « Renvoyez votre dernier message »
+        elif asked in chips_for and chips_for[asked] in chips:
+            kind, value = "chip", chips_for[asked]
+        elif asked in answers:
+            kind, value = "text", answers[asked]
+        elif chips:
+            kind, value = "chip", next((c for c in chips if c == "Peu importe"), chips[0])
+        elif not users:
+            kind, value = "text", "Bonjour"
+        else:
+            break
+        transcript.append(f"user ({kind}, {asked}): {value}")
+        (type_text if kind == "text" else choose)(page, value)
+        last = (kind, value)
+    assert cards.count(), "no course card:\n" + "\n".join(transcript)
+    return transcript
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _skip_reasons:
         line = "!" * 78
