@@ -14,6 +14,7 @@ Clauses are joined with " ; " so that negation and context windows never cross a
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from functools import lru_cache
 
@@ -119,6 +120,7 @@ def _vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset
         if " " not in entry.pattern and "'" not in entry.pattern:
             single_words.append(re.compile(entry.pattern))
     targets |= jobs.typo_targets(FUZZY_MIN_LENGTH)
+    targets |= {w for w in lexicons.lexicon_words() if len(w) >= FUZZY_MIN_LENGTH}  # "entrprise"
     by_letter: dict[str, list[str]] = {}
     for word in targets:
         by_letter.setdefault(word[0], []).append(word)
@@ -148,6 +150,7 @@ def _short_targets() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     job titles, the SMS forms and the project's own French texts."""
     targets, protected = lexicons.typo_words()
     words = {w for w in targets if len(w) <= FUZZY_MIN_LENGTH}
+    words |= {w for w in lexicons.lexicon_words() if 6 <= len(w) <= FUZZY_MIN_LENGTH}  # "hibride"
     known = (set(protected) | _known_words() | lexicons.lexicon_words()
              | jobs.typo_targets(SLIP_MIN_LENGTH))  # words of job titles
     for name in lexicons.VALUE_FILES:
@@ -191,17 +194,24 @@ def correct_typo(token: str) -> str:
             or any(f.fullmatch(token) for f in single_words):
         return prefix + token
     limit = 2 if len(token) >= 11 else 1
-    best, best_distance, ties = None, limit + 1, 0
+    best, best_distance, tied = None, limit + 1, set()
     for word in candidates:
         if abs(len(word) - len(token)) > limit:
             continue
         distance = edit_distance(token, word, limit)
         if distance < best_distance:
-            best, best_distance, ties = word, distance, 0
+            best, best_distance, tied = word, distance, {word}
         elif distance == best_distance:
-            ties += 1
-    if best is not None and best_distance <= limit and ties == 0:
-        return prefix + best
+            tied.add(word)
+    if best is not None and best_distance <= limit:
+        # several forms of one word ("graphisme", "graphismes") are no real tie: the shortest;
+        # otherwise the one sharing the longest beginning ("entrprise": entreprise, not enterprise)
+        if len({jobs.stem(w) for w in tied}) > 1:
+            shared = {w: len(os.path.commonprefix([w, token])) for w in tied}
+            longest = max(shared.values())
+            tied = {w for w in tied if shared[w] == longest}
+        if len({jobs.stem(w) for w in tied}) == 1:
+            return prefix + min(tied, key=lambda w: (len(w), w))
     if len(token) <= FUZZY_MIN_LENGTH + 1:  # "reseaaux", "horraires": one slip from a short target
         return prefix + _correct_slip(token)
     return prefix + token
