@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.rasa_trackers import DOMAIN
 from tests.servers import BOBIGNY_ANSWERS
+
+
+def variants(response: str) -> list[str]:
+    """The texts domain.yml gives a response (one of them is said)."""
+    return [v["text"] for v in DOMAIN["responses"][response]]
 
 pytestmark = pytest.mark.integration
 
@@ -26,7 +32,7 @@ def recommendations(messages):
 def test_a_whole_conversation_up_to_recommendations(assistant):
     sender = "integration-whole"
     first = assistant.say(sender, "Bonjour")
-    assert "Cap Numérique" in texts(first) or "formation" in texts(first)
+    assert any(greeting in texts(first) for greeting in variants("utter_greet")), texts(first)
     assert "supprimer mes données" in texts(first)
     assert assistant.slots(sender)["requested_slot"] == "age"
 
@@ -83,5 +89,6 @@ def test_outside_the_region_is_told_plainly(assistant):
 
 
 def test_out_of_scope_and_other_languages_get_a_polite_french_answer(assistant):
-    assert "formation" in texts(assistant.say("integration-oos", "quel temps fait-il demain ?"))
+    reply = texts(assistant.say("integration-oos", "quel temps fait-il demain ?"))
+    assert any(answer in reply for answer in variants("utter_out_of_scope")), reply
     assert "français" in texts(assistant.say("integration-en", "hello, do you speak english?"))
