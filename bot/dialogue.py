@@ -411,7 +411,9 @@ def _after_courses(state: State, heard: Heard, base: Plan) -> Plan:
         if state.profile.get("departement") == vocab.OUTSIDE_REGION:
             return replace(base, step=OUTSIDE_REGION)
         return replace(base, step=RERUN, detour=_detour(heard) if heard.is_question else None)
-    if heard.wants_compare or intent == "compare_courses" or len(heard.ranks) >= 2:
+    # one course named with no comparison word ("la 1 c'est quoi") asks about that one,
+    # whatever the classifier guessed
+    if heard.wants_compare or len(heard.ranks) >= 2 or (intent == "compare_courses" and len(heard.ranks) != 1):
         return replace(base, step=COMPARE)
     if heard.course_topic and (heard.ranks or intent in ("course_details", "faq", "inform")):
         return replace(base, step=COURSE_QUESTION)
