@@ -70,6 +70,20 @@ def create_app(actions: str = "actions", token: Optional[str] = None):
     return app
 
 
+def warm_up(actions: str) -> None:
+    """Runs the actions package's `warm_up()` when it has one, before listening: /health then
+    means "ready to answer in time", not "process started". A failure is logged, not fatal
+    (the first call then pays the loading)."""
+    import importlib
+
+    try:
+        hook = getattr(importlib.import_module(actions), "warm_up", None)
+        if hook is not None:
+            hook()
+    except Exception as exc:  # noqa: BLE001 - the server must still start
+        logger.warning("Warm-up failed (%s); the first call will load what it needs.", type(exc).__name__)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     from bot.logsafe import install
 
@@ -99,6 +113,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except Exception as exc:
         print(f"Le serveur d'actions ne peut pas démarrer : {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    warm_up(args.actions)
     logger.info("Action server on %s:%s (%s).", args.interface, args.port,
                 "token required" if token else "loopback, no token")
     try:
