@@ -83,6 +83,11 @@ WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|m
 
 
 WEEKEND = re.compile(r"\b(?:samedis?|dimanches?|week ?ends?|wee?k ?ends?|we)\b")
+WEEKEND_DAYTIME = re.compile(
+    r"\b(?:(?:le |les |du )?(?:samedis?|dimanches?|week ?ends?)(?: en| la| toute la| dans la| pendant la)? "
+    r"(?:matins?|matinees?|apres midi|journees?))\b"
+    r"|\b(?:(?:le |les |en )?(?:matins?|matinees?|apres midi|journees?) (?:du |le |les |de |pendant le )"
+    r"(?:samedis?|dimanches?|week ?ends?))\b")
 # two times offered as alternatives: "la journée ou le week-end", "soit le matin soit le samedi"
 EITHER = re.compile(r"\b(?:ou|soit|ou bien|sinon)\b")
 
@@ -95,8 +100,12 @@ def read_creneau(msg: Message, out) -> None:
         return _get("creneau", value) + (_get("creneau", value, "question") if asked else [])
 
     if any_match(patterns("indifferent"), text):
-        out.values["creneau"] = "indifferent"
-        return
+        # "le samedi matin ou le dimanche après-midi": daytime of the weekend is the weekend
+        weekend_only = WEEKEND_DAYTIME.sub("le week end", text)
+        if weekend_only == text or any_match(patterns("indifferent"), weekend_only):
+            out.values["creneau"] = "indifferent"
+            return
+        text = weekend_only
     seen: set[str] = set()
     busy: set[str] = set()
     found = [(m, value) for value in ("soir_weekend", "journee") for m in matches(patterns(value), text)]
