@@ -47,6 +47,15 @@ def to_the_situation_question(assistant, sender: str, say) -> None:
     assert slots(assistant, sender)["requested_slot"] == "situation"
 
 
+def texting(chat):
+    """say(text) for a channel's chat: posts the text, checks it was accepted and answered."""
+    def say(text):
+        status, calls = chat.text(text)
+        assert status == 200 and calls
+        return calls
+    return say
+
+
 def test_the_reply_is_plain_french_and_says_text_only():
     from tests.plain_french import kandel_moles, problems
 
@@ -83,12 +92,7 @@ def test_telegram_voice_note(assistant, stub):
     assert keyboard(calls[0])[0]["callback_data"] == "/greet"
     assert user_events(assistant, sender) == []
 
-    def say(text):
-        status, calls = chat.text(text)
-        assert status == 200 and calls
-        return calls
-
-    to_the_situation_question(assistant, sender, say)
+    to_the_situation_question(assistant, sender, texting(chat))
     before = state(assistant, sender)
     status, calls = chat.voice()
     assert status == 200
@@ -131,12 +135,7 @@ def test_messenger_voice_note(assistant, stub):
     assert [q["title"] for q in quick_replies(calls[0])] == [quick_reply_title(t) for t in DEFAULT_TITLES]
     assert user_events(assistant, sender) == []
 
-    def say(text):
-        status, calls = chat.text(text)
-        assert status == 200 and calls
-        return calls
-
-    to_the_situation_question(assistant, sender, say)
+    to_the_situation_question(assistant, sender, texting(chat))
     before = state(assistant, sender)
     status, calls = chat.voice()
     assert status == 200
@@ -184,11 +183,7 @@ def test_whatsapp_voice_note(assistant, stub):
     assert "1. Continuer\n2. Parler à un conseiller" in body and body.endswith("Répondez 1 ou 2.")
     assert user_events(assistant, sender) == []
 
-    def say(text):
-        status, calls = chat.text(text)
-        assert status == 200 and calls
-        return calls
-
+    say = texting(chat)
     to_the_situation_question(assistant, sender, say)
     before = state(assistant, sender)
     status, calls = chat.voice()
