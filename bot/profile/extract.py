@@ -81,6 +81,27 @@ def _find_place(text: str, expecting_place: bool = False):
     return find_place(text, expecting_place=expecting_place)
 
 
+def _name_pattern(name: str) -> re.Pattern:
+    """A place name in raw text, whatever its accents, case, hyphens and "Saint"/"St" spelling."""
+    words = []
+    for word in fold(name).split():
+        if word in ("saint", "sainte"):
+            words.append(word + r"|st" + ("e" if word == "sainte" else ""))
+        else:
+            words.append("".join(_LETTER_VARIANTS.get(ch, re.escape(ch)) for ch in word))
+    return re.compile(r"(?<!\w)" + r"[\s\-'’]+".join(f"(?:{w})" for w in words) + r"(?!\w)", re.IGNORECASE)
+
+
+_LETTER_VARIANTS = {"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]",
+                    "c": "[cç]", "y": "[yÿ]"}
+
+
+def without_place_name(raw: str, commune: str) -> str:
+    """The message with the commune's name left out: the other readers must not take
+    "Sainte-Geneviève" for health care ("santé") or "Saint-Cloud" for computing."""
+    return _name_pattern(commune).sub(" ", raw)
+
+
 def read_place(msg: Message, out: Extraction) -> None:
     expecting = msg.requested in ("departement", "commune")
     if msg.requested in ("age", "heures_semaine") and re.fullmatch(r"[\d ,.]+(?: ?(?:ans?|h|heures?))?", msg.core):
@@ -94,9 +115,11 @@ def read_place(msg: Message, out: Extraction) -> None:
         out.values["commune"] = place.commune
 
 
-# age runs before situation (mission locale), niveau before domaine (it masks diplomas' specialities); domaine before equipement.
+# The place is read first, on the whole message; the readers below read it without the
+# commune's name. Age runs before situation (mission locale), niveau before domaine (it masks
+# diplomas' specialities), domaine before equipement.
 READERS: list[Callable[[Message, Extraction], None]] = [
-    read_age, read_situation, read_place, read_niveau, read_domaine, read_hours, read_creneau,
+    read_age, read_situation, read_niveau, read_domaine, read_hours, read_creneau,
     read_equipement, read_modalite, read_certification, read_handicap,
 ]
 READERS_NOT_IN_QUESTIONS = {read_situation, read_creneau, read_modalite, read_certification, read_handicap}
@@ -121,6 +144,15 @@ def _without_course_questions(text: str) -> str:
     return _COURSE_QUESTION.sub(" ", text) if "?" in text else text
 
 
+def _messages(text: str, requested_slot: str | None, today: datetime.date) -> tuple[Message, Message | None]:
+    """The whole message, and its statements without course questions (None when nothing is left)."""
+    msg = Message(text, requested_slot, today, is_dont_know(text))
+    statements = _without_course_questions(text)
+    if statements == text:
+        return msg, msg
+    return msg, (Message(statements, requested_slot, today, is_dont_know(statements)) if statements.strip() else None)
+
+
 def extract_profile(text: str, requested_slot: str | None = None,
                     today: datetime.date | None = None) -> Extraction:
     """Every profile value this message gives, normalised to CONTRACT.md §1."""
@@ -128,10 +160,12 @@ def extract_profile(text: str, requested_slot: str | None = None,
     if not text or not text.strip():
         return result
     today = today or datetime.date.today()
-    msg = Message(text, requested_slot, today, is_dont_know(text))
-    statements = _without_course_questions(text)
-    plain = msg if statements == text else (
-        Message(statements, requested_slot, today, is_dont_know(statements)) if statements.strip() else None)
+    msg, plain = _messages(text, requested_slot, today)
+    read_place(msg, result)
+    if result.values.get("commune"):
+        unnamed = without_place_name(text, result.values["commune"])
+        if unnamed != text:
+            msg, plain = _messages(unnamed, requested_slot, today)
     for reader in READERS:
         if reader in READERS_NOT_IN_QUESTIONS:
             if plain is not None:

@@ -39,7 +39,7 @@ COMMON_WORDS = tuple("""
     distributeur guide modele pilote meneur valet groom glacier routier loueur agent aide
     assistant employe technicien responsable chef directeur conseiller consultant operateur
     charge gestionnaire animateur accompagnant intervenant formateur expert ouvrier manager
-    hote hotesse specialisee ministre
+    hote hotesse specialisee ministre homme femme fille garcon mere pere personne
 """.split())
 _FEMININE_SUFFIX = re.compile(r"(?<=[a-zà-ÿ])\((?:e|ne|le|se|te|re|ere|euse|rice|trice|esse)\)", re.I)
 _PARENTHESES = re.compile(r"\([^)]*\)|-[A-Z]{2,}-")

@@ -1,0 +1,121 @@
+"""Offline replay of whole personas: every message of a conversation read by the extractor, no server.
+
+    make bench-replay
+    .venv/bin/python -m tests.personas.replay [--split build|heldout] [--count 4000] [--seed N]
+
+`tests.personas.slots` reads each phrasing alone, for its own slot. A conversation is harsher:
+the opening says several facts in one message (without punctuation when dictated), and every
+answer is read for every slot, so a word of one answer can set another slot ("j'habite à
+Sainte-Geneviève" is not a wish to work in health care). This replay generates personas with
+the dialogue benchmark's generator (`tests.personas.generate`, many seeds) and plays what the
+assistant reads:
+
+1. the opening, with no question pending;
+2. then every slot the persona has not given yet, in the assistant's order (all seven profile
+   questions, then every preference, as if each one decided), the first phrasing, and the second
+   when the first gave nothing for that slot;
+3. values merge as the action does (`actions/profile.py`): the answer to the question asked
+   replaces, a value said in passing only fills an unknown slot.
+
+A persona is right when every fact ends right. Printed per split: personas right, and the
+wrong slots counted by (slot, expected -> got, where the value came from). For the build split
+it also prints a few texts per class; for the held-out split never a text (tests/personas/README.md).
+Always exits 0 (a measure, not a test).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+from typing import Any
+
+from bot.profile import extract_profile
+from tests.personas import generate as personas_generate
+from tests.personas.slots import TOLERANCE
+
+ORDER = ("age", "departement", "situation", "niveau", "domaine", "heures_semaine", "equipement",
+         "creneau", "modalite", "certification", "handicap")
+CHECKED = ORDER + ("commune",)
+
+
+def _same(slot: str, expected: Any, got: Any, accept: dict) -> bool:
+    if slot in ("age", "heures_semaine"):
+        if not isinstance(got, (int, float)) or isinstance(got, bool):
+            return False
+        return any(abs(got - float(v)) <= TOLERANCE for v in (expected, *accept.get(slot, ())))
+    return got == expected
+
+
+def _merge(state: dict, sources: dict, values: dict, asked: str | None, source: str) -> None:
+    answered = {"departement", "commune"} if asked in ("departement", "commune") else {asked}
+    for slot, value in values.items():
+        if slot in answered or state.get(slot) is None:
+            if state.get(slot) != value:
+                state[slot] = value
+                sources[slot] = source
+
+
+def replay(persona: dict) -> tuple[dict, dict]:
+    """(final values, where each came from) after the opening and the answers."""
+    state: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    _merge(state, sources, extract_profile(persona["opening"]).values, None, "opening")
+    for slot in ORDER:
+        if state.get(slot) is not None:
+            continue
+        asked = "departement" if slot == "departement" else slot
+        for attempt in persona["answers"].get(slot, [])[:2]:
+            values = extract_profile(attempt, requested_slot=asked).values
+            _merge(state, sources, values, asked, f"answer:{slot}")
+            if state.get(slot) is not None:
+                break
+    return state, sources
+
+
+def evaluate(split: str, count: int, seed: int) -> tuple[int, int, collections.Counter, dict]:
+    right = total = 0
+    wrong: collections.Counter = collections.Counter()
+    examples: dict = collections.defaultdict(list)
+    for persona in personas_generate.generate(seed=seed, count=2 * count):
+        if persona["split"] != split:
+            continue
+        total += 1
+        state, sources = replay(persona)
+        facts, accept = persona["facts"], persona.get("accept", {})
+        bad = [s for s in CHECKED if s in facts and not _same(s, facts[s], state.get(s), accept)]
+        right += not bad
+        for slot in bad:
+            key = (slot, str(facts[slot]), str(state.get(slot)), sources.get(slot, "not read"),
+                   persona["register"])
+            wrong[key] += 1
+            if split == "build" and len(examples[key]) < 2:
+                examples[key].append(persona["opening"] if sources.get(slot) == "opening"
+                                     else " | ".join(persona["answers"].get(slot, [])))
+    return right, total, wrong, examples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("build", "heldout"), action="append")
+    parser.add_argument("--count", type=int, default=2000, help="personas per split")
+    parser.add_argument("--seed", type=int, default=personas_generate.DEFAULT_SEED + 7)
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args(argv)
+    for split in args.split or ("heldout", "build"):
+        right, total, wrong, examples = evaluate(split, args.count, args.seed)
+        print(f"== {split}: {right}/{total} personas with every fact right "
+              f"({100 * right / max(total, 1):.1f} %)")
+        by_slot = collections.Counter()
+        for (slot, *_), n in wrong.items():
+            by_slot[slot] += n
+        print("   wrong by slot: " + ", ".join(f"{s} {n}" for s, n in by_slot.most_common()))
+        for key, n in wrong.most_common(args.top):
+            slot, expected, got, source, register = key
+            line = f"   {n:4d}  {slot}: {expected} -> {got}  (from {source}, {register})"
+            if split == "build":
+                line += "  " + " || ".join(examples[key])[:200]
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
