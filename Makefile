@@ -16,7 +16,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 MODEL := models/capnum.tar.gz
 GENERATED_NLU := var/nlu/communes.yml
 
-.PHONY: help run test test-fast install train validate test-stories bench bench-nlu bench-dialogue bench-slots clean
+.PHONY: help run test test-fast install train validate test-stories bench bench-nlu bench-dialogue bench-slots bench-replay clean
 
 help:
 	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-nlu  précision de la compréhension sur tests/nlu_holdout.yml"
 	@echo "make bench-dialogue  340 personas générées, de bout en bout"
 	@echo "make bench-slots  lecture des réponses des personas, hors serveurs"
+	@echo "make bench-replay  4 000 personas lues message par message, hors serveurs"
 	@echo "make bench  mesures de performance"
 
 $(VENV)/.installed: requirements.txt requirements.lock
@@ -85,6 +86,10 @@ bench-dialogue: $(MODEL) var/catalogue.ready
 # The profile extractor alone on every bank phrasing (no server): build failures listed, held-out figures only.
 bench-slots: | $(VENV)/.installed
 	$(PY) -m tests.personas.slots $(ARGS)
+
+# Whole personas read message by message by the extractor alone (no server): every fact right?
+bench-replay: | $(VENV)/.installed
+	$(PY) -m tests.personas.replay $(ARGS)
 
 clean:
 	rm -rf models/*.tar.gz results var/nlu var/catalogue.ready
