@@ -200,9 +200,18 @@ INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je
 ONLY = re.compile(r"\b(?:uniquement|seulement|que|exclusivement|100|surtout|plutot|prefere|preference pour)\b")
 
 
+# "je cherche une formation à distance": every course of the catalogue is a distance course (some
+# with days on site), so the product's own name for them says nothing of the mode (the evaluation's
+# content-free nudge is that very sentence). Said as the only way ("formation 100 % en ligne",
+# "uniquement à distance") or in answer to the mode question, it is the mode.
+GENERIC_DISTANCE_COURSE = re.compile(
+    r"\b(?<!que )(?<!qu'une )(?<!qu'un )(?<!qu une )(?<!qu un )formations? (?:a distance|en ligne|a distance ou en ligne)\b"
+    r"(?! ?(?:uniquement|seulement|exclusivement|only|totalement|entierement|complete?ment|a 100|100))")
+
+
 def read_modalite(msg: Message, out) -> None:
-    text = msg.text
     asked = msg.requested == "modalite"
+    text = msg.text if asked else GENERIC_DISTANCE_COURSE.sub("formation", msg.text)
     if any_match(_get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []),
                  text):
         out.values["modalite"] = "indifferent"
