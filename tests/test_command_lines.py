@@ -21,7 +21,7 @@ def sqlite_url(tmp_path) -> str:
 # -- bot.report ------------------------------------------------------------------------------
 
 def test_report_help_names_aggregate(capsys):
-    from bot.report import main
+    from bot.report.cli import main
 
     with pytest.raises(SystemExit):
         main(["--help"])
@@ -29,7 +29,7 @@ def test_report_help_names_aggregate(capsys):
 
 
 def test_report_refuses_a_period_upside_down(tmp_path, capsys):
-    from bot.report import main
+    from bot.report.cli import main
 
     status = main(["--since", "2026-06-30", "--until", "2026-01-01", "--csv", str(tmp_path / "r.csv"),
                    "--database-url", sqlite_url(tmp_path)])
