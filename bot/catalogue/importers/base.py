@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from bot.catalogue import vocabulary_mapping as vm
+from bot.catalogue.models import ETAT_FERME, ETAT_OUVERT, ETAT_SUSPENDU
 from bot.vocab import DOMAIN_LABELS, DOMAINES, IDF_DEPARTMENTS, LEVELS, UNDECIDED_DOMAIN
 
 BATCH_SIZE = 1000
@@ -27,6 +28,14 @@ class FileError(Exception):
 
 class RecordError(ValueError):
     """One record is bad; message in French."""
+
+
+class LocatedError(RecordError):
+    """A bad part of a record (an action, a session), with its line when the format has lines."""
+
+    def __init__(self, line, ident, reason):
+        super().__init__(reason)
+        self.line, self.ident, self.reason = line, ident, reason
 
 
 class ImportAborted(Exception):
@@ -263,8 +272,8 @@ def finish_session(row: dict, action: dict) -> dict:
     row.setdefault("action_id", action["id"])
     row["entrees_permanentes"] = bool(row.get("entrees_permanentes") or False)
     etat = row.get("etat_recrutement")
-    row["etat_recrutement"] = 1 if etat is None else etat
-    if row["etat_recrutement"] not in (1, 2, 3):
+    row["etat_recrutement"] = ETAT_OUVERT if etat is None else etat
+    if row["etat_recrutement"] not in (ETAT_OUVERT, ETAT_FERME, ETAT_SUSPENDU):
         raise RecordError(f"état de recrutement inconnu '{etat}' (attendu 1, 2 ou 3)")
     if row.get("debut") and row.get("fin") and row["fin"] < row["debut"]:
         raise RecordError(f"date de fin {row['fin'].isoformat()} antérieure au début {row['debut'].isoformat()}")

@@ -15,7 +15,7 @@ from sqlalchemy import String, func
 from sqlalchemy.engine import Engine
 
 from bot.catalogue.importers.base import (
-    BATCH_SIZE, BadRecord, Bundle, FileError, ImportAborted, ImportReport, RecordError, finish_action,
+    BATCH_SIZE, BadRecord, Bundle, FileError, ImportAborted, ImportReport, LocatedError, RecordError, finish_action,
     finish_formation, finish_organisme, finish_session,
 )
 from bot.catalogue.models import Action, Formation, Organisme, Session, session_is_open_on
@@ -105,7 +105,7 @@ def unseen_warnings(location: str, rows: dict, today: dt.date) -> list[str]:
 
 
 def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict,
-                 skip: Optional[Callable[["_Located"], None]] = None) -> dict:
+                 skip: Optional[Callable[[LocatedError], None]] = None) -> dict:
     """Validated, fitted rows of one bundle, or RecordError (ident, reason) via BadRecord.
     With `skip`, a bad action or session is handed to it and left out (with the sessions of
     a left-out action), the rest of the formation kept."""
@@ -123,7 +123,7 @@ def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict,
             rows["action"].append(_fit("action", finished))
             action_ids.add(finished["id"])
         except ValueError as exc:
-            _bad_part(_Located(action.get("_line"), ident, str(exc)), skip)
+            _bad_part(LocatedError(action.get("_line"), ident, str(exc)), skip)
     skipped = {a.get("id") for a in bundle.actions} - action_ids
     if bundle.actions and not action_ids:
         raise RecordError("aucune action valable dans cette formation")
@@ -137,7 +137,7 @@ def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict,
                 raise RecordError(f"action '{parent['id']}' inconnue dans cette formation")
             rows["session"].append(_fit("session", finish_session(session, parent)))
         except ValueError as exc:
-            _bad_part(_Located(session.get("_line"), ident, str(exc)), skip)
+            _bad_part(LocatedError(session.get("_line"), ident, str(exc)), skip)
     # Duplicate identifiers within this import (organisations may recur: merged).
     for kind in ("formation", "action", "session"):
         if kind == "formation" and not bundle.formation_unique:
@@ -145,18 +145,12 @@ def check_bundle(bundle: Bundle, seen: dict, organismes_seen: dict,
         for row in rows[kind]:
             where = seen.get((kind, row["id"]))
             if where is not None:
-                raise _Located(None, f"{kind} {row['id']}",
+                raise LocatedError(None, f"{kind} {row['id']}",
                                f"identifiant en double (déjà vu {where})")
     return rows
 
 
-class _Located(RecordError):
-    def __init__(self, line, ident, reason):
-        super().__init__(reason)
-        self.line, self.ident, self.reason = line, ident, reason
-
-
-def _bad_part(error: _Located, skip) -> None:
+def _bad_part(error: LocatedError, skip) -> None:
     if skip is None:
         raise error
     skip(error)
@@ -197,7 +191,7 @@ def store(engine: Engine, items: Iterable[Union[Bundle, BadRecord]], source: str
             skip = (lambda exc, item=item: bad(_located(item, exc))) if on_error == "skip" else None
             try:
                 rows = check_bundle(item, seen, organismes_seen, skip=skip)
-            except _Located as exc:
+            except LocatedError as exc:
                 bad(_located(item, exc))
                 continue
             except ValueError as exc:
@@ -220,7 +214,7 @@ def store(engine: Engine, items: Iterable[Union[Bundle, BadRecord]], source: str
     return report
 
 
-def _located(item: Bundle, exc: _Located) -> BadRecord:
+def _located(item: Bundle, exc: LocatedError) -> BadRecord:
     return BadRecord(item.location if exc.line is None else _with_line(item.location, exc.line), exc.ident, exc.reason)
 
 
