@@ -159,3 +159,12 @@ def test_the_core_imports_only_the_standard_library_and_itself():
             wrong += [f"{module} → {name}" for name in names
                       if name.split(".")[0] not in sys.stdlib_module_names and name.split(".")[0] != "bot"]
     assert wrong == [], wrong
+
+
+def test_services_never_import_the_gateway_or_the_tools():
+    layers = design_layers()
+    graph = import_graph()
+    wrong = sorted(f"{module} → {target} ({layers.get(target)})"
+                   for module, targets in graph.items() if layers.get(module) == "service"
+                   for target in targets if layers.get(target) in {"gateway", "tools", "actions", "rasa"})
+    assert wrong == [], wrong
