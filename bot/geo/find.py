@@ -262,7 +262,7 @@ def _fuzzy_mention(tokens: list[str], index: CommuneIndex, expecting: bool) -> _
                 continue
             places: set[Place] = set()
             for key in keys:
-                entries = index._phrases[key]
+                entries = index.entries(key)
                 places.update(best_places([e for e in entries if not e.guarded] or entries))
             if len(places) != 1:
                 return None

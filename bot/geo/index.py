@@ -211,6 +211,10 @@ class CommuneIndex:
         """Entries for one folded phrase (exact)."""
         return tuple(self._phrases.get(" ".join(tokens_of(phrase)), ()))
 
+    def entries(self, key: str) -> list[Entry]:
+        """Entries of one key of the lexicon, as fuzzy_lookup and scan give them."""
+        return self._phrases[key]
+
     def fuzzy_lookup(self, phrase: str) -> set[str]:
         """Phrases of the lexicon at most one edit away from phrase (after phonetic folding)."""
         pkey = _phonetic(phrase)
