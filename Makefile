@@ -77,7 +77,7 @@ bench-nlu: $(MODEL)
 
 bench: $(MODEL) var/catalogue.ready
 	$(PY) -m bot.bench_matching
-	$(PY) -m bot.loadtest bench
+	$(PY) -m bot.bench
 
 # Plays the generated personas (tests/personas/) on its own assistant; ARGS="--url ... --token ..." etc.
 bench-dialogue: $(MODEL) var/catalogue.ready

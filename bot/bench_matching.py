@@ -113,7 +113,7 @@ def generated_engine(actions: int):
 
     from bot.catalogue.db import create_catalogue_engine, ensure_schema
     from bot.catalogue.generate import generate
-    from bot.catalogue.importers.base import import_file
+    from bot.catalogue.importers import import_file
 
     label = f"{actions // 1000}k" if actions % 1000 == 0 else str(actions)
     path = config.VAR_DIR / f"bench_{label}.db"

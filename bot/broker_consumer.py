@@ -26,10 +26,11 @@ import signal
 import sys
 import time
 from typing import Optional
-from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+from bot import config
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +50,6 @@ broker_events = sa.Table(
 
 
 def archive_url(environ: Optional[dict] = None) -> str:
-    from bot import config
-
     env = os.environ if environ is None else environ
     return env.get("BROKER_ARCHIVE_URL") or f"sqlite:///{config.VAR_DIR / 'broker_archive.db'}"
 
@@ -89,17 +88,10 @@ def handle(engine: Engine, body: bytes, now: Optional[float] = None) -> str:
     return "erased" if erased else "stored"
 
 
-def connection_settings(url: str) -> dict:
-    parts = urlsplit(url)
-    return {"host": parts.hostname or "localhost", "port": parts.port or 5672,
-            "login": unquote(parts.username or "guest"), "password": unquote(parts.password or "guest"),
-            "virtualhost": unquote(parts.path.lstrip("/")) or "/"}
-
-
 async def consume(url: str, queue_name: str, engine: Engine, stop: asyncio.Event) -> None:
     import aio_pika
 
-    connection = await aio_pika.connect_robust(**connection_settings(url))
+    connection = await aio_pika.connect_robust(**config.amqp_settings(url))
     async with connection:
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=1)  # one at a time: an erasure follows what it erases

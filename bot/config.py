@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,3 +45,20 @@ def database_url() -> str:
         return sqlalchemy_url(url)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{VAR_DIR / 'catalogue.db'}"
+
+
+def tracker_db_url(environ: dict | None = None) -> str:
+    """The tracker store's database: TRACKER_DB_URL, else DATABASE_URL, else var/conversations.db."""
+    env = os.environ if environ is None else environ
+    url = env.get("TRACKER_DB_URL") or env.get("DATABASE_URL")
+    if url:
+        return sqlalchemy_url(url)
+    return f"sqlite:///{VAR_DIR / 'conversations.db'}"
+
+
+def amqp_settings(url: str) -> dict:
+    """RabbitMQ connection settings (aio_pika's keywords) from an amqp:// URL (RABBITMQ_URL)."""
+    parts = urlsplit(url)
+    return {"host": parts.hostname or "localhost", "port": parts.port or 5672,
+            "login": unquote(parts.username or "guest"), "password": unquote(parts.password or "guest"),
+            "virtualhost": unquote(parts.path.lstrip("/")) or "/"}

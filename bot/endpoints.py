@@ -19,15 +19,6 @@ TRACKER_STORE_CLASS = "capnum_rasa.tracker_store.ErasingSQLTrackerStore"
 BROKER_CLASS = "capnum_rasa.broker.PikaEventBroker"
 
 
-def tracker_db_url(environ: dict | None = None) -> str:
-    """The tracker store's database: TRACKER_DB_URL, else DATABASE_URL, else var/conversations.db."""
-    env = os.environ if environ is None else environ
-    url = env.get("TRACKER_DB_URL") or env.get("DATABASE_URL")
-    if url:
-        return config.sqlalchemy_url(url)
-    return f"sqlite:///{config.VAR_DIR / 'conversations.db'}"
-
-
 def tracker_store_settings(url: str | None) -> dict:
     if not url or url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if url else str(config.VAR_DIR / "conversations.db")
@@ -71,7 +62,7 @@ def event_broker_settings(url: str | None, environ: dict | None = None) -> dict 
 
 def endpoints_settings(action_url: str, environ: dict | None = None) -> dict:
     env = os.environ if environ is None else environ
-    tracker_url = tracker_db_url(env)
+    tracker_url = config.tracker_db_url(env)
     # Our actions never read the domain: Rasa need not send it with every call.
     action_endpoint = {"url": action_url, "enable_selective_domain": True}
     if (token := (env.get("CAPNUM_ACTION_TOKEN") or "").strip()):

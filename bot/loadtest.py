@@ -3,7 +3,8 @@
     python -m bot.loadtest run --url http://127.0.0.1:5005 [--url ...] --mode closed \\
         --concurrency 20 --duration 30 [--token T --verify]
     python -m bot.loadtest run --url ... --mode open --rate 40 --duration 30
-    python -m bot.loadtest bench      # what `make bench` runs (starts the servers itself)
+
+`make bench` (Cap Numérique against the stock `rasa init`, servers started for it) is bot.bench.
 
 Each conversation has its own sender and follows a real script (`CAPNUM_SCRIPTS`: greeting,
 then the profile answers) until the recommendations arrive (`custom` payload of type
@@ -418,127 +419,6 @@ async def run_once(urls: list[str], script: str, mode: str, *, concurrency: int 
     return summary
 
 
-# --- `make bench` ------------------------------------------------------------------
-
-def _bench(args: argparse.Namespace) -> int:
-    import subprocess
-
-    from bot import config
-    from bot.credentials import write_credentials
-    from bot.endpoints import write_endpoints
-    from bot.serve import BIN, Server, build_servers, latest_model, wait_until_healthy
-
-    token = "bench-token"
-    work = config.VAR_DIR / "bench"
-    work.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT)}
-    model = latest_model()
-    if model is None:
-        print("Aucun modèle entraîné dans models/ : lancez `make train`.", file=sys.stderr)
-        return 1
-    from bot.serve import port_is_free
-
-    def ports(base: int) -> list[int]:
-        return [p for p in range(base, base + 200) if port_is_free(p)][: 2 * args.servers]
-
-    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "servers": args.servers}
-
-    def measure(name: str, urls: list[str], script: str, verify: bool) -> None:
-        print(f"--- {name}: warm-up", flush=True)
-        asyncio.run(run_once(urls, script, "closed", concurrency=2 * len(urls), conversations=4 * len(urls),
-                             prefix=f"warm-{name}-{int(time.time())}"))
-        res = {}
-        closed = asyncio.run(run_once(urls, script, "closed", concurrency=args.concurrency,
-                                      duration=args.duration, token=token, verify=verify,
-                                      prefix=f"closed-{name}-{int(time.time())}"))
-        closed.pop("senders")
-        print_report(f"{name} closed loop, {args.concurrency} conversations", closed)
-        res["closed"] = closed
-        for rate in args.rates:
-            opened = asyncio.run(run_once(urls, script, "open", rate=rate, duration=args.duration,
-                                          token=token, verify=verify, prefix=f"open{rate:g}-{name}-{int(time.time())}"))
-            opened.pop("senders")
-            print_report(f"{name} open loop at {rate:g} msg/s offered", opened)
-            res[f"open_{rate:g}"] = opened
-        results[name] = res
-
-    def measure_on(started: list[Server], name: str, urls: list[str], script: str) -> bool:
-        """Starts the servers, waits for them, measures; False (said why) when one cannot start."""
-        for server in started:
-            server.start(env)
-        problem = wait_until_healthy(started, timeout=600)
-        if problem:
-            print(problem, file=sys.stderr)
-            return False
-        measure(name, urls, script, verify=True)
-        return True
-
-    # 1. Cap Numérique: the embedded default (SQLite tracker store under var/bench, in-memory
-    #    lock store, sticky routing) unless TRACKER_DB_URL / REDIS_URL are set.
-    p = ports(args.base_port)
-    env.setdefault("TRACKER_DB_URL", f"sqlite:///{work / 'conversations.db'}")
-    servers: list[Server] = []
-    stock_servers: list[Server] = []
-    try:
-        credentials = write_credentials(work / "credentials.yml", env)
-        urls = []
-        for i in range(args.servers):
-            rasa_port, action_port = p[2 * i], p[2 * i + 1]
-            endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work / f"endpoints-{i}.yml", env)
-            servers += build_servers(rasa_port, action_port, model, endpoints, token, work / f"logs-{i}", credentials)
-            urls.append(f"http://127.0.0.1:{rasa_port}")
-        print(f"Starting {args.servers} Rasa servers + {args.servers} action servers "
-              f"(tracker store {env['TRACKER_DB_URL'].split(':')[0]}, lock store "
-              f"{'redis' if env.get('REDIS_URL') else 'in-memory'})…", flush=True)
-        if not measure_on(servers, "capnum", urls, "capnum"):
-            return 1
-    finally:
-        for server in reversed(servers):
-            server.stop()
-
-    # 2. The stock `rasa init` assistant, same machine, same number of servers.
-    stock_dir = config.VAR_DIR / "stock_bot"
-    stock_models = sorted((stock_dir / "models").glob("*.tar.gz")) if stock_dir.exists() else []
-    if not stock_models:
-        print("Création du bot de référence (rasa init) dans var/stock_bot…", flush=True)
-        stock_dir.mkdir(parents=True, exist_ok=True)
-        subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock_dir)], env=env,
-                       cwd=config.VAR_DIR, check=True, stdout=subprocess.DEVNULL)
-        stock_models = sorted((stock_dir / "models").glob("*.tar.gz"))
-    p = ports(args.base_port + 300)
-    try:
-        stock_urls = []
-        for i in range(args.servers):
-            cmd = [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--port", str(p[i]),
-                   "--interface", "127.0.0.1", "--model", str(stock_models[-1]), "--credentials",
-                   str(stock_dir / "credentials.yml")]
-            stock_servers.append(Server(f"stock Rasa {i}", cmd, p[i], "/", work / f"stock-{i}.log",
-                                        cwd=stock_dir))
-            stock_urls.append(f"http://127.0.0.1:{p[i]}")
-        if not measure_on(stock_servers, "stock", stock_urls, "stock"):
-            return 1
-    finally:
-        for server in reversed(stock_servers):
-            server.stop()
-
-    print("--- Ratio Cap Numérique / stock rasa init (same run, same machine)")
-    ours, stock = results["capnum"], results["stock"]
-    ratios = {"capacity": round(ours["closed"]["throughput_msg_s"] / max(1e-9, stock["closed"]["throughput_msg_s"]), 2)}
-    print(f"capacity (closed loop, {args.concurrency} conversations): {ours['closed']['throughput_msg_s']} vs "
-          f"{stock['closed']['throughput_msg_s']} msg/s → ratio {ratios['capacity']}")
-    for rate in args.rates:
-        key = f"open_{rate:g}"
-        a, b = ours[key]["p95_ms"], stock[key]["p95_ms"]
-        if a and b:
-            ratios[f"p95_at_{rate:g}"] = round(a / b, 2)
-        print(f"p95 at {rate:g} msg/s offered: {a} vs {b} ms → ratio {ratios.get(f'p95_at_{rate:g}')}")
-    results["ratios"] = ratios
-    out = config.VAR_DIR / "bench" / "results.json"
-    out.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    print(f"Résultats : {out}")
-    return 0
-
-
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.loadtest", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -557,12 +437,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     run.add_argument("--json", type=Path, help="write the summary here")
     run.add_argument("--think-time", type=float, default=0.0,
                      help="closed loop: mean seconds between a reply and the next message")
-    bench = sub.add_parser("bench", help="make bench: Cap Numérique then stock rasa init, and the ratio")
-    bench.add_argument("--servers", type=int, default=2)
-    bench.add_argument("--concurrency", type=int, default=20)
-    bench.add_argument("--duration", type=float, default=30)
-    bench.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")], default=[20.0, 30.0, 40.0])
-    bench.add_argument("--base-port", type=int, default=15005)
     cpu = sub.add_parser("cpu", help="CPU of the server process per message, by position in the conversation")
     cpu.add_argument("--url", required=True)
     cpu.add_argument("--pid", type=int, required=True, help="the Rasa server's process id")
@@ -576,8 +450,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     for p in (cpu, memory):
         p.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
-    if args.command == "bench":
-        return _bench(args)
     if args.command in ("cpu", "memory"):
         figures = asyncio.run(cpu_per_message(args.url, args.pid, args.conversations, args.length)
                               if args.command == "cpu" else

@@ -55,7 +55,7 @@ def _product_engine(database_url: Optional[str] = None) -> Engine:
 
 
 def _tracker_engine(tracker_db_url: Optional[str] = None) -> Engine:
-    from bot.endpoints import tracker_db_url as default_url
+    from bot.config import tracker_db_url as default_url
 
     url = tracker_db_url or default_url()
     if url.startswith("sqlite"):
@@ -125,9 +125,9 @@ def publish_erasure(sender_id: str, rabbitmq_url: Optional[str] = None, queue: O
 
     async def publish() -> None:
         import aio_pika
-        from bot.broker_consumer import connection_settings
+        from bot.config import amqp_settings
 
-        connection = await aio_pika.connect(**connection_settings(url), timeout=10)
+        connection = await aio_pika.connect(**amqp_settings(url), timeout=10)
         async with connection:
             channel = await connection.channel()
             exchange = await channel.declare_exchange(BROKER_EXCHANGE, type=aio_pika.ExchangeType.FANOUT)

@@ -21,8 +21,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, Mapping
 
 from bot import config
 from bot.credentials import write_credentials
@@ -142,6 +144,65 @@ def wait_until_healthy(servers: list[Server], timeout: float = 300,
     return None
 
 
+def server_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment our servers start with: this one, Rasa's telemetry off, the project importable."""
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT),
+            **(extra or {})}
+
+
+@dataclass
+class Replica:
+    """One action server and the Rasa server that calls it."""
+    actions: Server
+    rasa: Server
+    url: str  # the Rasa server's base URL
+
+    @property
+    def servers(self) -> list[Server]:
+        return [self.actions, self.rasa]
+
+
+def build_replicas(count: int, model: Path, token: str | None, work_dir: Path, env: Mapping[str, str],
+                   ports: Iterator[int], numbered: bool = True) -> list[Replica]:
+    """`count` replicas on loopback (two ports each from `ports`, Rasa's first): the channels file
+    work_dir/credentials.yml, then for replica i work_dir/endpoints-{i}.yml and work_dir/logs-{i}/
+    (endpoints.yml and logs/ when not `numbered`, for one replica).
+    The launcher of `make bench` and of the tests (tests/servers.py, tests/cluster.py)."""
+    if not numbered and count != 1:
+        raise ValueError("several replicas need numbered files")
+    credentials = write_credentials(work_dir / "credentials.yml", env)
+    replicas = []
+    for i in range(count):
+        suffix = f"-{i}" if numbered else ""
+        rasa_port, action_port = next(ports), next(ports)
+        endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work_dir / f"endpoints{suffix}.yml",
+                                    env)
+        actions, rasa = build_servers(rasa_port, action_port, model, endpoints, token, work_dir / f"logs{suffix}",
+                                      credentials)
+        replicas.append(Replica(actions, rasa, f"http://127.0.0.1:{rasa_port}"))
+    return replicas
+
+
+class ServersDidNotStart(RuntimeError):
+    """A server stopped or stayed silent at start-up; the message says which, and where its log is."""
+
+
+@contextmanager
+def servers_running(servers: list[Server], env: Mapping[str, str], timeout: float = 300) -> Iterator[list[Server]]:
+    """Starts the servers in order, waits until every one answers (ServersDidNotStart otherwise),
+    and stops them all, last started first, on leaving."""
+    try:
+        for server in servers:
+            server.start(dict(env))
+        problem = wait_until_healthy(servers, timeout=timeout)
+        if problem:
+            raise ServersDidNotStart(problem)
+        yield servers
+    finally:
+        for server in reversed(servers):
+            server.stop()
+
+
 class Supervisor:
     """Keeps the servers up: a server that dies is started again after a growing delay
     (1 s, 2 s, 4 s … up to `max_delay`; back to 1 s once it has stayed up `stable_after`
@@ -244,7 +305,7 @@ def main() -> int:
                   f"RASA_PORT / ACTION_PORT / GATEWAY_PORT.",
                   file=sys.stderr)
             return 1
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT)}
+    env = server_environment()
     # The action server checks this secret on every call; Rasa sends it (var/endpoints.yml).
     # Generated for this run when the deployment does not set one.
     env.setdefault("CAPNUM_ACTION_TOKEN", secrets.token_urlsafe(32))

@@ -20,11 +20,8 @@ from typing import Iterator
 
 import pytest
 
-from bot import config
-from bot.credentials import write_credentials
-from bot.endpoints import write_endpoints
-from bot.serve import Server, build_servers, latest_model, wait_until_healthy
-from tests.servers import TOKEN, free_port, seed_catalogue
+from bot.serve import Server, ServersDidNotStart, build_replicas, servers_running, wait_until_healthy
+from tests.servers import TOKEN, free_port, free_ports, environment_for, trained_model
 
 REDIS_URL = os.environ.get("CAPNUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -93,34 +90,16 @@ def redis_available() -> bool:
 
 @contextmanager
 def running_cluster(work_dir: Path, n: int = 1, extra_env: dict | None = None) -> Iterator[Cluster]:
-    model = latest_model()
-    if model is None:
-        pytest.fail("No trained model in models/: run `make test` (it trains first).")
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT),
-           "CAPNUM_VAR_DIR": str(work_dir), "DATABASE_URL": f"sqlite:///{work_dir / 'catalogue.db'}",
-           **(extra_env or {})}
-    env.setdefault("TRACKER_DB_URL", f"sqlite:///{work_dir / 'conversations.db'}")
-    seed_catalogue(env)
-    credentials = write_credentials(work_dir / "credentials.yml", env)
-    pairs, servers = [], []
-    for i in range(n):
-        rasa_port, action_port = free_port(), free_port()
-        endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work_dir / f"endpoints-{i}.yml", env)
-        actions, rasa = build_servers(rasa_port, action_port, model, endpoints, TOKEN, work_dir / f"logs-{i}",
-                                      credentials)
-        pairs.append(Pair(rasa, actions, f"http://127.0.0.1:{rasa_port}"))
-        servers += [actions, rasa]
-    cluster = Cluster(pairs, env, work_dir, servers)
+    model = trained_model()
+    env = environment_for(work_dir, extra_env)
+    replicas = build_replicas(n, model, TOKEN, work_dir, env, free_ports())
+    pairs = [Pair(r.rasa, r.actions, r.url) for r in replicas]
+    cluster = Cluster(pairs, env, work_dir, [s for r in replicas for s in r.servers])
     try:
-        for server in servers:
-            server.start(env)
-        problem = wait_until_healthy(servers, timeout=600)
-        if problem:
-            pytest.fail(f"{problem}\n{cluster.logs()}")
-        yield cluster
-    finally:
-        for server in reversed(servers):
-            server.stop()
+        with servers_running(cluster.servers, env, timeout=600):
+            yield cluster
+    except ServersDidNotStart as exc:
+        pytest.fail(f"{exc}\n{cluster.logs()}")
 
 
 @contextmanager

@@ -30,10 +30,10 @@ Item = tuple[str, str, str]
 # Code the person or an adviser never reads: tools for the operator and developers, whose
 # texts are English or technical (benchmarks, load tests, catalogue import reports, CLIs).
 OPERATOR_ONLY = {
-    "bot/bench_matching.py", "bot/loadtest.py", "bot/nlu_report.py", "bot/nlu_lookups.py", "bot/serve.py",
+    "bot/bench_matching.py", "bot/bench.py", "bot/loadtest.py", "bot/nlu_report.py", "bot/nlu_lookups.py", "bot/serve.py",
     "bot/endpoints.py", "bot/credentials.py", "bot/action_server.py", "bot/listen.py", "bot/logsafe.py",
-    "bot/config.py", "bot/accounts.py", "bot/directory.py", "bot/privacy.py", "bot/text.py", "bot/geo.py",
-    "bot/vocab.py", "bot/french.py", "bot/profile", "bot/catalogue", "bot/matching/bench.py",
+    "bot/config.py", "bot/accounts.py", "bot/directory.py", "bot/privacy.py", "bot/text.py",
+    "bot/vocab.py", "bot/french.py", "bot/profile", "bot/catalogue", "bot/matching/bench.py", "bot/geo",
     "bot/gateway/__main__.py", "bot/broker_consumer.py", "bot/rasa_server.py",
 }
 _FRENCH_MARKERS = {

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -16,9 +15,7 @@ from typing import Iterator
 import pytest
 
 from bot import config
-from bot.credentials import write_credentials
-from bot.endpoints import write_endpoints
-from bot.serve import build_servers, latest_model, wait_until_healthy
+from bot.serve import ServersDidNotStart, build_replicas, latest_model, server_environment, servers_running
 
 TOKEN = "integration-test-token"
 
@@ -77,29 +74,38 @@ def seed_catalogue(env: dict) -> None:
                    cwd=config.PROJECT_ROOT, capture_output=True)
 
 
-@contextmanager
-def running_assistant(work_dir: Path, extra_env: dict | None = None) -> Iterator[Assistant]:
+def free_ports() -> Iterator[int]:
+    while True:
+        yield free_port()
+
+
+def environment_for(work_dir: Path, extra_env: dict | None = None) -> dict:
+    """Our servers' environment for a test: its own var/ and databases under work_dir, the demo
+    catalogue and directory seeded."""
+    env = server_environment({"CAPNUM_VAR_DIR": str(work_dir), "DATABASE_URL": f"sqlite:///{work_dir / 'catalogue.db'}",
+                              **(extra_env or {})})
+    env.setdefault("TRACKER_DB_URL", f"sqlite:///{work_dir / 'conversations.db'}")
+    seed_catalogue(env)
+    return env
+
+
+def trained_model() -> Path:
     model = latest_model()
     if model is None:
         pytest.fail("No trained model in models/: run `make test` (it trains first).")
-    rasa_port, action_port = free_port(), free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT),
-           "CAPNUM_VAR_DIR": str(work_dir), "DATABASE_URL": f"sqlite:///{work_dir / 'catalogue.db'}",
-           **(extra_env or {})}
-    env.setdefault("TRACKER_DB_URL", f"sqlite:///{work_dir / 'conversations.db'}")
-    seed_catalogue(env)
-    endpoints = write_endpoints(f"http://127.0.0.1:{action_port}/webhook", work_dir / "endpoints.yml", env)
+    return model
+
+
+@contextmanager
+def running_assistant(work_dir: Path, extra_env: dict | None = None) -> Iterator[Assistant]:
+    model = trained_model()
     # Channels from the same environment: extra_env can switch messaging channels on.
-    credentials = write_credentials(work_dir / "credentials.yml", env)
-    servers = build_servers(rasa_port, action_port, model, endpoints, TOKEN, work_dir / "logs", credentials)
+    env = environment_for(work_dir, extra_env)
+    (replica,) = build_replicas(1, model, TOKEN, work_dir, env, free_ports(), numbered=False)
     try:
-        for server in servers:
-            server.start(env)
-        problem = wait_until_healthy(servers, timeout=400)
-        if problem:
-            logs = "\n".join(s.log_path.read_text(errors="replace")[-3000:] for s in servers if s.log_path.exists())
-            pytest.fail(f"{problem}\n{logs}")
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", TOKEN)
-    finally:
-        for server in reversed(servers):
-            server.stop()
+        with servers_running(replica.servers, env, timeout=400):
+            yield Assistant(replica.url, TOKEN)
+    except ServersDidNotStart as exc:
+        logs = "\n".join(s.log_path.read_text(errors="replace")[-3000:] for s in replica.servers
+                         if s.log_path.exists())
+        pytest.fail(f"{exc}\n{logs}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from bot.broker_consumer import ERASURE_EVENT, archive_engine, broker_events, connection_settings, handle
+from bot.broker_consumer import ERASURE_EVENT, archive_engine, broker_events, handle
+from bot.config import amqp_settings
 from capnum_rasa.tracker_store import ERASURE_EVENT as STORE_ERASURE_EVENT
 
 
@@ -43,9 +44,9 @@ def test_messages_that_are_not_events_are_ignored(tmp_path):
 
 
 def test_connection_settings_come_from_the_url():
-    assert connection_settings("amqp://capnum:s%40cret@mq.internal:5673/capnum") == {
+    assert amqp_settings("amqp://capnum:s%40cret@mq.internal:5673/capnum") == {
         "host": "mq.internal", "port": 5673, "login": "capnum", "password": "s@cret", "virtualhost": "capnum"}
-    assert connection_settings("amqp://127.0.0.1")["login"] == "guest"
+    assert amqp_settings("amqp://127.0.0.1")["login"] == "guest"
 
 
 def test_a_failed_publish_is_kept_and_logged_without_the_persons_words(caplog):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.config import LHEO_REFERENCE_DIR
 from bot.catalogue.db import ensure_schema, get_engine, session_factory
-from bot.catalogue.importers.base import FileError, ImportAborted, import_file
+from bot.catalogue.importers import FileError, ImportAborted, import_file
 from bot.catalogue.models import Action, Formation, Organisme, Session
 from bot.catalogue.payload import course_payload
 

@@ -21,7 +21,7 @@ def sqlite_url(tmp_path) -> str:
 # -- bot.report ------------------------------------------------------------------------------
 
 def test_report_help_names_aggregate(capsys):
-    from bot.report import main
+    from bot.report.cli import main
 
     with pytest.raises(SystemExit):
         main(["--help"])
@@ -29,7 +29,7 @@ def test_report_help_names_aggregate(capsys):
 
 
 def test_report_refuses_a_period_upside_down(tmp_path, capsys):
-    from bot.report import main
+    from bot.report.cli import main
 
     status = main(["--since", "2026-06-30", "--until", "2026-01-01", "--csv", str(tmp_path / "r.csv"),
                    "--database-url", sqlite_url(tmp_path)])
@@ -68,7 +68,7 @@ def _action(ident, **kw):
 
 def _import(tmp_path, path):
     from bot.catalogue.db import ensure_schema, get_engine
-    from bot.catalogue.importers.base import import_file
+    from bot.catalogue.importers import import_file
 
     warnings, errors = [], []
     engine = ensure_schema(get_engine(sqlite_url(tmp_path)))
@@ -88,7 +88,8 @@ def test_import_warns_about_offers_no_one_will_be_shown(tmp_path):
     import datetime as dt
 
     from bot.catalogue.db import ensure_schema, get_engine
-    from bot.catalogue.importers.base import Bundle, store
+    from bot.catalogue.importers.base import Bundle
+    from bot.catalogue.importers.writer import store
 
     soon = dt.date.today() + dt.timedelta(days=14)
     bundle = Bundle(

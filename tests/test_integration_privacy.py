@@ -101,12 +101,12 @@ class BrokerObserver:
 
     def _run(self) -> None:
         import aio_pika
-        from bot.broker_consumer import connection_settings
+        from bot.config import amqp_settings
 
         asyncio.set_event_loop(self._loop)
 
         async def setup():
-            self._connection = await aio_pika.connect_robust(**connection_settings(self.url))
+            self._connection = await aio_pika.connect_robust(**amqp_settings(self.url))
             channel = await self._connection.channel()
             exchange = await channel.declare_exchange(RASA_EXCHANGE, type=aio_pika.ExchangeType.FANOUT)
             queue = await channel.declare_queue(exclusive=True, auto_delete=True)
@@ -139,9 +139,9 @@ class BrokerObserver:
 
 def rabbitmq_reason() -> str | None:
     """None when RabbitMQ answers, else why not."""
-    from bot.broker_consumer import connection_settings
+    from bot.config import amqp_settings
 
-    settings = connection_settings(RABBITMQ_URL)
+    settings = amqp_settings(RABBITMQ_URL)
     try:
         socket.create_connection((settings["host"], settings["port"]), timeout=3).close()
     except OSError as exc:
@@ -151,10 +151,10 @@ def rabbitmq_reason() -> str | None:
 
 def delete_queue(name: str) -> None:
     import aio_pika
-    from bot.broker_consumer import connection_settings
+    from bot.config import amqp_settings
 
     async def delete():
-        connection = await aio_pika.connect_robust(**connection_settings(RABBITMQ_URL))
+        connection = await aio_pika.connect_robust(**amqp_settings(RABBITMQ_URL))
         async with connection:
             channel = await connection.channel()
             await channel.queue_delete(name)

@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import accounts, report as region_report
+from bot.report import figures as report_figures, render as report_render
 from bot.analytics import contributor_of
 from bot.catalogue.db import dispose_engine, ensure_schema, get_engine
 from bot.config import PROJECT_ROOT
@@ -211,7 +212,7 @@ def test_report_counts_match_sql_counts(world):
     report = region_report.compute_report(engine, today - dt.timedelta(days=1), today + dt.timedelta(days=1), today)
 
     funnel = by_labels(report.tables["funnel"])
-    for kind, label in region_report.FUNNEL:
+    for kind, label in report_figures.FUNNEL:
         expected = people(engine, kind).get((), 0)
         assert funnel[(label,)].value == expected, kind
         assert funnel[(label,)].visible == (expected >= 5)
@@ -227,21 +228,21 @@ def test_report_counts_match_sql_counts(world):
         return expected, cells
 
     demand, cells = check("demand", "profile_complete", ("domaine", "departement"),
-                          (region_report._domain, region_report._department))
+                          (report_figures._domain, report_figures._department))
     assert any(n < 5 for n in demand.values()) and any(n >= 5 for n in demand.values())
     assert cells[("drones", "Essonne (91)")].text == "< 5"
     assert cells[("développement web", "Val-de-Marne (94)")].text == str(demand[("developpement_web", "94")])
-    check("demand_domain", "profile_complete", ("domaine",), (region_report._domain,))
-    check("demand_department", "profile_complete", ("departement",), (region_report._department,))
+    check("demand_domain", "profile_complete", ("domaine",), (report_figures._domain,))
+    check("demand_department", "profile_complete", ("departement",), (report_figures._department,))
     constraint = lambda v: region_report.CONSTRAINT_LABELS.get(v, v)  # noqa: E731
     unmet, _ = check("unmet", "no_strict_match", ("domaine", "departement", "detail"),
-                     (region_report._domain, region_report._department, constraint))
+                     (report_figures._domain, report_figures._department, constraint))
     assert unmet, "some searches needed relaxing"
     check("handoffs", "handoff", ("detail",), (lambda v: region_report.HANDOFF_LABELS[v],))
 
     shown = people(engine, "recommendations_shown", "course_id")
     ranking = report.tables["top_shown"]
-    top = sorted((n for n in shown.values() if n >= 5), reverse=True)[:region_report.TOP_COURSES]
+    top = sorted((n for n in shown.values() if n >= 5), reverse=True)[:report_figures.TOP_COURSES]
     assert [cell.value for _l, cell in ranking.rows] == top[:len(ranking.rows)]
     for (course_id, _title), cell in ranking.rows:
         assert shown[(course_id,)] == cell.value
@@ -270,7 +271,7 @@ def test_report_page_csv_and_html_file_hide_small_cells(world):
     status, headers, body = admin.get("/conseiller/region.csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     rows = body.lstrip("\ufeff").splitlines()
-    assert rows[0] == ";".join(region_report.CSV_HEADER)
+    assert rows[0] == ";".join(report_render.CSV_HEADER)
     assert any(r.endswith(";< 5") for r in rows)
     assert all(not (r.rsplit(";", 1)[1].isdigit() and int(r.rsplit(";", 1)[1]) < 5) for r in rows[1:])
 

@@ -41,8 +41,8 @@ def test_open_session_state_and_definition_live_in_the_catalogue_model():
 
 
 def test_utcnow_and_postgres_rewrite_are_defined_once():
-    utcnow = [f for f in _where(r"^def utcnow\(") if "gateway" not in f]  # bot/gateway/: owned elsewhere
-    assert len(utcnow) == 1, utcnow
+    utcnow = _where(r"^def _?utcnow\(")
+    assert utcnow == ["bot/clock.py:7"], utcnow
     assert len(_where(r'"postgres://"')) == 1, _where(r'"postgres://"')
 
 

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from bot.catalogue.db import dispose_engine, open_session
-from bot.endpoints import tracker_db_url, tracker_store_settings
+from bot.config import tracker_db_url
+from bot.endpoints import tracker_store_settings
 from bot.people import Recap
 from bot.privacy import erase_person, main, notice_html, parse_duration, purge
 from bot.recap import create_recap, sender_key

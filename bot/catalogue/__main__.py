@@ -26,7 +26,7 @@ def _say(message: str) -> None:
 
 
 def cmd_import(args) -> int:
-    from bot.catalogue.importers.base import FileError, ImportAborted, import_file
+    from bot.catalogue.importers import FileError, ImportAborted, import_file
 
     try:
         engine = _engine(args.database_url)

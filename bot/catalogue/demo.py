@@ -11,7 +11,7 @@ from typing import Optional
 
 from sqlalchemy.engine import Engine
 
-from bot.catalogue.importers.base import ImportReport, import_file
+from bot.catalogue.importers import ImportReport, import_file
 
 DEMO_CATALOGUE = Path(__file__).resolve().parent / "demo_catalogue.yml"
 

@@ -7,7 +7,7 @@ Routes
   GET  /                      the chat page (static/index.html, chat.js, chat.css)
   POST /api/chat              {"message"} -> Rasa's list of messages (conversation: the cookie)
   POST /api/nouvelle-conversation   a new conversation cookie for this browser
-  GET  /confidentialite       the privacy notice (bot.privacy.notice_html() when it exists)
+  GET  /confidentialite       the privacy notice (bot.privacy.notice_html())
   GET  /healthz               {"status": "ok"}
   GET  /go/<course_id>?s=...  counts a link followed, redirects to the catalogue's URL (bot.gateway.links)
   /conseiller...              the advisers' console (bot.gateway.console)
@@ -21,20 +21,27 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import json
 import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from sqlalchemy.engine import Engine
 
+from bot import accounts
+from bot.clock import utcnow
+from bot.gateway import console, links, region
+from bot.gateway.common import (
+    SETTINGS_KEY, Settings, json_error, json_response, over_limit, same_origin, settings_of,
+)
+from bot.gateway.links import add_tracked_links
 from bot.gateway.pages import escape, page
+from bot.privacy import notice_html
+from bot.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -76,71 +83,6 @@ ERRORS = {
     500: "Une erreur est survenue. Réessayez plus tard.",
 }
 
-SETTINGS_KEY = web.AppKey("settings", object)
-
-
-@dataclass
-class Settings:
-    rasa_url: str
-    engine: Optional[Engine]
-    session_idle_seconds: float
-    secure_cookies: bool
-    trust_forwarded: bool
-    clock: Callable[[], dt.datetime]
-    trusted_proxies: int = 0
-    session_max_seconds: float = 12 * 3600
-    limits: dict = field(default_factory=dict)  # route name -> bot.ratelimit.RateLimiter
-    http: Optional[ClientSession] = None
-    matching: object = None
-    extra: dict = field(default_factory=dict)
-
-    def now(self) -> dt.datetime:
-        return self.clock()
-
-
-def settings_of(request: web.Request) -> Settings:
-    return request.app[SETTINGS_KEY]
-
-
-async def in_thread(func, *args, **kwargs):
-    """Database work (and scrypt) off the event loop."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, functools.partial(func, *args, **kwargs))
-
-
-def client_address(request: web.Request) -> str:
-    """The client's address. Behind `trusted_proxies` reverse proxies (GATEWAY_TRUSTED_PROXIES),
-    it is the hop just before them in X-Forwarded-For: each proxy appends the address it
-    received from, so the entries left of that one were written by the client and are ignored."""
-    proxies = settings_of(request).trusted_proxies
-    remote = request.remote or "inconnu"
-    if proxies <= 0:
-        return remote
-    hops = [h.strip() for h in ",".join(request.headers.getall("X-Forwarded-For", [])).split(",") if h.strip()]
-    hops.append(remote)
-    # hops[-1] is the last proxy (the direct peer); the client is `proxies` hops before it.
-    return hops[-(proxies + 1)] if len(hops) > proxies else hops[0]
-
-
-async def over_limit(request: web.Request, name: str) -> Optional[web.Response]:
-    """429 with a short French message when this client address is over the route's limit."""
-    limiter = settings_of(request).limits.get(name)
-    if limiter is None:
-        return None
-    allowed, retry_after = await limiter.hit(client_address(request))
-    if allowed:
-        return None
-    from bot.ratelimit import TOO_MANY
-
-    if request.path.startswith("/api/"):
-        response = json_error(429, TOO_MANY)
-    else:
-        response = web.Response(text=page("Trop d'essais", f"<h1>Trop d'essais</h1><p>{escape(TOO_MANY)}</p>"),
-                                status=429, content_type="text/html")
-    response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
 def new_conversation_cookie() -> str:
     return secrets.token_urlsafe(32)
 
@@ -161,30 +103,6 @@ def is_https(request: web.Request) -> bool:
 def set_conversation_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
     response.set_cookie(CONVERSATION_COOKIE, value, path="/api/", max_age=CONVERSATION_MAX_AGE,
                         httponly=True, samesite="Strict", secure=is_https(request))
-
-
-def same_origin(request: web.Request) -> bool:
-    """False when the browser says the request comes from another site."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    expected = f"{request.scheme}://{request.host}"
-    forwarded_proto = request.headers.get("X-Forwarded-Proto") if settings_of(request).trust_forwarded else None
-    allowed = {expected}
-    if forwarded_proto:
-        allowed.add(f"{forwarded_proto}://{request.host}")
-    return origin in allowed
-
-
-_dumps = functools.partial(json.dumps, ensure_ascii=False)
-
-
-def json_response(data, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=_dumps)
-
-
-def json_error(status: int, message: str) -> web.Response:
-    return json_response({"error": message}, status=status)
 
 
 # -- middlewares and signals --------------------------------------------------------------
@@ -292,8 +210,6 @@ async def chat_api(request: web.Request) -> web.Response:
         return _with_cookie(request, json_error(503, UNAVAILABLE), cookie if issue else None)
     if not isinstance(replies, list):
         return json_error(503, UNAVAILABLE)
-    from bot.gateway.links import add_tracked_links
-
     messages = [m for m in map(_clean_message, replies) if m]
     if any(isinstance(m.get("custom"), dict) and m["custom"].get("type") == ERASED_TYPE for m in messages):
         # Erased: this browser starts a new conversation (the page also clears its history).
@@ -321,22 +237,8 @@ async def new_conversation(request: web.Request) -> web.Response:
 
 # -- other pages --------------------------------------------------------------------------
 
-PRIVACY_PLACEHOLDER = """<h1>Vos données et la confidentialité</h1>
-<p>Cap Numérique garde seulement ce qu'il faut pour trouver une formation : vos réponses et la conversation.</p>
-<p>Pour tout effacer, écrivez « supprimer mes données » dans le chat.</p>
-<p>La notice complète sera publiée ici.</p>"""
-
-
-def privacy_html() -> str:
-    try:
-        from bot.privacy import notice_html  # written by the privacy module
-    except ImportError:
-        return PRIVACY_PLACEHOLDER
-    return notice_html()
-
-
 async def privacy_page(request: web.Request) -> web.Response:
-    body = privacy_html()
+    body = notice_html()
     if body.lstrip()[:15].lower().startswith("<!doctype"):
         return web.Response(text=body, content_type="text/html")
     return web.Response(text=page("Confidentialité", body + '<p><a href="/">Retour à la conversation</a></p>',
@@ -349,10 +251,6 @@ async def health(request: web.Request) -> web.Response:
 
 
 # -- application --------------------------------------------------------------------------
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
 
 def _limit_setting(name: str, default: str) -> tuple[int, float]:
     """"count/seconds" from the environment variable name."""
@@ -376,9 +274,6 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
     older GATEWAY_TRUST_PROXY=1 means one). limits: {"chat": (count, seconds), "login": …} per
     client address (GATEWAY_CHAT_LIMIT "60/60", GATEWAY_LOGIN_LIMIT "20/900"), shared through
     Redis when REDIS_URL is set."""
-    from bot import accounts
-    from bot.gateway import console, links, region
-
     if engine is None:
         from bot.catalogue.db import ensure_schema, get_engine
 
@@ -399,14 +294,12 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
         trust_forwarded = trusted_proxies > 0
     if session_max_seconds is None:
         session_max_seconds = float(os.environ.get("CONSOLE_SESSION_MAX_SECONDS", accounts.DEFAULT_MAX_SECONDS))
-    from bot.ratelimit import RateLimiter
-
     if limits is None:
         limits = {"chat": _limit_setting("GATEWAY_CHAT_LIMIT", "60/60"),
                   "login": _limit_setting("GATEWAY_LOGIN_LIMIT", "20/900")}
     settings = Settings(rasa_url=rasa_url, engine=engine, session_idle_seconds=session_idle_seconds,
                         secure_cookies=secure_cookies, trust_forwarded=trust_forwarded,
-                        clock=clock or _utcnow, trusted_proxies=trusted_proxies,
+                        clock=clock or utcnow, trusted_proxies=trusted_proxies,
                         session_max_seconds=session_max_seconds,
                         limits={name: RateLimiter(f"gateway-{name}", count, seconds)
                                 for name, (count, seconds) in limits.items()})

@@ -6,30 +6,29 @@
   POST      /conseiller/recap       code given by the young person -> recap (printable)
   GET, POST /conseiller/logout      sign-out
 
-Pages are rendered server-side; every value goes through escape(). Forms carry a CSRF
-token (the session's, or before sign-in a double-submit cookie) and the Origin is checked;
-cookies are HttpOnly, SameSite=Strict, Secure behind HTTPS, limited to /conseiller.
+Pages are rendered server-side; every value goes through escape(). Sessions, cookies and
+CSRF tokens: bot.gateway.session.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hmac
-import secrets
 from typing import Any, Mapping, Optional
 
 from aiohttp import web
 
 from bot import accounts
-from bot.gateway.app import client_address, in_thread, over_limit, same_origin, settings_of
-from bot.gateway.pages import escape, page
+from bot.gateway.common import client_address, in_thread, over_limit, same_origin, settings_of
+from bot.gateway.pages import escape
+from bot.recap import TooManyAttempts, format_code, lookup_recap, normalise_code
+from bot.gateway.session import (
+    LOGIN_CSRF_COOKIE, SESSION_COOKIE, console_header, console_page, current_session, drop_cookie,
+    login_page, require_session, set_cookie, tokens_match,
+)
 from bot.vocab import (
     AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINES,
-    EQUIPEMENTS, LEVELS, MODALITES, OUTSIDE_REGION, SITUATIONS, WEEKLY_HOURS_RANGE,
+    EQUIPEMENTS, LEVELS, MODALITES, OUTSIDE_REGION, PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
 )
 
-SESSION_COOKIE = "capnum_conseiller"
-LOGIN_CSRF_COOKIE = "capnum_connexion"
-COOKIE_PATH = "/conseiller"
 RESULTS_LIMIT = 10
 
 # French labels of the contract's values, for advisers.
@@ -82,60 +81,7 @@ FIELD_LABELS = {name: label for name, label, *_ in CHOICE_FIELDS + NUMBER_FIELDS
 FIELD_LABELS["commune"] = "Commune"
 
 
-# -- cookies, sessions, CSRF ----------------------------------------------------------------
-
-def _secure(request: web.Request) -> bool:
-    return settings_of(request).secure_cookies or request.secure
-
-
-def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str) -> None:
-    response.set_cookie(name, value, path=COOKIE_PATH, httponly=True, samesite="Strict",
-                        secure=_secure(request))
-
-
-def _drop_cookie(response: web.StreamResponse, name: str) -> None:
-    response.del_cookie(name, path=COOKIE_PATH)
-
-
-async def current_session(request: web.Request) -> tuple[Optional[accounts.AdviserSession], bool]:
-    settings = settings_of(request)
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None, False
-    return await in_thread(accounts.resume_session, settings.engine, token, settings.session_idle_seconds,
-                           settings.now(), settings.session_max_seconds)
-
-
-def _tokens_match(given: Any, expected: Optional[str]) -> bool:
-    return isinstance(given, str) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
-
-
-def _html(body: str, status: int = 200, title: str = "Console des conseillers", header: str = "") -> web.Response:
-    return web.Response(text=page(title, body, header=header, script="/static/console.js"),
-                        status=status, content_type="text/html")
-
-
 # -- sign-in ----------------------------------------------------------------------------------
-
-def _login_page(request: web.Request, message: str = "", status: int = 200, email: str = "") -> web.Response:
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    alert = f'<p class="alert" role="alert">{escape(message)}</p>' if message else ""
-    body = f"""<h1>Console des conseillers</h1>
-<p>Connectez-vous avec le compte créé pour vous.</p>
-{alert}
-<form method="post" action="/conseiller/connexion" class="card login">
-  <input type="hidden" name="csrf" value="{escape(token)}">
-  <p><label for="email">Adresse e-mail</label>
-  <input id="email" name="email" type="email" autocomplete="username" required value="{escape(email)}"></p>
-  <p><label for="password">Mot de passe</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" required></p>
-  <p><button type="submit">Se connecter</button></p>
-</form>
-<p><a href="/">Retour à la conversation</a></p>"""
-    response = _html(body, status=status, title="Connexion")
-    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token)
-    return response
-
 
 async def login(request: web.Request) -> web.Response:
     settings = settings_of(request)
@@ -143,22 +89,22 @@ async def login(request: web.Request) -> web.Response:
         return refused  # before reading the form or running scrypt
     form = await request.post()
     email = str(form.get("email", ""))[:255]
-    if not same_origin(request) or not _tokens_match(form.get("csrf"), request.cookies.get(LOGIN_CSRF_COOKIE)):
-        return _login_page(request, "La page a expiré. Réessayez.", status=403, email=email)
+    if not same_origin(request) or not tokens_match(form.get("csrf"), request.cookies.get(LOGIN_CSRF_COOKIE)):
+        return login_page(request, "La page a expiré. Réessayez.", status=403, email=email)
     client = accounts.client_key(client_address(request))
     result = await in_thread(accounts.authenticate, settings.engine, email, str(form.get("password", "")),
                              client, settings.now())
     if not result.ok:
         if result.locked_until is not None:
             minutes = max(1, int((result.locked_until - settings.now()).total_seconds() // 60) + 1)
-            return _login_page(request, f"Trop d'essais de connexion. Réessayez dans {minutes} minutes.",
+            return login_page(request, f"Trop d'essais de connexion. Réessayez dans {minutes} minutes.",
                                status=429, email=email)
-        return _login_page(request, "Adresse e-mail ou mot de passe incorrect.", status=401, email=email)
+        return login_page(request, "Adresse e-mail ou mot de passe incorrect.", status=401, email=email)
     session = await in_thread(accounts.open_session, settings.engine, result.adviser, settings.now(),
                               settings.session_idle_seconds, settings.session_max_seconds)
     response = web.HTTPSeeOther("/conseiller")
-    _set_cookie(request, response, SESSION_COOKIE, session.token)
-    _drop_cookie(response, LOGIN_CSRF_COOKIE)
+    set_cookie(request, response, SESSION_COOKIE, session.token)
+    drop_cookie(response, LOGIN_CSRF_COOKIE)
     raise response
 
 
@@ -170,42 +116,16 @@ async def logout(request: web.Request) -> web.Response:
         form = await request.post()
         session, _expired = await current_session(request)
         if session is not None and (not same_origin(request)
-                                    or not _tokens_match(form.get("csrf"), session.csrf_token)):
-            return _html("<h1>Action refusée</h1><p>La page a expiré. Rechargez-la et réessayez.</p>", status=403)
+                                    or not tokens_match(form.get("csrf"), session.csrf_token)):
+            return console_page("<h1>Action refusée</h1><p>La page a expiré. Rechargez-la et réessayez.</p>", status=403)
     if token:
         await in_thread(accounts.close_session, settings.engine, token)
-    response = _login_page(request, "Vous êtes déconnecté.")
-    _drop_cookie(response, SESSION_COOKIE)
+    response = login_page(request, "Vous êtes déconnecté.")
+    drop_cookie(response, SESSION_COOKIE)
     return response
 
 
-async def _require_session(request: web.Request, form=None):
-    """(session, None) or (None, the response to send instead)."""
-    session, expired = await current_session(request)
-    if session is None:
-        message = ("Votre session a pris fin. Connectez-vous de nouveau." if expired
-                   else "Connectez-vous pour continuer.")
-        response = _login_page(request, message, status=401 if request.method == "POST" else 200)
-        _drop_cookie(response, SESSION_COOKIE)
-        return None, response
-    if form is not None and (not same_origin(request) or not _tokens_match(form.get("csrf"), session.csrf_token)):
-        return None, _html("<h1>Action refusée</h1><p>La page a expiré. Rechargez-la et réessayez.</p>"
-                           '<p><a href="/conseiller">Retour à la console</a></p>', status=403)
-    return session, None
-
-
 # -- pages --------------------------------------------------------------------------------------
-
-def _header(session: accounts.AdviserSession) -> str:
-    return f"""<header class="bar">
-<p class="brand"><a href="/conseiller">Cap Numérique · Console des conseillers</a></p>
-<form method="post" action="/conseiller/logout" class="logout">
-  <input type="hidden" name="csrf" value="{escape(session.csrf_token)}">
-  <span>Connecté : {escape(session.adviser.email)}</span>
-  <button type="submit" class="secondary">Se déconnecter</button>
-</form>
-</header>"""
-
 
 def _profile_form(session: accounts.AdviserSession, values: Mapping[str, str]) -> str:
     rows = []
@@ -247,13 +167,13 @@ def _recap_form(session: accounts.AdviserSession, code: str = "") -> str:
 
 
 async def home(request: web.Request) -> web.Response:
-    session, refusal = await _require_session(request)
+    session, refusal = await require_session(request)
     if refusal is not None:
         return refusal
     region = ('<p class="no-print"><a href="/conseiller/region">Rapport pour la Région</a></p>'
               if session.adviser.role == "admin" else "")
     body = "<h1>Console des conseillers</h1>" + region + _recap_form(session) + _profile_form(session, {})
-    return _html(body, header=_header(session))
+    return console_page(body, header=console_header(session))
 
 
 def parse_profile(form: Mapping[str, Any]) -> tuple[dict, dict, list[str]]:
@@ -344,15 +264,15 @@ def _print_button() -> str:
 
 async def search(request: web.Request) -> web.Response:
     form = await request.post()
-    session, refusal = await _require_session(request, form)
+    session, refusal = await require_session(request, form)
     if refusal is not None:
         return refusal
     slots, raw, problems = parse_profile(form)
     if problems:
         alert = ('<div class="alert" role="alert"><p>Vérifiez le formulaire :</p><ul>'
                  + "".join(f"<li>{escape(p)}</li>" for p in problems) + "</ul></div>")
-        return _html("<h1>Console des conseillers</h1>" + alert + _profile_form(session, raw),
-                     status=400, header=_header(session))
+        return console_page("<h1>Console des conseillers</h1>" + alert + _profile_form(session, raw),
+                     status=400, header=console_header(session))
     from bot.matching import Profile
 
     settings = settings_of(request)
@@ -374,7 +294,7 @@ async def search(request: web.Request) -> web.Response:
                      + "</ol>")
     parts.append("</section>")
     body = "<h1>Console des conseillers</h1>" + "".join(parts) + _profile_form(session, raw) + _recap_form(session)
-    return _html(body, header=_header(session), title="Recherche")
+    return console_page(body, header=console_header(session), title="Recherche")
 
 
 def _value_label(name: str, value: Any) -> str:
@@ -402,7 +322,6 @@ def _lookup(engine, code: str, client: str, now: dt.datetime):
     """(recap, courses) or raises TooManyAttempts; courses are full details, None when gone."""
     from bot.catalogue.db import session_factory
     from bot.matching import MatchingEngine
-    from bot.recap import lookup_recap
 
     with session_factory(engine)() as db:
         recap = lookup_recap(db, code, client_key=client, now=now)
@@ -418,33 +337,26 @@ def _lookup(engine, code: str, client: str, now: dt.datetime):
 
 async def recap_view(request: web.Request) -> web.Response:
     form = await request.post()
-    session, refusal = await _require_session(request, form)
+    session, refusal = await require_session(request, form)
     if refusal is not None:
         return refusal
     code = str(form.get("code", ""))[:20]
-    try:
-        from bot.recap import TooManyAttempts, format_code, normalise_code
-    except ImportError:
-        return _html("<h1>Récapitulatif</h1><p>Les codes pour les conseillers ne marchent pas encore ici.</p>",
-                     status=503, header=_header(session))
     settings = settings_of(request)
     try:
         recap, courses = await in_thread(_lookup, settings.engine, code, f"adviser:{session.adviser.id}",
                                          settings.now())
     except TooManyAttempts:
-        return _html('<h1>Récapitulatif</h1><p class="alert" role="alert">Trop de codes erronés. '
-                     'Réessayez dans 15 minutes.</p>' + _recap_form(session), status=429, header=_header(session))
+        return console_page('<h1>Récapitulatif</h1><p class="alert" role="alert">Trop de codes erronés. '
+                     'Réessayez dans 15 minutes.</p>' + _recap_form(session), status=429, header=console_header(session))
     if recap is None:
-        return _html('<h1>Récapitulatif</h1><p class="alert" role="alert">Aucun récapitulatif pour ce code. '
+        return console_page('<h1>Récapitulatif</h1><p class="alert" role="alert">Aucun récapitulatif pour ce code. '
                      'Vérifiez le code avec la personne : il expire après 30 jours.</p>' + _recap_form(session, code),
-                     status=404, header=_header(session))
+                     status=404, header=console_header(session))
     shown_code = format_code(normalise_code(code))
     profile = recap.profile or {}
-    order = ["situation", "age", "departement", "commune", "niveau", "domaine", "heures_semaine", "creneau",
-             "equipement", "modalite", "certification", "handicap"]
     rows = "".join(f"<tr><th scope=\"row\">{escape(FIELD_LABELS.get(k, k))}</th>"
                    f"<td>{escape(_value_label(k, profile[k]))}</td></tr>"
-                   for k in order if profile.get(k) is not None)
+                   for k in PROFILE_SLOTS if profile.get(k) is not None)
     items = []
     for rank, (course_id, course) in enumerate(courses, start=1):
         if course is None:
@@ -464,7 +376,7 @@ async def recap_view(request: web.Request) -> web.Response:
 {'<ol class="courses">' + ''.join(items) + '</ol>' if items else '<p>Aucune formation retenue.</p>'}
 </section>
 {_recap_form(session)}"""
-    return _html(body, header=_header(session), title=f"Récapitulatif {shown_code}")
+    return console_page(body, header=console_header(session), title=f"Récapitulatif {shown_code}")
 
 
 def add_routes(app: web.Application) -> None:

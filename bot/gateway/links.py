@@ -18,7 +18,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot import analytics
-from bot.gateway.app import in_thread, settings_of
+from bot.gateway.common import in_thread, settings_of
 
 log = logging.getLogger(__name__)
 

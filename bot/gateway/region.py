@@ -14,9 +14,9 @@ from typing import Optional
 from aiohttp import web
 
 from bot import report as region_report
-from bot.gateway import console
-from bot.gateway.app import in_thread, settings_of
+from bot.gateway.common import in_thread, settings_of
 from bot.gateway.pages import escape
+from bot.gateway.session import console_header, console_page, require_session
 
 DEFAULT_DAYS = 365
 REFUSED = ("<h1>Accès refusé</h1><p>Le rapport pour la Région est réservé aux administrateurs. Vous ne pouvez pas le voir avec ce compte.</p>"
@@ -41,11 +41,11 @@ def _period(request: web.Request) -> tuple[dt.date, dt.date]:
 
 
 async def _admin(request: web.Request):
-    session, refusal = await console._require_session(request)
+    session, refusal = await require_session(request)
     if refusal is not None:
         return None, refusal
     if session.adviser.role != "admin":
-        return None, console._html(REFUSED, status=403, header=console._header(session), title="Accès refusé")
+        return None, console_page(REFUSED, status=403, header=console_header(session), title="Accès refusé")
     return session, None
 
 
@@ -75,7 +75,7 @@ async def region_page(request: web.Request) -> web.Response:
     csv_href = f"/conseiller/region.csv?depuis={since.isoformat()}&jusqu_au={last.isoformat()}"
     body = ('<link rel="stylesheet" href="/static/report.css">'
             + region_report.report_body(data, csv_href=csv_href, period_form=_period_form(since, last)))
-    return console._html(body, header=console._header(session), title="Rapport pour la Région")
+    return console_page(body, header=console_header(session), title="Rapport pour la Région")
 
 
 async def region_csv(request: web.Request) -> web.Response:

@@ -1,7 +1,6 @@
 """`python -m bot.serve` (what `make run` calls) on free loopback ports, for the security tests."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from typing import Iterator
 import pytest
 
 from bot import config
-from bot.serve import latest_model
+from bot.serve import latest_model, server_environment
 from tests.servers import Assistant, free_port, seed_catalogue
 
 TOKEN = "launcher-test-token-0123456789"
@@ -69,11 +68,11 @@ def launched(work_dir: Path, extra_env: dict | None = None) -> Iterator[Launched
     if latest_model() is None:
         pytest.fail("No trained model in models/: run `make test` (it trains first).")
     rasa_port, action_port, gateway_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(config.PROJECT_ROOT),
-           "CAPNUM_VAR_DIR": str(work_dir), "DATABASE_URL": f"sqlite:///{work_dir / 'catalogue.db'}",
-           "TRACKER_DB_URL": f"sqlite:///{work_dir / 'conversations.db'}",
-           "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port), "GATEWAY_PORT": str(gateway_port),
-           "RASA_AUTH_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    env = server_environment({
+        "CAPNUM_VAR_DIR": str(work_dir), "DATABASE_URL": f"sqlite:///{work_dir / 'catalogue.db'}",
+        "TRACKER_DB_URL": f"sqlite:///{work_dir / 'conversations.db'}",
+        "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port), "GATEWAY_PORT": str(gateway_port),
+        "RASA_AUTH_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1", **(extra_env or {})})
     for name in ("CAPNUM_ACTION_TOKEN", "ACTION_SERVER_URL", "REDIS_URL", "RABBITMQ_URL"):
         if name not in (extra_env or {}):
             env.pop(name, None)

@@ -42,7 +42,7 @@ import yaml
 
 from bot.catalogue import vocabulary_mapping as vm
 from bot.catalogue.importers.base import (
-    BadRecord, Bundle, FileError, RecordError, codes, iso_date, text, to_bool, to_float, to_int,
+    BadRecord, Bundle, FileError, LocatedError, RecordError, codes, iso_date, text, to_bool, to_float, to_int,
 )
 
 LINE_KEY = "__line__"
@@ -140,16 +140,10 @@ def parse_readable(path: Path, today: Optional[dt.date] = None) -> Iterator[Unio
         location = f"{path.name} ligne {line}"
         try:
             yield _bundle(formation, organismes, location, path.name, today)
-        except _Located as exc:
+        except LocatedError as exc:
             yield BadRecord(f"{path.name} ligne {exc.line}", exc.ident, str(exc))
         except (RecordError, ValueError) as exc:
             yield BadRecord(location, f"formation {formation.get('id') or '?'}", str(exc))
-
-
-class _Located(RecordError):
-    def __init__(self, line, ident, reason):
-        super().__init__(reason)
-        self.line, self.ident = line, ident
 
 
 def _list(value) -> list:
@@ -200,18 +194,24 @@ def _bundle(f: dict, organismes: dict, location: str, filename: str, today: dt.d
     actions = f.get("actions") or []
     if not actions:
         raise RecordError("aucune action dans la formation")
-    for a in actions:
-        line = a.get(LINE_KEY) if isinstance(a, dict) else None
-        label = f"action {a.get('id') if isinstance(a, dict) else '?'}"
-        try:
-            if not isinstance(a, dict):
-                raise RecordError("entrée d'action invalide (dictionnaire attendu)")
-            _action(a, bundle, organismes, today)
-        except (RecordError, ValueError) as exc:
-            if isinstance(exc, _Located):
-                raise
-            raise _Located(line, label, str(exc)) from None
+    _each_part(actions, "action", "d'action", lambda a: _action(a, bundle, organismes, today))
     return bundle
+
+
+def _each_part(parts: list, kind: str, of_kind: str, read) -> None:
+    """read(part) for each action or session of a record; the first bad one stops the record,
+    named with its line (LocatedError)."""
+    for part in parts:
+        line = part.get(LINE_KEY) if isinstance(part, dict) else None
+        label = f"{kind} {part.get('id') if isinstance(part, dict) else '?'}"
+        try:
+            if not isinstance(part, dict):
+                raise RecordError(f"entrée {of_kind} invalide (dictionnaire attendu)")
+            read(part)
+        except LocatedError:
+            raise
+        except (RecordError, ValueError) as exc:
+            raise LocatedError(line, label, str(exc)) from None
 
 
 def _action(a: dict, bundle: Bundle, organismes: dict, today: dt.date) -> None:
@@ -270,15 +270,7 @@ def _action(a: dict, bundle: Bundle, organismes: dict, today: dt.date) -> None:
     sessions = a.get("sessions") or []
     if not sessions:
         raise RecordError("aucune session dans l'action")
-    for s in sessions:
-        line = s.get(LINE_KEY) if isinstance(s, dict) else None
-        label = f"session {s.get('id') if isinstance(s, dict) else '?'}"
-        try:
-            if not isinstance(s, dict):
-                raise RecordError("entrée de session invalide (dictionnaire attendu)")
-            bundle.sessions.append(_session(s, ident, today))
-        except (RecordError, ValueError) as exc:
-            raise _Located(line, label, str(exc)) from None
+    _each_part(sessions, "session", "de session", lambda s: bundle.sessions.append(_session(s, ident, today)))
 
 
 def _session(s: dict, action_id: str, today: dt.date) -> dict:

@@ -1,0 +1,170 @@
+"""The import graph drawn from the code (issue 15): no cycle, and the pure core never reaches up.
+
+Every module of `bot/`, `actions/` and `capnum_rasa/` is read with `ast`; imports at module level
+and inside functions both count (a function-level import is how a cycle usually hides). The layer
+of each module is the one `docs/DESIGN.md` gives in its module map."""
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("bot", "actions", "capnum_rasa")
+# The core may import only the core; the other layers may import anything below them.
+CORE_MAY_NOT_IMPORT = {"service", "gateway", "tools", "actions", "rasa"}
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def source_modules() -> dict[str, Path]:
+    return {module_name(path): path for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))
+            if "migrations" not in path.parts}
+
+
+def _absolute(module: str, path: Path, level: int, name: str | None) -> str:
+    if not level:
+        return name or ""
+    base = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    base = base[:len(base) - (level - 1)]
+    return ".".join(base + ([name] if name else []))
+
+
+def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
+    """The modules of `known` that `module` (read from `path`) imports, anywhere in its text."""
+    found: set[str] = set()
+
+    def add(target: str) -> None:
+        while target and target not in known:  # `bot.geo.find_place` is the module `bot.geo`
+            target = target.rpartition(".")[0]
+        if target and target != module:
+            found.add(target)
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            origin = _absolute(module, path, node.level, node.module)
+            for alias in node.names:  # `from bot.catalogue import models` imports the submodule
+                add(f"{origin}.{alias.name}" if f"{origin}.{alias.name}" in known else origin)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = source_modules()
+    known = set(modules)
+    return {name: imports_of(name, path, known) for name, path in modules.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def design_layers() -> dict[str, str]:
+    """Module → layer, from the module map of docs/DESIGN.md (`a/b.py, c.py`: c.py is in a/)."""
+    design = (ROOT / "docs" / "DESIGN.md").read_text(encoding="utf-8")
+    layers: dict[str, str] = {}
+    for cells, layer in re.findall(r"^\| `([^`]+)` \| (\w+) \|", design, flags=re.M):
+        folder = ""
+        for path in (item.strip() for item in cells.split(",")):
+            folder = path.rpartition("/")[0] if "/" in path else folder
+            if path.endswith(".py"):
+                layers[module_name(ROOT / folder / path.rpartition("/")[2])] = layer
+    return layers
+
+
+def test_the_graph_is_read_from_the_code(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .a import thing\n")
+    (package / "a.py").write_text("import os\nthing = 1\ndef later():\n    from pkg import b\n")
+    (package / "b.py").write_text("from pkg.a import thing\nimport pkg.c.d\n")
+    known = {"pkg", "pkg.a", "pkg.b", "pkg.c"}
+    assert imports_of("pkg", package / "__init__.py", known) == {"pkg.a"}
+    assert imports_of("pkg.a", package / "a.py", known) == {"pkg.b"}  # inside a function too
+    assert imports_of("pkg.b", package / "b.py", known) == {"pkg.a", "pkg.c"}
+    tree = {"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.c"}, "pkg.c": {"pkg.a"}, "pkg.d": {"pkg.a"}}
+    assert cycles(tree) == [["pkg.a", "pkg.b", "pkg.c"]]
+    assert cycles({"pkg.a": {"pkg.b"}, "pkg.b": set()}) == []
+    assert design_layers()["bot.text"] == "core" and design_layers()["bot.gateway"] == "gateway"
+
+
+def test_no_import_cycle():
+    found = cycles(import_graph())
+    assert found == [], "import cycles: " + "; ".join(" ↔ ".join(c) for c in found)
+
+
+def test_every_module_has_a_layer():
+    layers = design_layers()
+    missing = sorted(set(source_modules()) - set(layers))
+    assert missing == [], f"modules without a layer in docs/DESIGN.md: {missing}"
+
+
+def test_the_core_never_imports_services_gateway_or_tools():
+    layers = design_layers()
+    graph = import_graph()
+    wrong = sorted(f"{module} → {target} ({layers.get(target)})"
+                   for module, targets in graph.items() if layers.get(module) == "core"
+                   for target in targets if layers.get(target) in CORE_MAY_NOT_IMPORT)
+    assert wrong == [], wrong
+
+
+def test_the_core_imports_only_the_standard_library_and_itself():
+    layers = design_layers()
+    wrong = []
+    for module, path in source_modules().items():
+        if layers.get(module) != "core":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            wrong += [f"{module} → {name}" for name in names
+                      if name.split(".")[0] not in sys.stdlib_module_names and name.split(".")[0] != "bot"]
+    assert wrong == [], wrong
+
+
+def test_services_never_import_the_gateway_or_the_tools():
+    layers = design_layers()
+    graph = import_graph()
+    wrong = sorted(f"{module} → {target} ({layers.get(target)})"
+                   for module, targets in graph.items() if layers.get(module) == "service"
+                   for target in targets if layers.get(target) in {"gateway", "tools", "actions", "rasa"})
+    assert wrong == [], wrong
