@@ -394,3 +394,16 @@ def test_outside_department_numbers_with_an_article_or_in_sms():
     assert find_place("jsui ds le 69").departement == "hors_idf"
     assert find_place("le 69", expecting_place=True).departement == "hors_idf"
     assert find_place("je vis ds le 93").departement == "93"
+
+
+@pytest.mark.parametrize("text, commune", [
+    ("je suis de la verrière", "La Verrière"), ("je viens de la Verrière", "La Verrière"),
+    ("je suis de Meaux", "Meaux"), ("je viens de sarcelles", "Sarcelles"),
+])
+def test_coming_from_a_commune_names_it_and_an_exact_name_is_never_a_typo_of_another(text, commune):
+    assert find_place(text).commune == commune
+
+
+@pytest.mark.parametrize("text", ["je viens de finir le lycée", "je suis de retour", "je suis de bonne humeur"])
+def test_being_of_something_else_is_not_a_place(text):
+    assert find_place(text) is None

@@ -20,7 +20,7 @@ region quartier loge heberge hebergee installe installee demenage demenagee situ
 """.split())
 _CUES_BEFORE_DE = frozenset("""
 habite habites habitons habitez vis vit vivons reside pres cote proche loin region ville commune
-secteur banlieue environs alentours coin quartier
+secteur banlieue environs alentours coin quartier suis viens venons originaire
 """.split())
 # A residence verb: the typo matcher reads the words just after it (and its preposition).
 _RESIDENCE_VERBS = frozenset("""
@@ -160,7 +160,9 @@ def find_place(text: str, expecting_place: bool = False) -> Place | None:
         numbers.department = department_place(sorted(nicknames)[0])
 
     mentions: list[_Mention] = []
+    named: set[int] = set()  # tokens that name a commune exactly, even one left out below
     for start, end, entries in index.scan(tokens):
+        named.update(range(start, end))
         if _not_residence(tokens, start):
             continue
         if end < len(tokens) and tokens[end] in ("de", "d", "du", "des") and tokens[end - 1] in _PROXIMITY:
@@ -183,7 +185,7 @@ def find_place(text: str, expecting_place: bool = False) -> Place | None:
         mentions.append(_Mention(start, end, places, specific, others))
 
     if not mentions and numbers.specific is None:
-        fuzzy = _fuzzy_mention(tokens, index, expecting_place)
+        fuzzy = _fuzzy_mention(tokens, index, expecting_place, named)
         if fuzzy is not None:
             mentions.append(fuzzy)
 
@@ -240,10 +242,12 @@ def find_place(text: str, expecting_place: bool = False) -> Place | None:
     return min(resolved, key=lambda r: (-r.specificity, -r.person, r.position)).place
 
 
-def _fuzzy_mention(tokens: list[str], index: CommuneIndex, expecting: bool) -> _Mention | None:
+def _fuzzy_mention(tokens: list[str], index: CommuneIndex, expecting: bool,
+                   named: set[int] = frozenset()) -> _Mention | None:
     """The one place at one edit (typo) from the words right after a residence verb ("j'habite à
     creteuil"), or from the whole answer when the bot asked for the place; None when nothing is
-    close, when the words are everyday French, or when several places are equally close."""
+    close, when the words are everyday French, or when several places are equally close. Words
+    that spell a commune exactly (`named`, "la verrière") are never read as a typo of another."""
     for start in range(len(tokens)):
         after_verb = _after_residence_verb(tokens, start)
         if not (after_verb or expecting):
@@ -251,6 +255,8 @@ def _fuzzy_mention(tokens: list[str], index: CommuneIndex, expecting: bool) -> _
         for length in (3, 2, 1):
             end = start + length
             if end > len(tokens) or not (after_verb or _alone(tokens, start, end)):
+                continue
+            if named.intersection(range(start, end)):
                 continue
             words = tokens[start:end]
             phrase = " ".join(words)
