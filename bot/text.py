@@ -45,6 +45,7 @@ _UNITS = {
 }
 _TENS = {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
          "soixante": 60, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90}
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"cent", "cents", "mille"}
 _NUMBER_WORD = re.compile(
     r"\b(?:(?:" + "|".join(sorted(list(_UNITS) + list(_TENS) + ["et", "cent", "cents", "mille"], key=len, reverse=True))
     + r")(?: |\b))+"

@@ -1,7 +1,8 @@
 """Text preparation: one canonical form of a message for every slot reader.
 
 Clauses are split on punctuation and "mais", each clause is folded with `bot.text.fold`,
-numbers in words become digits (`bot.text.words_to_numbers`), SMS tokens are expanded
+numbers in words become digits (`bot.text.words_to_numbers`; a number word typed with one
+slip is corrected first: "vint deux", "seze", "quarente"; "g22ans" -> "j'ai 22ans"), SMS tokens are expanded
 (data/lexicons/sms.csv) and long typos are corrected against the known vocabulary (lexicon
 words, ROME job titles, data/lexicons/typos.csv); a shorter unknown word is corrected only for
 one typing slip (a letter dropped, doubled or added, two neighbouring letters swapped) towards
@@ -20,7 +21,7 @@ from functools import lru_cache
 
 from bot import config
 from bot.profile import jobs, lexicons
-from bot.text import fold, words_to_numbers
+from bot.text import NUMBER_WORDS, fold, words_to_numbers
 
 NEGATORS = {"pas", "jamais", "sans", "aucun", "aucune", "ni", "plus", "non"}
 CLAUSE_STOPS = {";", "et", "mais", "ou", "donc", "car", "puis", "alors", "sinon"}
@@ -64,6 +65,12 @@ _LEARNER = re.compile(r"\bmoi (pas |ne pas |jamais )?(" + "|".join(_LEARNER_VERB
 # noun for the verb ("moi travail", "je travail dans un magasin" -> "je travaille").
 _LEARNER_ETRE = re.compile(r"\bje suis (" + "|".join(v for v in _LEARNER_VERBS if v not in ("etre", "avoir"))
                            + r")\b")
+# SMS "j'ai" glued to the number that follows: "g22ans", "jai19".
+_HAVE_GLUED = re.compile(r"\b(g|jai|j'ai)(?=\d)")
+# Number words typed with a slip are corrected before they become digits ("vint deux", "seze",
+# "dix huite", "quarente"); short number words ("un", "six", "dix") collide too easily, and
+# "cent" / "mille" too ("cet").
+_SLIPPED_NUMBER_TARGETS = tuple(w for w in NUMBER_WORDS if len(w) >= 4 and w not in ("cent", "cents", "mille"))
 _LEARNER_NOUN = re.compile(r"\b(?:moi|je) (pas |jamais )?(travail|boulot)\b(?! (?:de|d'|du|a|en|pour)\b)")
 
 
@@ -217,6 +224,23 @@ def correct_typo(token: str) -> str:
     return prefix + token
 
 
+def _number_words(folded: str) -> str:
+    """Each unknown word one typing slip from exactly one number word (any one-letter change for
+    the long ones: "quarente") -> that number word; a word of three letters only beside another
+    number word ("vingt deu", not "aujourd hui")."""
+    words = folded.split()
+    out = []
+    for i, token in enumerate(words):
+        found = []
+        if len(token) >= 3 and token.isalpha() and token not in NUMBER_WORDS \
+                and token not in _short_targets()[1]:
+            found = [w for w in _SLIPPED_NUMBER_TARGETS if one_slip(token, w)
+                     or (len(w) >= 7 and edit_distance(token, w, 1) <= 1)]
+        beside = {words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)} & NUMBER_WORDS
+        out.append(found[0] if len(found) == 1 and (len(token) > 3 or beside) else token)
+    return " ".join(out)
+
+
 def _learner_verb(m: re.Match) -> str:
     plain, negative = _LEARNER_VERBS[m.group(2)]
     return f"{negative} {m.group(1).split()[-1]}" if m.group(1) else plain
@@ -231,7 +255,8 @@ def _prepare_clause(clause: str) -> str:
     folded = _LEARNER_ETRE.sub(lambda m: _LEARNER_VERBS[m.group(1)][0], folded)
     folded = _LEARNER_NOUN.sub(lambda m: "je ne travaille " + m.group(1).strip() if m.group(1)
                                else "je travaille", folded)
-    folded = words_to_numbers(folded)
+    folded = words_to_numbers(_number_words(folded))
+    folded = _HAVE_GLUED.sub(r"\1 ", folded)
     folded = re.sub(r"\bj ai\b", "j'ai", folded)
     # dictated or typed without apostrophes: "d emploi", "l informatique", "c est"
     folded = re.sub(r"(?<![\w'+])([cdjlmnst]) (?=[aeiouyh])", r"\1'", folded)
