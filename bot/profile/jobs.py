@@ -113,7 +113,8 @@ class TitleIndex:
         self.keys: dict[tuple[str, ...], tuple[str, str]] = {}  # key -> (domain, source)
         self.title_words: set[str] = set()   # folded words of mapped titles (typo targets)
         self.all_stems: set[str] = set()     # stems of every title word (never "corrected")
-        self.occupations: set[tuple[str, ...]] = set()  # every title and its head, any domain
+        self.occupations: set[tuple[str, ...]] = set()  # every title, its head and its
+        # beginnings before a preposition ("agent d'entretien"), any domain
         self._load_rome(rome_csv, lexicon_dir)
         self._load_lexicon(lexicon_dir)
         self.max_tokens = max((len(k) for k in self.keys), default=1)
@@ -125,6 +126,7 @@ class TitleIndex:
         overrides = lexicons.rome_overrides(lexicon_dir)
         exact: dict[tuple[str, ...], set] = {}
         heads: dict[tuple[str, ...], set] = {}
+        prefixes: set[tuple[str, ...]] = set()
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 code = row["code_rome"].strip().upper()
@@ -138,10 +140,14 @@ class TitleIndex:
                     head = _head(key)
                     if head and head != key and head[0] not in _ARTICLES:
                         heads.setdefault(head, set()).add(domain)
+                    # "agent d'entretien" (from "agent d'entretien des espaces naturels"): a job
+                    # held, whatever its domain
+                    prefixes.update(key[:i] for i in range(2, len(key))
+                                    if key[i] in _PREPOSITIONS and key[i - 1] not in _PREPOSITIONS)
                     if domain:
                         self.title_words.update(variant.split())
         common = {(stem(w),) for w in COMMON_WORDS}
-        self.occupations = (set(exact) | set(heads)) - common
+        self.occupations = (set(exact) | set(heads) | prefixes) - common
         for key in common:
             exact.pop(key, None)
             heads.pop(key, None)
