@@ -7,7 +7,7 @@ slip is corrected first: "vint deux", "seze", "quarente"; "g22ans" -> "j'ai 22an
 words, ROME job titles, data/lexicons/typos.csv); a shorter unknown word is corrected only for
 one typing slip (a letter dropped, doubled or added, two neighbouring letters swapped) towards
 exactly one short target ("couurs", "ecoel", "mastre"), never when it is a word the project
-already knows. Before that, general rewrites: a number word glued to "h" ("huith" -> "8 h"),
+already knows; an elision glued to a known word is split ("lecole", "demploi", "jtravail"). Before that, general rewrites: a number word glued to "h" ("huith" -> "8 h"),
 "j'" before a consonant -> "je " ("j'bosse"), "in" before p/b -> "im" ("inporte"), and
 learners' "moi" + infinitive -> "je" + the verb ("moi avoir 22 ans" -> "j'ai 22 ans").
 Clauses are joined with " ; " so that negation and context windows never cross a clause.
@@ -241,6 +241,24 @@ def _number_words(folded: str) -> str:
     return " ".join(out)
 
 
+def _known(word: str) -> bool:
+    """A word the project knows (lexicons, ROME titles, its own French texts)."""
+    _by_letter, protected, stems, _single = _vocabulary()
+    return word in _short_targets()[1] or word in protected or jobs.stem(word) in stems
+
+
+def _unglued(token: str) -> str:
+    """An unknown word that is an elided word glued to a known one: "lecole" -> "l'ecole",
+    "demploi" -> "d'emploi", "jtravail" -> "je travail"."""
+    if len(token) < 5 or not token.isalpha() or _known(token) or not _known(token[1:]):
+        return token
+    if token[0] in "cdjlmnst" and token[1] in "aeiouyh":
+        return f"{token[0]}'{token[1:]}"
+    if token[0] == "j":
+        return f"je {token[1:]}"
+    return token
+
+
 def _learner_verb(m: re.Match) -> str:
     plain, negative = _LEARNER_VERBS[m.group(2)]
     return f"{negative} {m.group(1).split()[-1]}" if m.group(1) else plain
@@ -263,6 +281,7 @@ def _prepare_clause(clause: str) -> str:
     folded = _INFORMATION.sub(lambda m: m.group(0).replace("info", "information"), folded)
     tokens = []
     for token in folded.split():
+        token = token if token in sms else _unglued(token)
         if token in sms:
             token = sms[token]
         elif len(token) > 2 and token[1] == "'" and token[2:] in sms:  # "l'aprem"
