@@ -197,7 +197,8 @@ def correct_typo(token: str) -> str:
         return prefix + _correct_slip(token)
     by_letter, protected, known, single_words = _vocabulary()
     candidates = by_letter.get(token[0], ())
-    if token in protected or token in candidates or jobs.stem(token) in known \
+    # an inflected form of a title word is a word ("recherch", a bare stem, is not)
+    if token in protected or token in candidates or jobs.stem(token) in known and jobs.stem(token) != token \
             or any(f.fullmatch(token) for f in single_words):
         return prefix + token
     limit = 2 if len(token) >= 11 else 1
@@ -250,12 +251,15 @@ def _known(word: str) -> bool:
 def _unglued(token: str) -> str:
     """An unknown word that is an elided word glued to a known one: "lecole" -> "l'ecole",
     "demploi" -> "d'emploi", "jtravail" -> "je travail"."""
-    if len(token) < 5 or not token.isalpha() or _known(token) or not _known(token[1:]):
+    if len(token) < 5 or not token.isalpha() or _known(token):
         return token
-    if token[0] in "cdjlmnst" and token[1] in "aeiouyh":
-        return f"{token[0]}'{token[1:]}"
+    rest = token[1:] if _known(token[1:]) else correct_typo(token[1:])  # "jcherch"
+    if not _known(rest):
+        return token
+    if token[0] in "cdjlmnst" and rest[0] in "aeiouyh":
+        return f"{token[0]}'{rest}"
     if token[0] == "j":
-        return f"je {token[1:]}"
+        return f"je {rest}"
     return token
 
 
