@@ -177,8 +177,8 @@ def _short_targets() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 def _correct_slip(token: str) -> str:
     """A short unknown word one typing slip away from exactly one short target -> that word."""
     by_letter, known_short = _short_targets()
-    if token in known_short:
-        return token
+    if token in known_short or token + "s" in known_short:
+        return token  # a known word or the singular of one ("jeune", not "jeunes")
     found = [w for w in by_letter.get(token[0], ()) if abs(len(w) - len(token)) <= 1 and one_slip(token, w)]
     if len(found) > 1:  # "reseaxu": two letters swapped ("reseaux") beats one added ("reseau")
         found = [w for w in found if len(w) == len(token)]

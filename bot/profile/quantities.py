@@ -56,7 +56,7 @@ PERSON_OF_AGE = re.compile(
 AGE_APPROX_BEFORE = {"bientot", "presque", "environ", "pres", "quasi", "quasiment", "mes", "autour",
                      "approximativement", "genre", "limite"}
 # ... except "mes" after a verb of having turned that age: "j'ai fêté mes 30 ans", "j'ai eu mes 18 ans"
-AGE_TURNED_BEFORE_MES = {"fete", "eu", "souffle", "celebre", "feter"}
+AGE_TURNED_BEFORE_MES = {"fete", "fetee", "feter", "eu", "souffle", "soufflee", "celebre", "celebree"}
 AGE_APPROX_AFTER = re.compile(r"^ (?:environ|a peu pres|bientot(?= ;|$)|passes|passees|et quelques|et des poussieres|"
                               r"ou plus|ou moins|ou (?:\d{1,3}|presque|bientot)|a peu pres|approximativement)\b")
 # "17 ans et demi": half a year more
