@@ -215,6 +215,9 @@ def correct_typo(token: str) -> str:
         # several forms of one word ("graphisme", "graphismes") are no real tie: the shortest;
         # otherwise the one sharing the longest beginning ("entrprise": entreprise, not enterprise)
         if len({jobs.stem(w) for w in tied}) > 1:
+            # a word of the lexicons before a word of a ROME title ("enteprise": entreprise, not
+            # the "Enterprise" of "Enterprise Resource Planning")
+            tied = {w for w in tied if w in protected} or tied
             shared = {w: len(os.path.commonprefix([w, token])) for w in tied}
             longest = max(shared.values())
             tied = {w for w in tied if shared[w] == longest}
