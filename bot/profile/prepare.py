@@ -7,7 +7,8 @@ slip is corrected first: "vint deux", "seze", "quarente"; "g22ans" -> "j'ai 22an
 words, ROME job titles, data/lexicons/typos.csv); a shorter unknown word is corrected only for
 one typing slip (a letter dropped, doubled or added, two neighbouring letters swapped) towards
 exactly one short target ("couurs", "ecoel", "mastre"), never when it is a word the project
-already knows; an elision glued to a known word is split ("lecole", "demploi", "jtravail"). Before that, general rewrites: a number word glued to "h" ("huith" -> "8 h"),
+already knows; an elision glued to a known word is split ("lecole", "demploi", "jtravail"), a word
+spelled by its sound is respelled ("logistik", "infografie", "dezign"). Before that, general rewrites: a number word glued to "h" ("huith" -> "8 h"),
 "j'" before a consonant -> "je " ("j'bosse"), "in" before p/b -> "im" ("inporte"), and
 learners' "moi" + infinitive -> "je" + the verb ("moi avoir 22 ans" -> "j'ai 22 ans").
 Clauses are joined with " ; " so that negation and context windows never cross a clause.
@@ -266,6 +267,24 @@ def _unglued(token: str) -> str:
     return token
 
 
+# Spelling by sound in SMS: "logistik", "infografie", "dezign".
+_BY_SOUND = ((re.compile(r"ik(s?)$"), r"ique\1"), (re.compile("f"), "ph"), (re.compile("z"), "s"))
+
+
+def _spelled_by_sound(token: str) -> str:
+    """An unknown word, not a typing slip, that spelled the usual way (the rules one after the
+    other) is a known word or one slip from it: "grafik" -> "graphique"."""
+    prefix, word = (token[:2], token[2:]) if token[1:2] == "'" else ("", token)
+    if len(word) < 5 or not word.isalpha() or _known(word) or correct_typo(word) != word:
+        return token
+    respelled = word
+    for sound, spelling in _BY_SOUND:
+        respelled = sound.sub(spelling, respelled)
+        if respelled != word and _known(correct_typo(respelled)):
+            return prefix + respelled
+    return token
+
+
 def _learner_verb(m: re.Match) -> str:
     plain, negative = _LEARNER_VERBS[m.group(2)]
     return f"{negative} {m.group(1).split()[-1]}" if m.group(1) else plain
@@ -288,7 +307,7 @@ def _prepare_clause(clause: str) -> str:
     folded = _INFORMATION.sub(lambda m: m.group(0).replace("info", "information"), folded)
     tokens = []
     for token in folded.split():
-        token = token if token in sms else _unglued(token)
+        token = token if token in sms else _spelled_by_sound(_unglued(token))
         if token in sms:
             token = sms[token]
         elif len(token) > 2 and token[1] == "'" and token[2:] in sms:  # "l'aprem"
