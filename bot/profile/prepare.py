@@ -368,7 +368,10 @@ def about_someone_else(text: str, start: int) -> bool:
 def is_negated(text: str, start: int, negators: set[str] = NEGATORS, max_tokens: int = 3,
                elided: bool = True) -> bool:
     """A negator among the few tokens before `start` in its clause; `elided`: "n'" counts too
-    (not for a phrase that carries its own "pas": "je n'ai pas d'emploi")."""
+    (not for a phrase that carries its own "pas": "je n'ai pas d'emploi"). A phrase starting
+    with its subject "je" is negated only inside itself: "je travaille pas [je m'occupe de ma mère]"."""
+    if text.startswith(("je ", "j'"), start):
+        return False
     window = clause_before(text, start, max_tokens)
     # an elided negator counts too: "d'aucune reconnaissance", "qu'aucun"
     return any(t in negators or t.split("'", 1)[-1] in negators
