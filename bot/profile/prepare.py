@@ -72,6 +72,7 @@ _HAVE_GLUED = re.compile(r"\b(g|jai|j'ai)(?=\d)")
 # "dix huite", "quarente"); short number words ("un", "six", "dix") collide too easily, and
 # "cent" / "mille" too ("cet").
 _SLIPPED_NUMBER_TARGETS = tuple(w for w in NUMBER_WORDS if len(w) >= 4 and w not in ("cent", "cents", "mille"))
+_SUBSTITUTION_MIN_LENGTH = 6  # "trante", "quarente": a letter changed in a long number word
 _LEARNER_NOUN = re.compile(r"\b(?:moi|je) (pas |jamais )?(travail|boulot)\b(?! (?:de|d'|du|a|en|pour)\b)")
 
 
@@ -240,7 +241,7 @@ def _number_words(folded: str) -> str:
         if len(token) >= 3 and token.isalpha() and token not in NUMBER_WORDS \
                 and token not in _short_targets()[1]:
             found = [w for w in _SLIPPED_NUMBER_TARGETS if one_slip(token, w)
-                     or (len(w) >= 7 and edit_distance(token, w, 1) <= 1)]
+                     or (len(w) >= _SUBSTITUTION_MIN_LENGTH and edit_distance(token, w, 1) <= 1)]
         beside = {words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)} & NUMBER_WORDS
         out.append(found[0] if len(found) == 1 and (len(token) > 3 or beside) else token)
     return " ".join(out)

@@ -42,6 +42,8 @@ BIRTH_YEAR = re.compile(
     r"\b(?:nee?s?|je suis de|de l'annee|annee de naissance|naissance)\b"
     r"(?: (?:en|le|l'an|l'annee|:))?(?: \d{1,2}(?:er)?)?(?: [a-z]+| \d{1,2})?(?: en)? ((?:19|20)\d\d)\b"
 )
+# Answering the age question, "je suis de 98" is a birth year (elsewhere, "de 93" is a place).
+BIRTH_SHORT_YEAR_ASKED = re.compile(r"(?:je suis |moi |suis )?(?:de|du) (\d\d)")
 BIRTH_SHORT_YEAR = re.compile(r"\bnee?s? en (\d\d)\b(?! ?(?:ans?|h|heures?|%|mois|jours?|min\w*|secondes?|fois|semaines?))")
 # The user described as a person "of N years": "je suis une femme de 52 ans", "jeune de 18 ans",
 # "maman solo de 31 ans" (at the start of the message or a sentence, or after "je suis" / "moi";
@@ -114,6 +116,8 @@ def read_age(msg: Message, out) -> None:
     if year:
         ages.append(float(msg.today.year - int(year.group(1))))
     short_year = BIRTH_SHORT_YEAR.search(text) if not year else None
+    if not year and not short_year and msg.requested == "age":
+        short_year = BIRTH_SHORT_YEAR_ASKED.fullmatch(msg.core)
     if short_year:  # "née en 98" -> 1998, "né en 05" -> 2005
         yy = int(short_year.group(1))
         ages.append(float(msg.today.year - (2000 + yy if 2000 + yy <= msg.today.year else 1900 + yy)))
