@@ -45,8 +45,9 @@ _UNITS = {
 }
 _TENS = {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
          "soixante": 60, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90}
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"cent", "cents", "mille", "mil"}
 _NUMBER_WORD = re.compile(
-    r"\b(?:(?:" + "|".join(sorted(list(_UNITS) + list(_TENS) + ["et", "cent", "cents", "mille"], key=len, reverse=True))
+    r"\b(?:(?:" + "|".join(sorted(list(_UNITS) + list(_TENS) + ["et", "cent", "cents", "mille", "mil"], key=len, reverse=True))
     + r")(?: |\b))+"
 )
 
@@ -62,7 +63,7 @@ def _parse_number_words(words: list[str]) -> int | None:
             current += _TENS[w]
         elif w in ("cent", "cents"):
             current = (current or 1) * 100
-        elif w == "mille":
+        elif w in ("mille", "mil"):  # "mil neuf cent": the spelling of years
             total += (current or 1) * 1000
             current = 0
         else:

@@ -131,7 +131,7 @@ def read_situation(msg: Message, out) -> None:
                 if (not_seeking or inactive) and not negated:
                     without_work = True
                     continue
-            elif value == "jeune_decrocheur" and m.group(0).startswith("plus"):
+            elif value == "jeune_decrocheur" and m.group(0).startswith(("plu", "pu ")):  # SMS "plu", "pu"
                 negated = False
             else:
                 negated = is_negated(msg.text, m.start())

@@ -8,8 +8,9 @@ and courses agree; data/lexicons/rome_domaines.csv may hold exceptions for job t
 - the whole title, masculine and feminine ("Hôte / Hôtesse de caisse" -> "hote de caisse",
   "hotesse de caisse"); a title shared by codes of different domains is dropped;
 - its head, the words before the first preposition ("magasinier" from "Magasinier en négoce
-  des matériaux"), kept only when every title with that head gives the same domain and no
-  title is exactly that head.
+  des matériaux"), and its beginnings "noun + preposition + word..." ("agent de quai" from
+  "Agent de quai manutentionnaire"), each kept only when every title with it gives the same
+  domain and no title is exactly it.
 Words are compared after `stem`, a light French stemmer (feminine and plural endings), so
 "aide-soignantes", "hôtesses" or "caissière" match the titles.
 """
@@ -113,7 +114,8 @@ class TitleIndex:
         self.keys: dict[tuple[str, ...], tuple[str, str]] = {}  # key -> (domain, source)
         self.title_words: set[str] = set()   # folded words of mapped titles (typo targets)
         self.all_stems: set[str] = set()     # stems of every title word (never "corrected")
-        self.occupations: set[tuple[str, ...]] = set()  # every title and its head, any domain
+        self.occupations: set[tuple[str, ...]] = set()  # every title, its head and its
+        # beginnings before a preposition ("agent d'entretien"), any domain
         self._load_rome(rome_csv, lexicon_dir)
         self._load_lexicon(lexicon_dir)
         self.max_tokens = max((len(k) for k in self.keys), default=1)
@@ -125,6 +127,8 @@ class TitleIndex:
         overrides = lexicons.rome_overrides(lexicon_dir)
         exact: dict[tuple[str, ...], set] = {}
         heads: dict[tuple[str, ...], set] = {}
+        prefixes: set[tuple[str, ...]] = set()
+        beginnings: dict[tuple[str, ...], set] = {}
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 code = row["code_rome"].strip().upper()
@@ -138,14 +142,23 @@ class TitleIndex:
                     head = _head(key)
                     if head and head != key and head[0] not in _ARTICLES:
                         heads.setdefault(head, set()).add(domain)
+                    # "agent d'entretien" (from "agent d'entretien des espaces naturels"): a job
+                    # held, whatever its domain
+                    prefixes.update(key[:i] for i in range(2, len(key))
+                                    if key[i] in _PREPOSITIONS and key[i - 1] not in _PREPOSITIONS)
+                    if len(key) > 3 and key[1] in _PREPOSITIONS:
+                        # "agent de quai" (from "agent de quai manutentionnaire"), "agent d'entreposage"
+                        for i in range(3, len(key)):
+                            if key[i - 1] not in _PREPOSITIONS:
+                                beginnings.setdefault(key[:i], set()).add(domain)
                     if domain:
                         self.title_words.update(variant.split())
         common = {(stem(w),) for w in COMMON_WORDS}
-        self.occupations = (set(exact) | set(heads)) - common
+        self.occupations = (set(exact) | set(heads) | prefixes) - common
         for key in common:
             exact.pop(key, None)
             heads.pop(key, None)
-        for key, domains in heads.items():
+        for key, domains in [*beginnings.items(), *heads.items()]:
             if key not in exact and len(domains) == 1 and None not in domains:
                 self.keys[key] = (next(iter(domains)), "rome")
         for key, domains in exact.items():

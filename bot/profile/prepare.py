@@ -1,12 +1,14 @@
 """Text preparation: one canonical form of a message for every slot reader.
 
 Clauses are split on punctuation and "mais", each clause is folded with `bot.text.fold`,
-numbers in words become digits (`bot.text.words_to_numbers`), SMS tokens are expanded
+numbers in words become digits (`bot.text.words_to_numbers`; a number word typed with one
+slip is corrected first: "vint deux", "seze", "quarente"; "g22ans" -> "j'ai 22ans"), SMS tokens are expanded
 (data/lexicons/sms.csv) and long typos are corrected against the known vocabulary (lexicon
 words, ROME job titles, data/lexicons/typos.csv); a shorter unknown word is corrected only for
 one typing slip (a letter dropped, doubled or added, two neighbouring letters swapped) towards
 exactly one short target ("couurs", "ecoel", "mastre"), never when it is a word the project
-already knows. Before that, general rewrites: a number word glued to "h" ("huith" -> "8 h"),
+already knows; an elision glued to a known word is split ("lecole", "demploi", "jtravail"), a word
+spelled by its sound is respelled ("logistik", "infografie", "dezign"). Before that, general rewrites: a number word glued to "h" ("huith" -> "8 h"),
 "j'" before a consonant -> "je " ("j'bosse"), "in" before p/b -> "im" ("inporte"), and
 learners' "moi" + infinitive -> "je" + the verb ("moi avoir 22 ans" -> "j'ai 22 ans").
 Clauses are joined with " ; " so that negation and context windows never cross a clause.
@@ -20,7 +22,7 @@ from functools import lru_cache
 
 from bot import config
 from bot.profile import jobs, lexicons
-from bot.text import fold, words_to_numbers
+from bot.text import NUMBER_WORDS, fold, words_to_numbers
 
 NEGATORS = {"pas", "jamais", "sans", "aucun", "aucune", "ni", "plus", "non"}
 CLAUSE_STOPS = {";", "et", "mais", "ou", "donc", "car", "puis", "alors", "sinon"}
@@ -64,6 +66,13 @@ _LEARNER = re.compile(r"\bmoi (pas |ne pas |jamais )?(" + "|".join(_LEARNER_VERB
 # noun for the verb ("moi travail", "je travail dans un magasin" -> "je travaille").
 _LEARNER_ETRE = re.compile(r"\bje suis (" + "|".join(v for v in _LEARNER_VERBS if v not in ("etre", "avoir"))
                            + r")\b")
+# SMS "j'ai" glued to the number that follows: "g22ans", "jai19".
+_HAVE_GLUED = re.compile(r"\b(g|jai|j'ai)(?=\d)")
+# Number words typed with a slip are corrected before they become digits ("vint deux", "seze",
+# "dix huite", "quarente"); short number words ("un", "six", "dix") collide too easily, and
+# "cent" / "mille" too ("cet").
+_SLIPPED_NUMBER_TARGETS = tuple(w for w in NUMBER_WORDS if len(w) >= 4 and w not in ("cent", "cents", "mille"))
+_SUBSTITUTION_MIN_LENGTH = 6  # "trante", "quarente": a letter changed in a long number word
 _LEARNER_NOUN = re.compile(r"\b(?:moi|je) (pas |jamais )?(travail|boulot)\b(?! (?:de|d'|du|a|en|pour)\b)")
 
 
@@ -170,8 +179,8 @@ def _short_targets() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 def _correct_slip(token: str) -> str:
     """A short unknown word one typing slip away from exactly one short target -> that word."""
     by_letter, known_short = _short_targets()
-    if token in known_short:
-        return token
+    if token in known_short or token + "s" in known_short:
+        return token  # a known word or the singular of one ("jeune", not "jeunes")
     found = [w for w in by_letter.get(token[0], ()) if abs(len(w) - len(token)) <= 1 and one_slip(token, w)]
     if len(found) > 1:  # "reseaxu": two letters swapped ("reseaux") beats one added ("reseau")
         found = [w for w in found if len(w) == len(token)]
@@ -190,7 +199,8 @@ def correct_typo(token: str) -> str:
         return prefix + _correct_slip(token)
     by_letter, protected, known, single_words = _vocabulary()
     candidates = by_letter.get(token[0], ())
-    if token in protected or token in candidates or jobs.stem(token) in known \
+    # an inflected form of a title word is a word ("recherch", a bare stem, is not)
+    if token in protected or token in candidates or jobs.stem(token) in known and jobs.stem(token) != token \
             or any(f.fullmatch(token) for f in single_words):
         return prefix + token
     limit = 2 if len(token) >= 11 else 1
@@ -207,6 +217,9 @@ def correct_typo(token: str) -> str:
         # several forms of one word ("graphisme", "graphismes") are no real tie: the shortest;
         # otherwise the one sharing the longest beginning ("entrprise": entreprise, not enterprise)
         if len({jobs.stem(w) for w in tied}) > 1:
+            # a word of the lexicons before a word of a ROME title ("enteprise": entreprise, not
+            # the "Enterprise" of "Enterprise Resource Planning")
+            tied = {w for w in tied if w in protected} or tied
             shared = {w: len(os.path.commonprefix([w, token])) for w in tied}
             longest = max(shared.values())
             tied = {w for w in tied if shared[w] == longest}
@@ -215,6 +228,62 @@ def correct_typo(token: str) -> str:
     if len(token) <= FUZZY_MIN_LENGTH + 1:  # "reseaaux", "horraires": one slip from a short target
         return prefix + _correct_slip(token)
     return prefix + token
+
+
+def _number_words(folded: str) -> str:
+    """Each unknown word one typing slip from exactly one number word (any one-letter change for
+    the long ones: "quarente") -> that number word; a word of three letters only beside another
+    number word ("vingt deu", not "aujourd hui")."""
+    words = folded.split()
+    out = []
+    for i, token in enumerate(words):
+        found = []
+        if len(token) >= 3 and token.isalpha() and token not in NUMBER_WORDS \
+                and token not in _short_targets()[1]:
+            found = [w for w in _SLIPPED_NUMBER_TARGETS if one_slip(token, w)
+                     or (len(w) >= _SUBSTITUTION_MIN_LENGTH and edit_distance(token, w, 1) <= 1)]
+        beside = {words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)} & NUMBER_WORDS
+        out.append(found[0] if len(found) == 1 and (len(token) > 3 or beside) else token)
+    return " ".join(out)
+
+
+def _known(word: str) -> bool:
+    """A word the project knows (lexicons, ROME titles, its own French texts)."""
+    _by_letter, protected, stems, _single = _vocabulary()
+    return word in _short_targets()[1] or word in protected or jobs.stem(word) in stems
+
+
+def _unglued(token: str) -> str:
+    """An unknown word that is an elided word glued to a known one: "lecole" -> "l'ecole",
+    "demploi" -> "d'emploi", "jtravail" -> "je travail"."""
+    if len(token) < 5 or not token.isalpha() or _known(token):
+        return token
+    rest = token[1:] if _known(token[1:]) else correct_typo(token[1:])  # "jcherch"
+    if not _known(rest):
+        return token
+    if token[0] in "cdjlmnst" and rest[0] in "aeiouyh":
+        return f"{token[0]}'{rest}"
+    if token[0] == "j":
+        return f"je {rest}"
+    return token
+
+
+# Spelling by sound in SMS: "logistik", "infografie", "dezign".
+_BY_SOUND = ((re.compile(r"ik(s?)$"), r"ique\1"), (re.compile("f"), "ph"), (re.compile("z"), "s"))
+
+
+def _spelled_by_sound(token: str) -> str:
+    """An unknown word, not a typing slip, that spelled the usual way (the rules one after the
+    other) is a known word or one slip from it: "grafik" -> "graphique"."""
+    prefix, word = (token[:2], token[2:]) if token[1:2] == "'" else ("", token)
+    if len(word) < 5 or not word.isalpha() or _known(word) or correct_typo(word) != word:
+        return token
+    respelled = word
+    for sound, spelling in _BY_SOUND:
+        respelled = sound.sub(spelling, respelled)
+        if respelled != word and _known(correct_typo(respelled)):
+            return prefix + respelled
+    return token
 
 
 def _learner_verb(m: re.Match) -> str:
@@ -231,13 +300,15 @@ def _prepare_clause(clause: str) -> str:
     folded = _LEARNER_ETRE.sub(lambda m: _LEARNER_VERBS[m.group(1)][0], folded)
     folded = _LEARNER_NOUN.sub(lambda m: "je ne travaille " + m.group(1).strip() if m.group(1)
                                else "je travaille", folded)
-    folded = words_to_numbers(folded)
+    folded = words_to_numbers(_number_words(folded))
+    folded = _HAVE_GLUED.sub(r"\1 ", folded)
     folded = re.sub(r"\bj ai\b", "j'ai", folded)
     # dictated or typed without apostrophes: "d emploi", "l informatique", "c est"
     folded = re.sub(r"(?<![\w'+])([cdjlmnst]) (?=[aeiouyh])", r"\1'", folded)
     folded = _INFORMATION.sub(lambda m: m.group(0).replace("info", "information"), folded)
     tokens = []
     for token in folded.split():
+        token = token if token in sms else _spelled_by_sound(_unglued(token))
         if token in sms:
             token = sms[token]
         elif len(token) > 2 and token[1] == "'" and token[2:] in sms:  # "l'aprem"
@@ -298,7 +369,10 @@ def about_someone_else(text: str, start: int) -> bool:
 def is_negated(text: str, start: int, negators: set[str] = NEGATORS, max_tokens: int = 3,
                elided: bool = True) -> bool:
     """A negator among the few tokens before `start` in its clause; `elided`: "n'" counts too
-    (not for a phrase that carries its own "pas": "je n'ai pas d'emploi")."""
+    (not for a phrase that carries its own "pas": "je n'ai pas d'emploi"). A phrase starting
+    with its subject "je" is negated only inside itself: "je travaille pas [je m'occupe de ma mère]"."""
+    if text.startswith(("je ", "j'"), start):
+        return False
     window = clause_before(text, start, max_tokens)
     # an elided negator counts too: "d'aucune reconnaissance", "qu'aucun"
     return any(t in negators or t.split("'", 1)[-1] in negators

@@ -31,15 +31,19 @@ WEEKS_PER_MONTH = 4.33
 AGE_DURATION_BEFORE = {"a", "depuis", "pendant", "durant", "fait", "en", "dans", "de", "et",
                        "apres", "avant", "vers", "pour", "moins", "plus", "entre", "sur", "des",
                        "jusqu'a", "il", "y", "les", "tous", "chaque", "ou", "d'ici"}
-# Years said in slang count as "ans": "46 balais", "46 piges", "46 berges", "46 printemps".
-# ("nas": the two letters of "ans" swapped after a number)
-AGE_UNITS = r"(?:ans?|nas|asn|a|balais|piges?|berges?|printemps)"
+# Years said in slang count as "ans": "46 balais", "46 piges", "46 berges", "46 printemps",
+# "46 bougies"; "ans" typed with a slip too: a letter doubled, swapped or next to it on the
+# keyboard ("aans", "anss", "nas", "asn", "ams", "ands").
+AGE_UNITS = r"(?:a{1,2}n{1,2}s{0,2}|a|nas|asn|ams|ands|balais?|piges?|berges?|printemps|bougies?)"
+_AGE_UNIT = re.compile(AGE_UNITS)
 AGE_NUMBER = re.compile(r"\b(\d{1,3}) ?" + AGE_UNITS + r"\b")
 AGE_EXPLICIT = re.compile(r"\bage(?:e|es|s)?(?: de)? (\d{1,3})(?: ?ans?)?\b(?! ?(?:d'|de ))")
 BIRTH_YEAR = re.compile(
     r"\b(?:nee?s?|je suis de|de l'annee|annee de naissance|naissance)\b"
     r"(?: (?:en|le|l'an|l'annee|:))?(?: \d{1,2}(?:er)?)?(?: [a-z]+| \d{1,2})?(?: en)? ((?:19|20)\d\d)\b"
 )
+# Answering the age question, "je suis de 98" is a birth year (elsewhere, "de 93" is a place).
+BIRTH_SHORT_YEAR_ASKED = re.compile(r"(?:je suis |moi |suis )?(?:de|du) (\d\d)")
 BIRTH_SHORT_YEAR = re.compile(r"\bnee?s? en (\d\d)\b(?! ?(?:ans?|h|heures?|%|mois|jours?|min\w*|secondes?|fois|semaines?))")
 # The user described as a person "of N years": "je suis une femme de 52 ans", "jeune de 18 ans",
 # "maman solo de 31 ans" (at the start of the message or a sentence, or after "je suis" / "moi";
@@ -48,20 +52,21 @@ PERSON_OF_AGE = re.compile(
     r"(?:^|[;,.!?] ?|\b(?:je suis|suis|moi|bonjour|bjr|salut|slt|hello|coucou)\b,? )"
     r"(?:un |une |1 )?(?:jeune )?(?:homme|femme|fille|garcon|gars|mec|meuf|dame|monsieur|personne|nana|"
     r"etudiante?|maman|papa|mere|pere|jeune)(?: de famille| [a-z]+)? de $")
-# An approximate age is no age (CONTRACT §1: never guess): "bientôt 30 ans", "presque 40",
+# An approximate age is no age (CONTRACT §1: never guess): "bientôt 30 ans", "30 ans bientôt"
+# (not "65 ans, bientôt la retraite"), "presque 40",
 # "sur mes 30 ans", "à peu près 25 ans", "30 ans environ", "40 ans passés", "la trentaine".
 AGE_APPROX_BEFORE = {"bientot", "presque", "environ", "pres", "quasi", "quasiment", "mes", "autour",
                      "approximativement", "genre", "limite"}
 # ... except "mes" after a verb of having turned that age: "j'ai fêté mes 30 ans", "j'ai eu mes 18 ans"
-AGE_TURNED_BEFORE_MES = {"fete", "eu", "souffle", "celebre", "feter"}
-AGE_APPROX_AFTER = re.compile(r"^ (?:environ|a peu pres|bientot(?! \d)|passes|passees|et quelques|et des poussieres|"
+AGE_TURNED_BEFORE_MES = {"fete", "fetee", "feter", "eu", "souffle", "soufflee", "celebre", "celebree"}
+AGE_APPROX_AFTER = re.compile(r"^ (?:environ|a peu pres|bientot(?= ;|$)|passes|passees|et quelques|et des poussieres|"
                               r"ou plus|ou moins|ou (?:\d{1,3}|presque|bientot)|a peu pres|approximativement)\b")
 # "17 ans et demi": half a year more
-AGE_HALF_AFTER = re.compile(r"^ ?(?:ans?|a|balais|piges?|berges?|printemps)? et (?:demie?|1/2)\b")
+AGE_HALF_AFTER = re.compile(r"^ ?" + AGE_UNITS + r"? et (?:demie?|1/2)\b")
 # A bare number answering a question: not a rank ("la 2") nor a count of something ("2 enfants").
 BARE_NUMBER = re.compile(r"(?<![\w+,.'])(\d{1,3}(?:[.,]\d+)?)(?![\w+%])(?: ([a-z']+))?")
 RANK_BEFORE = {"la", "le", "les", "l", "numero", "no", "n", "formation", "choix", "option", "et"}
-BARE_UNITS = {"age": {"ans", "an", "nas", "asn", "a", "balais", "piges", "pige", "berges", "berge", "printemps"}, "heures_semaine": {"h", "heures", "heure", "hrs", "hr"}}
+BARE_UNITS = {"age": _AGE_UNIT, "heures_semaine": re.compile(r"h|heures?|hrs?")}
 
 HOURS_NUMBER = re.compile(
     r"(?<![\d+])(\d+(?:[.,]\d+)?) ?(?:h|heures?|hrs?|hres?)(?: ?(\d\d)\b| et demie?)?(?![a-z0-9])"
@@ -98,7 +103,7 @@ def _bare_number(text: str, slot: str) -> float | None:
         before = text[:m.start()].split()[-1:]
         if before and before[0].rstrip("'") in RANK_BEFORE:
             continue
-        if m.group(2) and m.group(2) not in BARE_UNITS[slot]:
+        if m.group(2) and not BARE_UNITS[slot].fullmatch(m.group(2)):
             continue
         return to_float(m.group(1))
     return None
@@ -111,6 +116,8 @@ def read_age(msg: Message, out) -> None:
     if year:
         ages.append(float(msg.today.year - int(year.group(1))))
     short_year = BIRTH_SHORT_YEAR.search(text) if not year else None
+    if not year and not short_year and msg.requested == "age":
+        short_year = BIRTH_SHORT_YEAR_ASKED.fullmatch(msg.core)
     if short_year:  # "née en 98" -> 1998, "né en 05" -> 2005
         yy = int(short_year.group(1))
         ages.append(float(msg.today.year - (2000 + yy if 2000 + yy <= msg.today.year else 1900 + yy)))

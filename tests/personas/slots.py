@@ -22,7 +22,8 @@ It prints, per split and per slot, correct/total and the accuracy (asked, openin
 for the build split every failure (slot, mode, expected, got, text). For the held-out split
 only the aggregate numbers are printed, never a text or a value: the held-out part measures
 generalisation and must not be used to write the product (tests/personas/README.md).
-Always exits 0 (a measure, not a test).
+`--breakdown [SLOT]` adds failure counts per slot x register x mode and per (expected -> got)
+pair, counts only (usable on the held-out split). Always exits 0 (a measure, not a test).
 """
 from __future__ import annotations
 
@@ -52,28 +53,29 @@ class Case:
     mode: str            # "asked" or "opening"
     template: str        # template id
     also: tuple = ()     # other acceptable numbers
+    register: str = ""   # the register the text was written in (own or derived)
 
 
 def _variants(template: banks.Template, values: dict, key: str, split: str) -> list[str]:
-    """The template in its own register, then as the typo and dictated personas derive it."""
-    out = []
+    """(text, register): the template in its own register, then as the typo and dictated
+    personas derive it."""
+    out = {}
     registers = [template.register] + [r for r, sources in DERIVED_FROM.items() if template.register in sources]
     for register in registers:
         rng = random.Random(f"slots-{split}-{template.id}-{key}-{register}")
         text = _Writer(register, rng).fill(template, values)
-        if text not in out:
-            out.append(text)
-    return out
+        out.setdefault(text, register)
+    return list(out.items())
 
 
 def _cases_for(slot: str, template: banks.Template, values: dict, expected: dict, key: str,
                split: str, also: tuple = ()) -> list[Case]:
     cases = []
-    for text in _variants(template, values, key, split):
-        cases.append(Case(slot, expected, text, "asked", template.id, also))
+    for text, register in _variants(template, values, key, split):
+        cases.append(Case(slot, expected, text, "asked", template.id, also, register))
         if template.opening:
             inline = text if template.register == "formal" else _inline(text)
-            cases.append(Case(slot, expected, inline, "opening", template.id, also))
+            cases.append(Case(slot, expected, inline, "opening", template.id, also, register))
     return cases
 
 
@@ -166,8 +168,28 @@ def evaluate(split: str) -> tuple[dict, list]:
             score[0] += ok
             score[1] += 1
             if not ok:
-                failures.append((slot, case.mode, expected, got, case.text, case.template))
+                failures.append((slot, case.mode, expected, got, case.text, case.template, case.register))
     return scores, failures, timings
+
+
+def breakdown(failures: list, slots: list[str]) -> list[str]:
+    """Counts only (no text, no template id): failures per slot x register x mode, and per
+    (expected -> got) pair of the enumerated slots (numbers: expected None or not)."""
+    by_register: dict[tuple, int] = {}
+    by_pair: dict[tuple, int] = {}
+    for slot, mode, expected, got, _text, _template, register in failures:
+        if slots and slot not in slots:
+            continue
+        by_register[(slot, register, mode)] = by_register.get((slot, register, mode), 0) + 1
+        if slot in ("age", "heures_semaine"):
+            expected, got = "a number", ("None" if got is None else "a wrong number")
+        by_pair[(slot, str(expected), str(got))] = by_pair.get((slot, str(expected), str(got)), 0) + 1
+    lines = ["-- failures per slot x register x mode"]
+    lines += [f"{s:<15} {r:<10} {m:<8} {n}" for (s, r, m), n in sorted(by_register.items())]
+    lines.append("-- failures per expected -> got")
+    lines += [f"{s:<15} {e:<24} -> {g:<24} {n}"
+              for (s, e, g), n in sorted(by_pair.items(), key=lambda kv: (kv[0][0], -kv[1]))]
+    return lines
 
 
 def _pct(correct: int, total: int) -> str:
@@ -211,6 +233,9 @@ def main(argv=None) -> int:
     parser.add_argument("--split", choices=banks.SPLITS, action="append",
                         help="only this split (repeatable; default: build then held-out)")
     parser.add_argument("--quiet", action="store_true", help="no list of build failures")
+    parser.add_argument("--breakdown", action="append", default=None, metavar="SLOT", nargs="?", const="",
+                        help="failure counts per register x mode and per expected -> got (counts only; "
+                             "optionally only SLOT, repeatable)")
     args = parser.parse_args(argv)
     splits = args.split or ["build", "heldout"]
     extract_profile("bonjour")  # load the lexicons and indexes before timing
@@ -219,10 +244,12 @@ def main(argv=None) -> int:
         print("\n".join(report(split, scores, timings)))
         if split == "build" and not args.quiet:
             print(f"-- build failures: {len(failures)}")
-            for slot, mode, expected, got, text, template in failures:
+            for slot, mode, expected, got, text, template, _register in failures:
                 print(f"{slot:<15} {mode:<8} expected={expected!r:<22} got={got!r:<22} [{template}] {text}")
         elif split == "heldout":
             print(f"-- held-out failures: {len(failures)} (texts not shown: held-out discipline)")
+        if args.breakdown is not None:
+            print("\n".join(breakdown(failures, [s for s in args.breakdown if s])))
         print()
     return 0
 
