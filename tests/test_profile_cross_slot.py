@@ -77,3 +77,16 @@ def test_the_name_of_what_the_product_offers_is_not_a_mode(text):
                                   "Je voudrais une formation diplômante en comptabilité, en ligne, le week-end"])
 def test_distance_said_as_the_only_way_is_the_mode(text):
     assert extract_profile(text).values["modalite"] == "distance"
+
+
+@pytest.mark.parametrize("text", [
+    "je charbonne dans un entrepôt", "je travaille à mi-temps dans une crèche",
+    "J'occupe un poste d'employé administratif.", "je suis employé à temps partiel dans une association",
+])
+def test_the_job_held_answers_the_situation_not_the_field_wanted_nor_the_hours(text):
+    values = extract_profile(text, requested_slot="situation").values
+    assert values == {"situation": "salarie"}
+
+
+def test_the_field_of_the_job_held_answers_the_domain_question():
+    assert extract_profile("je travaille à mi-temps dans une crèche", requested_slot="domaine").values["domaine"] == "sante_social"

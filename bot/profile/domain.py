@@ -29,7 +29,8 @@ WISH_MARKERS = re.compile(
     r"|^ ?et (?:en|dans|pour|la|le|les|l')\b"
 )
 CURRENT_MARKERS = re.compile(
-    r"\b(?:je travaille|je bosse|je taffe|j'ai travaille|j'ai bosse|je travaillais|je bossais|"
+    r"\b(?:je travaille|je bosse|je taffe|je charbonne|j'occupe|je suis employee?|je suis en poste|"
+    r"j'ai travaille|j'ai bosse|je travaillais|je bossais|"
     r"j'etais|je suis|actuellement|ancien|ancienne|experience|mon (?:travail|"
     r"boulot|job|poste|metier|cdd|cdi|taf)|j'ai fait|j'ai ete|"
     # "j'ai un petit job de livreur": the job held, said with an indefinite article
@@ -72,12 +73,14 @@ def read_domaine(msg: Message, out) -> None:
     kept = _mentions(text)
     msg.equipment_text = mask(msg.text, [(start, end) for start, end, _ in kept])
     wished, neutral, current = [], [], []
-    for start, _end, domain in kept:
+    for start, end, domain in kept:
         if is_negated(text, start, DOMAIN_NEGATORS, 4):
             continue
-        clause = text[:start].rsplit(";", 1)[-1]
-        wish = [w.end() for w in WISH_MARKERS.finditer(clause)]
-        now = [c.end() for c in CURRENT_MARKERS.finditer(clause)]
+        # the clause up to the mention's end: a lexicon phrase may hold its own verb
+        # ("travaille dans une crèche")
+        clause = text[text.rfind(";", 0, start) + 1:end]
+        wish = [w.start() for w in WISH_MARKERS.finditer(clause)]
+        now = [c.start() for c in CURRENT_MARKERS.finditer(clause)]
         if wish and (not now or max(wish) > max(now)):
             wished.append(domain)
         elif now:

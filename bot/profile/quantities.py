@@ -76,8 +76,8 @@ HOURS_TIME_OF_DAY_BEFORE = {"a", "vers", "apres", "avant", "des", "jusqu'a", "ju
                             "de", "entre", "midi", "et"}
 # "je travaille à temps partiel" describes the job, not the time free for a course.
 # The job nouns count too, whatever the register: "un boulot à mi-temps", "un petit taf à temps plein".
-HOURS_CURRENT_JOB = re.compile(r"\b(?:travaille|bosse|taffe|salarie|salariee|cdi|cdd|contrat|emploi|job|poste|"
-                               r"boulot|taf|taff|travail|interim|mission)\b")
+HOURS_CURRENT_JOB = re.compile(r"\b(?:travaille|bosse|taffe|charbonne|salarie|salariee|employe|employee|cdi|cdd|"
+                               r"contrat|emploi|job|poste|boulot|taf|taff|travail|interim|mission)\b")
 PER_WEEK = re.compile(r"\b(?:par semaine|semaine|semaines|hebdomadaires?|a la semaine|chaque semaine|par sem)\b")
 PER_DAY = re.compile(
     r"\b(?:par jour|jour|jours|par j|chaque jour|tous les jours|quotidien(?:nement)?|par soir|"

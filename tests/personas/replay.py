@@ -19,7 +19,8 @@ assistant reads:
 
 A persona is right when every fact ends right. Printed per split: personas right, and the
 wrong slots counted by (slot, expected -> got, where the value came from). For the build split
-it also prints a few texts per class; for the held-out split never a text (tests/personas/README.md).
+it also prints a few texts per class (the opening, or the answers that gave the wrong value,
+or the slot's own answers when nothing was read); for the held-out split never a text (tests/personas/README.md).
 Always exits 0 (a measure, not a test).
 """
 from __future__ import annotations
@@ -88,8 +89,10 @@ def evaluate(split: str, count: int, seed: int) -> tuple[int, int, collections.C
                    persona["register"])
             wrong[key] += 1
             if split == "build" and len(examples[key]) < 2:
-                examples[key].append(persona["opening"] if sources.get(slot) == "opening"
-                                     else " | ".join(persona["answers"].get(slot, [])))
+                source = sources.get(slot, "not read")
+                culprit = source.split(":", 1)[1] if source.startswith("answer:") else slot
+                examples[key].append(persona["opening"] if source == "opening"
+                                     else " | ".join(persona["answers"].get(culprit, [])))
     return right, total, wrong, examples
 
 
