@@ -136,7 +136,8 @@ NIVEAU = [
     case("j'ai raté le bac", {"niveau": "sans_diplome"}),
     case("niveau bac sans l'avoir", {"niveau": "sans_diplome"}),
     case("j'ai pas le bac mais j'ai un CAP", {"niveau": "cap_bep"}),
-    case("je suis en BTS", {"niveau": "bac", "situation": "autre"}),  # a student
+    case("je suis en BTS", {"situation": "autre"}),  # a student: the level is asked (bac at least)
+    case("je suis en BTS", {"niveau": "bac", "situation": "autre"}, "niveau"),
     case("je veux passer un BTS", {}),
     case("c'est quoi Cap Numérique ?", {}),
 ]

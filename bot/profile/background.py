@@ -17,7 +17,7 @@
   ("quitter l'école avant le bac", "sans le bac", "j'ai pas eu le bac", "raté le bac", "niveau
   bac sans l'avoir", "pas allé jusqu'au bac") -> sans_diplome, which any diploma named beside
   it outranks ("pas le bac mais un CAP" -> cap_bep); a diploma being prepared ("je suis en BTS") gives the level it
-  requires (bac). "niveau bac" alone reads as bac. Leaving school in 3e/seconde/première/
+  requires (bac), only in answer to the level question (it is a lower bound). "niveau bac" alone reads as bac. Leaving school in 3e/seconde/première/
   terminale with no diploma named -> sans_diplome. The brevet, CFG and "niveau 3e" ->
   sans_diplome. A diploma's speciality ("CAP cuisine") is not a wished domain: it is masked
   from the text the domain reader sees.
@@ -197,7 +197,9 @@ def read_niveau(msg: Message, out) -> None:
             masks.append(_speciality_span(text, m))
             continue
         if LEVEL_IN_PROGRESS.search(before):
-            obtained.append(LEVEL_REQUIRED_FOR[level])
+            if msg.requested == "niveau":
+                # only a lower bound ("en licence" after a BTS is bac+2): an answer, not a fact said in passing
+                obtained.append(LEVEL_REQUIRED_FOR[level])
             masks.append(_speciality_span(text, m))
             continue
         if level in LEVELS_MISSED_MEAN_NONE and (
