@@ -52,28 +52,29 @@ class Case:
     mode: str            # "asked" or "opening"
     template: str        # template id
     also: tuple = ()     # other acceptable numbers
+    register: str = ""   # the register the text was written in (its own, or typo/dictated derived)
 
 
-def _variants(template: banks.Template, values: dict, key: str, split: str) -> list[str]:
-    """The template in its own register, then as the typo and dictated personas derive it."""
+def _variants(template: banks.Template, values: dict, key: str, split: str) -> list[tuple[str, str]]:
+    """(register, text): the template in its own register, then as the typo and dictated personas derive it."""
     out = []
     registers = [template.register] + [r for r, sources in DERIVED_FROM.items() if template.register in sources]
     for register in registers:
         rng = random.Random(f"slots-{split}-{template.id}-{key}-{register}")
         text = _Writer(register, rng).fill(template, values)
-        if text not in out:
-            out.append(text)
+        if text not in [t for _, t in out]:
+            out.append((register, text))
     return out
 
 
 def _cases_for(slot: str, template: banks.Template, values: dict, expected: dict, key: str,
                split: str, also: tuple = ()) -> list[Case]:
     cases = []
-    for text in _variants(template, values, key, split):
-        cases.append(Case(slot, expected, text, "asked", template.id, also))
+    for register, text in _variants(template, values, key, split):
+        cases.append(Case(slot, expected, text, "asked", template.id, also, register))
         if template.opening:
             inline = text if template.register == "formal" else _inline(text)
-            cases.append(Case(slot, expected, inline, "opening", template.id, also))
+            cases.append(Case(slot, expected, inline, "opening", template.id, also, register))
     return cases
 
 
@@ -145,7 +146,8 @@ def _right(slot: str, expected: Any, got: Any, also: tuple = ()) -> bool:
 
 
 def evaluate(split: str) -> tuple[dict, list]:
-    """({slot: {mode: [correct, total]}}, failures [(slot, mode, expected, got, text)]), timings."""
+    """({slot: {mode: [correct, total]}}, failures [(slot, mode, expected, got, text, template, register)],
+    timings)."""
     scores: dict[str, dict[str, list[int]]] = {}
     failures = []
     timings = []
@@ -166,7 +168,7 @@ def evaluate(split: str) -> tuple[dict, list]:
             score[0] += ok
             score[1] += 1
             if not ok:
-                failures.append((slot, case.mode, expected, got, case.text, case.template))
+                failures.append((slot, case.mode, expected, got, case.text, case.template, case.register))
     return scores, failures, timings
 
 
@@ -206,11 +208,36 @@ def report(split: str, scores: dict, timings: list) -> list[str]:
     return lines
 
 
+def breakdown(split: str, failures: list) -> list[str]:
+    """Counts only: per slot, the cases per register (right/total) and the failures per expected -> got.
+    Never a text, a template id or a held-out value beyond the slot's own canonical values."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    for case in build_cases(split):
+        for slot in case.expected:
+            totals.setdefault((slot, case.register), [0, 0])[1] += 1
+    pairs: dict[tuple[str, str, str], int] = {}
+    for slot, _, expected, got, _, _, register in failures:
+        totals[(slot, register)][0] += 1
+        if slot not in ("age", "heures_semaine", "commune"):
+            pairs[(slot, str(expected), str(got))] = pairs.get((slot, str(expected), str(got)), 0) + 1
+    lines = ["-- per slot x register (right/total):"]
+    for slot in SLOT_ORDER:
+        cells = [f"{register} {total - wrong}/{total}" for (s, register), (wrong, total) in sorted(totals.items())
+                 if s == slot]
+        if cells:
+            lines.append(f"{slot:<16}" + ", ".join(cells))
+    lines.append("-- failures per expected -> got:")
+    lines += [f"{slot:<16}{expected} -> {got}: {n}" for (slot, expected, got), n in sorted(pairs.items())]
+    return lines
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=banks.SPLITS, action="append",
                         help="only this split (repeatable; default: build then held-out)")
     parser.add_argument("--quiet", action="store_true", help="no list of build failures")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="held-out: counts of failures per slot x register and per expected -> got (no texts)")
     args = parser.parse_args(argv)
     splits = args.split or ["build", "heldout"]
     extract_profile("bonjour")  # load the lexicons and indexes before timing
@@ -219,10 +246,12 @@ def main(argv=None) -> int:
         print("\n".join(report(split, scores, timings)))
         if split == "build" and not args.quiet:
             print(f"-- build failures: {len(failures)}")
-            for slot, mode, expected, got, text, template in failures:
+            for slot, mode, expected, got, text, template, _ in failures:
                 print(f"{slot:<15} {mode:<8} expected={expected!r:<22} got={got!r:<22} [{template}] {text}")
         elif split == "heldout":
             print(f"-- held-out failures: {len(failures)} (texts not shown: held-out discipline)")
+            if args.breakdown:
+                print("\n".join(breakdown(split, failures)))
         print()
     return 0
 
