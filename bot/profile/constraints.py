@@ -9,11 +9,14 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   ordinateur", "des applications pour téléphone"), is the tool or target of the work, not a
   device owned, unless the course itself is followed on it ("suivre sur téléphone") or it answers the
   equipment question ("sur ordi");
-- creneau: "je travaille la journée / de nuit" says when the person is busy, not free: with
-  no free time named, the other part of the day ("je bosse la nuit" -> journee);
-  both times named -> indifferent; clock times ("après 19h") -> their part of the day;
-  a time ruled out after it ("le soir pas possible") or outside ("en dehors des heures de
-  bureau") does not count, nor a greeting ("bon week-end", "bonne soirée"); a weekday alone
+- creneau: "je travaille la journée / de nuit" says when the person is busy, not free, and so
+  does a time negated or ruled out ("pas en journée", "le soir pas possible", "hors week-end"),
+  a time joined to one of those ("je bosse le soir et le week-end", "ni le matin ni
+  l'après-midi"), and, as the answer, working hours or days ("je bosse de 9h à 17h", "du
+  lundi au vendredi"): with no free time named, the other part of the week ("je bosse la
+  nuit" -> journee, "pas en journée" -> soir_weekend); both times named -> indifferent;
+  clock times ("après 19h", "à partir de 19 heures", "avant 16h", "pas avant 18h") -> their
+  part of the day; a greeting ("bon week-end", "bonne soirée") does not count; a weekday alone
   ("le mercredi", "en semaine") -> journee when said as an availability or asked;
 - handicap: a disability word about other people ("des personnes handicapées", "les
   autistes") is not the user's; "d'aucune reconnaissance" is negated;
@@ -38,11 +41,13 @@ DURATION_AFTER = re.compile(r"[^;]{0,12}\b(?:par|chaque|la|a la) (?:semaine|sem|
 DEFINITION_QUESTION = re.compile(
     r"\b(?:c'est quoi|qu'est ce qu|ca veut dire quoi|ca veut dire|que veut dire|la difference entre|"
     r"c'est koi|definition)\b")
-CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe|boulot|travail|occupe|occupee|poste|"
-                                 r"cdi|cdd|interim|equipe|service|horaires?)\b")
+CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe?|taff|charbonne|boulot|travail|occupe|"
+                                 r"occupee|poste|cdi|cdd|interim|equipe|service|horaires?)\b")
 # "de 9h à 18h", "entre 9h et 17h": the second hour ends the range started just before
 RANGE_END = re.compile(r"\b(?:de|entre) \d{1,2} ?h(?:\d\d)? ?$")
-CLOCK = re.compile(r"\b(?:a|vers|apres|des|partir de|avant|de|entre) (\d{1,2}) ?h(?:\d\d)?\b")
+CLOCK = re.compile(r"\b(a|vers|apres|passe|des|partir de|avant|de|entre) (\d{1,2}) ?(?:h(?:\d\d)?|heures?)\b")
+# a time joined to the one before it: "le soir et le week-end", "ni le matin ni l'après-midi"
+JOINED = re.compile(r" (?:et|ou|ni|,)(?: (?:le|la|les|l'|en|du))? ?")
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
     r"fournit|cherche|veux|voudrais|emprunter|louer)\b[^;]{0,20}$"
@@ -72,6 +77,8 @@ RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?
                              # busy or worn out then: "le soir je suis crevé", "la journée je suis au taf"
                              r"|^ ?(?:je suis |j'suis |je suis deja )?(?:mort|morte|creve|crevee|epuise|epuisee|ko|naze|"
                              r"fatiguee?|occupee?|prise?|au (?:taff?|travail|boulot|job)|en cours)\b"
+                             r"|^ ?(?:je (?:ne )?(?:peux|pourrai|pourrais) (?:pas|jamais)|j'ai (?:les|mes) (?:enfants|petits|"
+                             r"gosses|gamins)|je (?:garde|m'occupe de) (?:les|mes))\b"
                              r"|^ ?je (?:travaille|bosse|taffe?|taff|charbonne)\b(?! (?:en |la |le |les |du )?"
                              r"(?:semaine|journee|soir|matin|nuit|week end|lundi|mardi|mercredi|jeudi|vendredi))")
 # ... said as an availability (or answering the question): not "à lundi !", "ça commence le lundi 3 mars"
@@ -79,7 +86,8 @@ AVAILABLE = re.compile(r"\b(?:dispo|disponibles?|libres?|prefere|preferable|plut
                        r"je peux|je pourrais|ca m'arrange|m'arrange|mieux)\b")
 # Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
 # time is named ("le mardi soir" is an evening).
-WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|mercredi|jeudi|vendredi)s?|en semaine)\b")
+WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi)"
+WEEKDAYS = re.compile(rf"\b(?:du {WEEKDAY} au {WEEKDAY}|(?:le |les |du |chaque |tous les )?{WEEKDAY}s?|en semaine)\b")
 
 
 WEEKEND = re.compile(r"\b(?:samedis?|dimanches?|week ?ends?|wee?k ?ends?|we)\b")
@@ -107,42 +115,54 @@ def read_creneau(msg: Message, out) -> None:
             return
         text = weekend_only
     seen: set[str] = set()
-    busy: set[str] = set()
+    busy: set[str] = set()  # times the person is busy at, or rules out: free at the other
     found = [(m, value) for value in ("soir_weekend", "journee") for m in matches(patterns(value), text)]
     # A time inside a longer one of the other kind is part of it: "en fin de journée",
     # "après ma journée de travail" are evenings, not daytime.
-    found = [(m, value) for m, value in found
-             if not any(o is not m and v != value and o.start() <= m.start() and m.end() <= o.end()
-                        and (o.end() - o.start()) > (m.end() - m.start()) for o, v in found)]
+    found = sorted(((m, value) for m, value in found
+                    if not any(o is not m and v != value and o.start() <= m.start() and m.end() <= o.end()
+                               and (o.end() - o.start()) > (m.end() - m.start()) for o, v in found)),
+                   key=lambda item: item[0].start())
     weekend = any(WEEKEND.search(m.group(0)) for m, value in found if value == "soir_weekend")
+    busy_end = None
     for m, value in found:
-        if is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():]):
-            continue
         if clause_before(text, m.start(), 1) in (["bon"], ["bonne"], ["bons"], ["bonnes"]):
             continue  # "bon week-end", "bonne journée": a wish, not a time
         before = " ".join(clause_before(text, m.start(), 3))
-        if CRENEAU_BUSY_BEFORE.search(before):
-            busy.add(value)  # "je travaille la journée / la nuit": when the person is busy
+        # "pas le soir", "le soir impossible", "je travaille la journée / la nuit", and the time
+        # joined to one of those: "je bosse le soir et le week-end", "ni le matin ni l'après-midi"
+        if (is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():])
+                or CRENEAU_BUSY_BEFORE.search(before)
+                or (busy_end is not None and JOINED.fullmatch(text[busy_end:m.start()]))):
+            busy.add(value)
+            busy_end = m.end()
             continue
         seen.add(value)
-    if not seen and len(busy) == 1:
-        # busy at one time only: free at the other ("je bosse la journée" -> evenings)
-        seen.add("journee" if busy == {"soir_weekend"} else "soir_weekend")
     if not seen:
         for m in CLOCK.finditer(text):
-            if is_negated(text, m.start()) or DURATION_AFTER.match(text[m.end():]):
-                continue
+            word, hour = m.group(1), int(m.group(2))
+            if DURATION_AFTER.match(text[m.end():]) or (RANGE_END.search(text[:m.start()]) and hour <= 19):
+                continue  # "entre 5h et 10h par semaine": an amount; "de 9h à 18h": the end of a range
+            value = "soir_weekend" if hour >= 18 or hour <= 4 else "journee"
+            if is_negated(text, m.start()) and word != "avant":
+                continue  # "pas plus de 15h"
+            if word == "avant" and not is_negated(text, m.start()):
+                value = "journee"  # "avant 17h": daytime; "pas avant 18h": after it
             if CRENEAU_BUSY_BEFORE.search(" ".join(clause_before(text, m.start(), 4))):
-                continue  # "je travaille de 9h à 18h": working hours, not free time
-            hour = int(m.group(1))
-            if RANGE_END.search(text[:m.start()]) and hour <= 19:
-                continue  # "de 9h à 18h": the end of a daytime range
-            seen.add("soir_weekend" if hour >= 18 or hour <= 4 else "journee")
+                if asked:
+                    busy.add(value)  # "je travaille de 9h à 18h" as the answer: working hours, free after
+            else:
+                seen.add(value)
     if not seen and (msg.requested == "creneau" or AVAILABLE.search(text)):
         for m in WEEKDAYS.finditer(text):
             before = " ".join(clause_before(text, m.start(), 3))
-            if not is_negated(text, m.start(), CRENEAU_NEGATORS) and not CRENEAU_BUSY_BEFORE.search(before):
+            if is_negated(text, m.start(), CRENEAU_NEGATORS - {"sauf"}) or CRENEAU_BUSY_BEFORE.search(before):
+                busy.add("journee")  # "je bosse du lundi au vendredi", "pas en semaine": the weekend
+            elif not is_negated(text, m.start(), {"sauf"}):
                 seen.add("journee")
+    if not seen and len(busy) == 1:
+        # busy at one time only: free at the other ("je bosse la journée" -> evenings)
+        seen.add("journee" if busy == {"soir_weekend"} else "soir_weekend")
     if len(seen) > 1 and weekend and not EITHER.search(text) and not WEEKDAYS.search(text):
         seen = {"soir_weekend"}  # "le samedi en journée", "le week-end l'après-midi": the weekend
     if len(seen) == 1:
