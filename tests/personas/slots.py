@@ -228,7 +228,25 @@ def breakdown(split: str, failures: list) -> list[str]:
             lines.append(f"{slot:<16}" + ", ".join(cells))
     lines.append("-- failures per expected -> got:")
     lines += [f"{slot:<16}{expected} -> {got}: {n}" for (slot, expected, got), n in sorted(pairs.items())]
+    lines.append("-- values set in passing (a preference read from an answer about another slot):")
+    lines += [f"{slot:<16}{value} (answering {about}, {mode}): {n}" for (slot, value, about, mode), n in sorted(
+        in_passing(split).items())]
     return lines
+
+
+def in_passing(split: str) -> dict[tuple[str, str, str, str], int]:
+    """(slot, value, slot of the phrasing, mode) -> count: a preference (creneau, modalite,
+    certification, handicap) read from a phrasing of another slot; in a conversation it fills
+    the slot before its own question is asked. Counts only."""
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for case in build_cases(split):
+        requested = None if case.mode == "opening" else ("departement" if case.slot == "place" else case.slot)
+        values = extract_profile(case.text, requested_slot=requested).values
+        for slot in ("creneau", "modalite", "certification", "handicap"):
+            if slot in values and slot not in case.expected:
+                key = (slot, str(values[slot]), case.slot, case.mode)
+                counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def main(argv=None) -> int:
