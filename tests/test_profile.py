@@ -933,6 +933,30 @@ GENERALISATION = [
     case("la pâtisserie", {"domaine": "hotellerie_restauration"}, "domaine"),
     case("toujours hésitant", {"domaine": "indecis"}, "domaine"),
     case("je reste indécis", {"domaine": "indecis"}),
+    # creneau: a ruled-out or busy time means the other part of the week, said as the answer
+    case("pas en journée", {"creneau": "soir_weekend"}, "creneau"),
+    case("en journée je peux pas", {"creneau": "soir_weekend"}, "creneau"),
+    case("je bosse le soir et le week-end", {"situation": "salarie", "creneau": "journee"}, "creneau"),
+    case("ni le matin ni l'après-midi", {"creneau": "soir_weekend"}, "creneau"),
+    case("je bosse de 9h à 17h donc après", {"situation": "salarie", "creneau": "soir_weekend"}, "creneau"),
+    case("je travaille du lundi au vendredi", {"situation": "salarie", "creneau": "soir_weekend"}, "creneau"),
+    case("à partir de 19 heures", {"creneau": "soir_weekend"}, "creneau"),
+    case("pas avant 18h", {"creneau": "soir_weekend"}, "creneau"),
+    case("avant 16h", {"creneau": "journee"}, "creneau"),
+    case("tous les jours sauf le mercredi", {}, "creneau"),
+    case("je travaille la journée et le soir je suis libre", {"situation": "salarie", "creneau": "soir_weekend"},
+         "creneau"),
+    case("en fin d'après-midi et le soir", {"creneau": "soir_weekend"}, "creneau"),
+    # answering another question, "les deux me vont" and busy times are about that question
+    case("les deux me vont", {"modalite": "indifferent"}, "modalite"),
+    case("les deux me vont", {"creneau": "indifferent"}, "creneau"),
+    case("tout le temps, plein temps", {"heures_semaine": 35.0}, "heures_semaine"),
+    case("je travaille de nuit", {"situation": "salarie"}, "situation"),
+    # modalite: a remote word in a field answer names the work; a ruled-out presence is remote
+    case("faire de la pub en ligne", {"domaine": "marketing_digital"}, "domaine"),
+    case("faire mes démarches en ligne", {"domaine": "competences_de_base"}, "domaine"),
+    case("pas sur place", {"modalite": "distance"}, "modalite"),
+    case("je peux me déplacer ou faire à distance", {"modalite": "indifferent"}, "modalite"),
 ]
 
 

@@ -18,6 +18,12 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   clock times ("après 19h", "à partir de 19 heures", "avant 16h", "pas avant 18h") -> their
   part of the day; a greeting ("bon week-end", "bonne soirée") does not count; a weekday alone
   ("le mercredi", "en semaine") -> journee when said as an availability or asked;
+- creneau and modalite answering another question: an "any time / either" phrase ("les deux me
+  vont", "tout le temps") is about that question, not read; nor, for creneau, a busy time
+  ("je travaille de nuit" answering the situation); for modalite, a remote word just after a
+  field phrase ("la vente en ligne", "faire mes démarches en ligne") names the work;
+- modalite: presence ruled out ("pas sur place", "jamais en présentiel") -> distance; "me
+  déplacer" or "à distance", one or the other -> indifferent;
 - handicap: a disability word about other people ("des personnes handicapées", "les
   autistes") is not the user's; "d'aucune reconnaissance" is negated;
 - a bare "oui" / "non" / "je sais pas" counts only for the question the bot just asked.
@@ -48,6 +54,8 @@ RANGE_END = re.compile(r"\b(?:de|entre) \d{1,2} ?h(?:\d\d)? ?$")
 CLOCK = re.compile(r"\b(a|vers|apres|passe|des|partir de|avant|de|entre) (\d{1,2}) ?(?:h(?:\d\d)?|heures?)\b")
 # a time joined to the one before it: "le soir et le week-end", "ni le matin ni l'après-midi"
 JOINED = re.compile(r" (?:et|ou|ni|,)(?: (?:le|la|les|l'|en|du))? ?")
+# ... unless it says its own thing: "je bosse la journée et le soir je suis libre"
+OWN_STATEMENT_AFTER = re.compile(r" (?:je|j'|c'est|ca|ce)\b")
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
     r"fournit|cherche|veux|voudrais|emprunter|louer)\b[^;]{0,20}$"
@@ -103,17 +111,19 @@ EITHER = re.compile(r"\b(?:ou|soit|ou bien|sinon)\b")
 def read_creneau(msg: Message, out) -> None:
     text = msg.text
     asked = msg.requested == "creneau"
+    # answering another question, "les deux me vont" or "tout le temps" is about that question,
+    # and a busy time is the answer to it ("je travaille de nuit" answers the situation)
+    about_other = msg.requested not in (None, "creneau")
 
     def patterns(value: str) -> list[re.Pattern]:
         return _get("creneau", value) + (_get("creneau", value, "question") if asked else [])
 
-    if any_match(patterns("indifferent"), text):
+    any_time = not about_other and any_match(patterns("indifferent"), text)
+    if any_time:
         # "le samedi matin ou le dimanche après-midi": daytime of the weekend is the weekend
         weekend_only = WEEKEND_DAYTIME.sub("le week end", text)
-        if weekend_only == text or any_match(patterns("indifferent"), weekend_only):
-            out.values["creneau"] = "indifferent"
-            return
-        text = weekend_only
+        if weekend_only != text and not any_match(patterns("indifferent"), weekend_only):
+            text, any_time = weekend_only, False
     seen: set[str] = set()
     busy: set[str] = set()  # times the person is busy at, or rules out: free at the other
     found = [(m, value) for value in ("soir_weekend", "journee") for m in matches(patterns(value), text)]
@@ -133,11 +143,15 @@ def read_creneau(msg: Message, out) -> None:
         # joined to one of those: "je bosse le soir et le week-end", "ni le matin ni l'après-midi"
         if (is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():])
                 or CRENEAU_BUSY_BEFORE.search(before)
-                or (busy_end is not None and JOINED.fullmatch(text[busy_end:m.start()]))):
+                or (busy_end is not None and JOINED.fullmatch(text[busy_end:m.start()])
+                    and not OWN_STATEMENT_AFTER.match(text[m.end():]))):
             busy.add(value)
             busy_end = m.end()
             continue
         seen.add(value)
+    if any_time and not busy:  # "jour ou soir", "n'importe quand"; not "la journée je bosse et le soir ..."
+        out.values["creneau"] = "indifferent"
+        return
     if not seen:
         for m in CLOCK.finditer(text):
             word, hour = m.group(1), int(m.group(2))
@@ -160,7 +174,7 @@ def read_creneau(msg: Message, out) -> None:
                 busy.add("journee")  # "je bosse du lundi au vendredi", "pas en semaine": the weekend
             elif not is_negated(text, m.start(), {"sauf"}):
                 seen.add("journee")
-    if not seen and len(busy) == 1:
+    if not seen and len(busy) == 1 and not about_other:
         # busy at one time only: free at the other ("je bosse la journée" -> evenings)
         seen.add("journee" if busy == {"soir_weekend"} else "soir_weekend")
     if len(seen) > 1 and weekend and not EITHER.search(text) and not WEEKDAYS.search(text):
@@ -212,7 +226,9 @@ def read_equipement(msg: Message, out) -> None:
 
 # Being there in person, in everyday words (with a remote phrase: both, or either).
 PRESENTIAL = re.compile(r"\b(?:en vrai|en face a face|face a face|en personne|en salle|en classe|sur site|"
-                        r"sur place|dans les locaux|au centre|en centre|presentiel|en presence)\b")
+                        r"sur place|dans les locaux|au centre|en centre|presentiel|en presence|me deplacer)\b")
+# a field phrase (masked by the domain reader) just before: "la vente en ligne"
+ACTIVITY_BEFORE = re.compile(r"#+ $")
 # Answering the mode question: any mode will do, unless one is said to be the only one.
 INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je m'en fous|osef|"
                           r"pas de preference|aucune preference|sans preference|n'importe|tout me va|"
@@ -221,16 +237,19 @@ ONLY = re.compile(r"\b(?:uniquement|seulement|que|exclusivement|100|surtout|plut
 
 
 def read_modalite(msg: Message, out) -> None:
-    text = msg.text
+    text = msg.equipment_text  # domain phrases masked: "faire mes démarches en ligne" is a field
     asked = msg.requested == "modalite"
-    if any_match(_get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []),
-                 text):
+    about_other = msg.requested not in (None, "modalite")  # "les deux me vont" answers that question
+    if not about_other and any_match(
+            _get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []), text):
         out.values["modalite"] = "indifferent"
         return
     if asked and INDIFFERENCE.search(msg.core) and not ONLY.search(msg.core):
         out.values["modalite"] = "indifferent"  # "en ligne ou en vrai, ça m'est égal"
         return
     remote = [m for m in matches(_get("modalite", "distance"), text) if not is_negated(text, m.start())]
+    if about_other:  # answering the field question, "la vente en ligne", "la pub en ligne" name the work
+        remote = [m for m in remote if not ACTIVITY_BEFORE.search(text[:m.start()])]
     onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start())]
     if remote and onsite:
         first, second = sorted((remote[0], onsite[0]), key=lambda m: m.start())
@@ -245,13 +264,19 @@ def read_modalite(msg: Message, out) -> None:
             if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start()):
                 out.values["modalite"] = "distance"  # "pas de présentiel"
                 return
+            if value == "distance" and about_other and ACTIVITY_BEFORE.search(text[:m.start()]):
+                continue  # "la vente en ligne" answering the field question
             if not is_negated(text, m.start()) or m.group(0).startswith(("sans", "pas")):
                 out.values["modalite"] = value
                 return
+    if any(is_negated(text, m.start()) for m in PRESENTIAL.finditer(text)):
+        out.values["modalite"] = "distance"  # "pas sur place", "jamais en présentiel"
+        return
     if msg.requested == "modalite" and (msg.dont_know or re.search(
             r"\b(?:les (?:deux|2)|egal|comme (?:vous voulez|tu veux|vous preferez|tu preferes)|tout me va|"
             r"tout (?:est )?(?:possible|bien|bon|ok)|tout va|comme (?:ca )?(?:vous |tu |t')?(?:arrange|voulez|veux)|"
-            r"(?:pas de |aucun |pas )probleme|(?:ca )?(?:ne )?me derange pas|je m'adapte\w*)\b", msg.core)):
+            r"(?:pas de |aucun |pas )probleme|(?:ca )?(?:ne )?me derange pas|je m'adapte\w*|tout me convient)\b",
+            msg.core)):
         out.values["modalite"] = "indifferent"
     elif msg.requested == "modalite" and re.search(r"\b(?:un peu des|des) (?:deux|2)\b", msg.core):
         out.values["modalite"] = "hybride"
