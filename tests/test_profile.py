@@ -957,6 +957,12 @@ GENERALISATION = [
     case("faire mes démarches en ligne", {"domaine": "competences_de_base"}, "domaine"),
     case("pas sur place", {"modalite": "distance"}, "modalite"),
     case("je peux me déplacer ou faire à distance", {"modalite": "indifferent"}, "modalite"),
+    # the conversation itself is not the course
+    case("bonjour je vous écris de chez moi", {}),
+    case("salut j'ai vu votre site en ligne", {}),
+    case("bonjour vous êtes en ligne", {}),
+    case("bonjour je vous écris pour une formation à distance", {"modalite": "distance"}),
+    case("je suis en ligne", {"modalite": "distance"}, "modalite"),
 ]
 
 

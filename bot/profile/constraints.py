@@ -22,7 +22,9 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   vont", "tout le temps") is about that question, not read; nor, for creneau, a busy time
   ("je travaille de nuit" answering the situation); for modalite, a remote word just after a
   field phrase ("la vente en ligne", "faire mes démarches en ligne") names the work;
-- modalite: presence ruled out ("pas sur place", "jamais en présentiel") -> distance; "me
+- modalite: the conversation itself is not the course ("je vous écris de chez moi", "j'ai vu
+  votre site en ligne"), unless a course is named after it or the mode was asked;
+  presence ruled out ("pas sur place", "jamais en présentiel") -> distance; "me
   déplacer" or "à distance", one or the other -> indifferent;
 - handicap: a disability word about other people ("des personnes handicapées", "les
   autistes") is not the user's; "d'aucune reconnaissance" is negated;
@@ -118,12 +120,12 @@ def read_creneau(msg: Message, out) -> None:
     def patterns(value: str) -> list[re.Pattern]:
         return _get("creneau", value) + (_get("creneau", value, "question") if asked else [])
 
-    any_time = not about_other and any_match(patterns("indifferent"), text)
+    any_time = [] if about_other else matches(patterns("indifferent"), text)
     if any_time:
         # "le samedi matin ou le dimanche après-midi": daytime of the weekend is the weekend
         weekend_only = WEEKEND_DAYTIME.sub("le week end", text)
         if weekend_only != text and not any_match(patterns("indifferent"), weekend_only):
-            text, any_time = weekend_only, False
+            text, any_time = weekend_only, []
     seen: set[str] = set()
     busy: set[str] = set()  # times the person is busy at, or rules out: free at the other
     found = [(m, value) for value in ("soir_weekend", "journee") for m in matches(patterns(value), text)]
@@ -147,9 +149,11 @@ def read_creneau(msg: Message, out) -> None:
                     and not OWN_STATEMENT_AFTER.match(text[m.end():]))):
             busy.add(value)
             busy_end = m.end()
+            # "la journée je bosse et le soir ...": not "jour et soir"
+            any_time = [a for a in any_time if a.end() <= m.start() or m.end() <= a.start()]
             continue
         seen.add(value)
-    if any_time and not busy:  # "jour ou soir", "n'importe quand"; not "la journée je bosse et le soir ..."
+    if any_time:  # "jour ou soir", "n'importe quand"
         out.values["creneau"] = "indifferent"
         return
     if not seen:
@@ -229,6 +233,13 @@ PRESENTIAL = re.compile(r"\b(?:en vrai|en face a face|face a face|en personne|en
                         r"sur place|dans les locaux|au centre|en centre|presentiel|en presence|me deplacer)\b")
 # a field phrase (masked by the domain reader) just before: "la vente en ligne"
 ACTIVITY_BEFORE = re.compile(r"#+ $")
+# The conversation itself, not the course: "je vous écris de chez moi", "j'ai vu votre site en
+# ligne", "vous êtes en ligne ?" (unless a course is named after it: "je vous écris pour une
+# formation à distance").
+ABOUT_THE_CONTACT = re.compile(
+    r"\b(?:ecris|ecrit|contacte|appelle|joins|parle|envoie|trouve|trouvee|vu|lu|decouvert|tombe|tombee|renseigne|"
+    r"renseignee|informe|informee|vous etes|tu es|je suis|on est|c'est (?:encore )?moi|(?:votre|ce|le|un) (?:site|service|application|appli|"
+    r"plateforme|chat))\b(?:(?!\b(?:formations?|cours|suivre|apprendre|etudier|former|stages?)\b)[^;])*$")
 # Answering the mode question: any mode will do, unless one is said to be the only one.
 INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je m'en fous|osef|"
                           r"pas de preference|aucune preference|sans preference|n'importe|tout me va|"
@@ -247,7 +258,8 @@ def read_modalite(msg: Message, out) -> None:
     if asked and INDIFFERENCE.search(msg.core) and not ONLY.search(msg.core):
         out.values["modalite"] = "indifferent"  # "en ligne ou en vrai, ça m'est égal"
         return
-    remote = [m for m in matches(_get("modalite", "distance"), text) if not is_negated(text, m.start())]
+    remote = [m for m in matches(_get("modalite", "distance"), text)
+              if not is_negated(text, m.start()) and (asked or not ABOUT_THE_CONTACT.search(text[:m.start()]))]
     if about_other:  # answering the field question, "la vente en ligne", "la pub en ligne" name the work
         remote = [m for m in remote if not ACTIVITY_BEFORE.search(text[:m.start()])]
     onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start())]
@@ -264,8 +276,9 @@ def read_modalite(msg: Message, out) -> None:
             if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start()):
                 out.values["modalite"] = "distance"  # "pas de présentiel"
                 return
-            if value == "distance" and about_other and ACTIVITY_BEFORE.search(text[:m.start()]):
-                continue  # "la vente en ligne" answering the field question
+            if value == "distance" and ((not asked and ABOUT_THE_CONTACT.search(text[:m.start()])) or (
+                    about_other and ACTIVITY_BEFORE.search(text[:m.start()]))):
+                continue  # "je vous écris de chez moi"; "la vente en ligne" answering the field question
             if not is_negated(text, m.start()) or m.group(0).startswith(("sans", "pas")):
                 out.values["modalite"] = value
                 return
