@@ -947,6 +947,12 @@ GENERALISATION = [
     case("je travaille la journée et le soir je suis libre", {"situation": "salarie", "creneau": "soir_weekend"},
          "creneau"),
     case("en fin d'après-midi et le soir", {"creneau": "soir_weekend"}, "creneau"),
+    case("pas le soir plutôt la journée", {"creneau": "journee"}, "creneau"),  # a negation ends at its time
+    case("pas après 17h", {"creneau": "journee"}, "creneau"),
+    case("le soir n'importe quel jour", {"creneau": "soir_weekend"}, "creneau"),
+    case("la journée c'est le travail, le soir c'est libre", {"creneau": "soir_weekend"}, "creneau"),
+    case("je bosse du lundi au vendredi de 9h à 18h", {"situation": "salarie", "creneau": "soir_weekend"},
+         "creneau"),
     # answering another question, "les deux me vont" and busy times are about that question
     case("les deux me vont", {"modalite": "indifferent"}, "modalite"),
     case("les deux me vont", {"creneau": "indifferent"}, "creneau"),

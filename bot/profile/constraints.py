@@ -15,8 +15,10 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   l'après-midi"), and, as the answer, working hours or days ("je bosse de 9h à 17h", "du
   lundi au vendredi"): with no free time named, the other part of the week ("je bosse la
   nuit" -> journee, "pas en journée" -> soir_weekend); both times named -> indifferent;
-  clock times ("après 19h", "à partir de 19 heures", "avant 16h", "pas avant 18h") -> their
-  part of the day; a greeting ("bon week-end", "bonne soirée") does not count; a weekday alone
+  a negation ends at the time it negates ("pas le soir plutôt la journée"); an "any time" phrase
+  right after a time qualifies it ("le soir n'importe quel jour" -> soir_weekend);
+  clock times ("après 19h", "à partir de 19 heures", "avant 16h", "pas avant 18h", "pas après
+  17h") -> their part of the day; a greeting ("bon week-end", "bonne soirée") does not count; a weekday alone
   ("le mercredi", "en semaine") -> journee when said as an availability or asked;
 - creneau and modalite answering another question: an "any time / either" phrase ("les deux me
   vont", "tout le temps") is about that question, not read; nor, for creneau, a busy time
@@ -50,12 +52,15 @@ DEFINITION_QUESTION = re.compile(
     r"\b(?:c'est quoi|qu'est ce qu|ca veut dire quoi|ca veut dire|que veut dire|la difference entre|"
     r"c'est koi|definition)\b")
 CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe?|taff|charbonne|boulot|travail|occupe|"
-                                 r"occupee|poste|cdi|cdd|interim|equipe|service|horaires?)\b")
+                                 r"occupee|poste|cdi|cdd|interim|equipe|service|horaires?|charge|chargee|pris|prise|"
+                                 r"indisponible)\b")
 # "de 9h à 18h", "entre 9h et 17h": the second hour ends the range started just before
 RANGE_END = re.compile(r"\b(?:de|entre) \d{1,2} ?h(?:\d\d)? ?$")
 CLOCK = re.compile(r"\b(a|vers|apres|passe|des|partir de|avant|de|entre) (\d{1,2}) ?(?:h(?:\d\d)?|heures?)\b")
 # a time joined to the one before it: "le soir et le week-end", "ni le matin ni l'après-midi"
 JOINED = re.compile(r" (?:et|ou|ni|,)(?: (?:le|la|les|l'|en|du))? ?")
+# an "any time" phrase right after a time qualifies it: "le soir n'importe quel jour"
+QUALIFIER_GAP = re.compile(r" (?:a |de |, )?")
 # ... unless it says its own thing: "je bosse la journée et le soir je suis libre"
 OWN_STATEMENT_AFTER = re.compile(r" (?:je|j'|c'est|ca|ce)\b")
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
@@ -88,7 +93,8 @@ RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?
                              r"|^ ?(?:je suis |j'suis |je suis deja )?(?:mort|morte|creve|crevee|epuise|epuisee|ko|naze|"
                              r"fatiguee?|occupee?|prise?|au (?:taff?|travail|boulot|job)|en cours)\b"
                              r"|^ ?(?:je (?:ne )?(?:peux|pourrai|pourrais) (?:pas|jamais)|j'ai (?:les|mes) (?:enfants|petits|"
-                             r"gosses|gamins)|je (?:garde|m'occupe de) (?:les|mes))\b"
+                             r"gosses|gamins)|je (?:garde|m'occupe)|ca (?:ne )?(?:va|ira|marche|passe|colle) pas|"
+                             r"c'est (?:le |mon )?(?:taff?|travail|boulot|job))\b"
                              r"|^ ?je (?:travaille|bosse|taffe?|taff|charbonne)\b(?! (?:en |la |le |les |du )?"
                              r"(?:semaine|journee|soir|matin|nuit|week end|lundi|mardi|mercredi|jeudi|vendredi))")
 # ... said as an availability (or answering the question): not "à lundi !", "ça commence le lundi 3 mars"
@@ -97,7 +103,7 @@ AVAILABLE = re.compile(r"\b(?:dispo|disponibles?|libres?|prefere|preferable|plut
 # Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
 # time is named ("le mardi soir" is an evening).
 WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi)"
-WEEKDAYS = re.compile(rf"\b(?:du {WEEKDAY} au {WEEKDAY}|(?:le |les |du |chaque |tous les )?{WEEKDAY}s?|en semaine)\b")
+WEEKDAYS = re.compile(rf"\b(?:du {WEEKDAY} au {WEEKDAY}|(?:le |les |du |chaque |tous les )?{WEEKDAY}s?|en semaine|(?<=hors )semaine)\b")
 
 
 WEEKEND = re.compile(r"\b(?:samedis?|dimanches?|week ?ends?|wee?k ?ends?|we)\b")
@@ -137,13 +143,15 @@ def read_creneau(msg: Message, out) -> None:
                    key=lambda item: item[0].start())
     weekend = any(WEEKEND.search(m.group(0)) for m, value in found if value == "soir_weekend")
     busy_end = None
+    previous_end = 0  # a negation ends at the time it negates: "pas le soir plutôt la journée"
     for m, value in found:
         if clause_before(text, m.start(), 1) in (["bon"], ["bonne"], ["bons"], ["bonnes"]):
             continue  # "bon week-end", "bonne journée": a wish, not a time
         before = " ".join(clause_before(text, m.start(), 3))
         # "pas le soir", "le soir impossible", "je travaille la journée / la nuit", and the time
         # joined to one of those: "je bosse le soir et le week-end", "ni le matin ni l'après-midi"
-        if (is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():])
+        since, previous_end = min(previous_end, m.start()), m.end()
+        if (is_negated(text[since:], m.start() - since, CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():])
                 or CRENEAU_BUSY_BEFORE.search(before)
                 or (busy_end is not None and JOINED.fullmatch(text[busy_end:m.start()])
                     and not OWN_STATEMENT_AFTER.match(text[m.end():]))):
@@ -153,6 +161,8 @@ def read_creneau(msg: Message, out) -> None:
             any_time = [a for a in any_time if a.end() <= m.start() or m.end() <= a.start()]
             continue
         seen.add(value)
+        # "le soir n'importe quel jour", "le week-end à toute heure": any time of that time
+        any_time = [a for a in any_time if not QUALIFIER_GAP.fullmatch(text[m.end():a.start()])]
     if any_time:  # "jour ou soir", "n'importe quand"
         out.values["creneau"] = "indifferent"
         return
@@ -162,11 +172,12 @@ def read_creneau(msg: Message, out) -> None:
             if DURATION_AFTER.match(text[m.end():]) or (RANGE_END.search(text[:m.start()]) and hour <= 19):
                 continue  # "entre 5h et 10h par semaine": an amount; "de 9h à 18h": the end of a range
             value = "soir_weekend" if hour >= 18 or hour <= 4 else "journee"
-            if is_negated(text, m.start()) and word != "avant":
+            negated = is_negated(text, m.start())
+            if word == "avant" and not negated or word in ("apres", "passe", "des", "partir de") and negated:
+                value = "journee"  # "avant 17h", "pas après 17h": daytime; "pas avant 18h": after it
+            elif negated and word != "avant":
                 continue  # "pas plus de 15h"
-            if word == "avant" and not is_negated(text, m.start()):
-                value = "journee"  # "avant 17h": daytime; "pas avant 18h": after it
-            if CRENEAU_BUSY_BEFORE.search(" ".join(clause_before(text, m.start(), 4))):
+            if CRENEAU_BUSY_BEFORE.search(" ".join(clause_before(text, m.start(), 6))):
                 if asked:
                     busy.add(value)  # "je travaille de 9h à 18h" as the answer: working hours, free after
             else:
