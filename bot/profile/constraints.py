@@ -242,6 +242,8 @@ def read_equipement(msg: Message, out) -> None:
 # Being there in person, in everyday words (with a remote phrase: both, or either).
 PRESENTIAL = re.compile(r"\b(?:en vrai|en face a face|face a face|en personne|en salle|en classe|sur site|"
                         r"sur place|dans les locaux|au centre|en centre|presentiel|en presence|me deplacer)\b")
+# "rien en présentiel", "impossible de me déplacer"
+MODE_NEGATORS = NEGATORS | {"rien", "zero", "impossible"}
 # a field phrase (masked by the domain reader) just before: "la vente en ligne"
 ACTIVITY_BEFORE = re.compile(r"#+ $")
 # The conversation itself, not the course: "je vous écris de chez moi", "j'ai vu votre site en
@@ -270,10 +272,10 @@ def read_modalite(msg: Message, out) -> None:
         out.values["modalite"] = "indifferent"  # "en ligne ou en vrai, ça m'est égal"
         return
     remote = [m for m in matches(_get("modalite", "distance"), text)
-              if not is_negated(text, m.start()) and (asked or not ABOUT_THE_CONTACT.search(text[:m.start()]))]
+              if not is_negated(text, m.start(), MODE_NEGATORS) and (asked or not ABOUT_THE_CONTACT.search(text[:m.start()]))]
     if about_other:  # answering the field question, "la vente en ligne", "la pub en ligne" name the work
         remote = [m for m in remote if not ACTIVITY_BEFORE.search(text[:m.start()])]
-    onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start())]
+    onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS)]
     if remote and onsite:
         first, second = sorted((remote[0], onsite[0]), key=lambda m: m.start())
         between = text[first.end():second.start()]
@@ -284,16 +286,16 @@ def read_modalite(msg: Message, out) -> None:
         # phrases of modalite.csv marked `question` ("chez moi", "sur internet") count only as an answer
         patterns = _get("modalite", value) + (_get("modalite", value, "question") if asked else [])
         for m in matches(patterns, text):
-            if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start()):
+            if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start(), MODE_NEGATORS):
                 out.values["modalite"] = "distance"  # "pas de présentiel"
                 return
             if value == "distance" and ((not asked and ABOUT_THE_CONTACT.search(text[:m.start()])) or (
                     about_other and ACTIVITY_BEFORE.search(text[:m.start()]))):
                 continue  # "je vous écris de chez moi"; "la vente en ligne" answering the field question
-            if not is_negated(text, m.start()) or m.group(0).startswith(("sans", "pas")):
+            if not is_negated(text, m.start(), MODE_NEGATORS) or m.group(0).startswith(("sans", "pas")):
                 out.values["modalite"] = value
                 return
-    if any(is_negated(text, m.start()) for m in PRESENTIAL.finditer(text)):
+    if any(is_negated(text, m.start(), MODE_NEGATORS) for m in PRESENTIAL.finditer(text)):
         out.values["modalite"] = "distance"  # "pas sur place", "jamais en présentiel"
         return
     if msg.requested == "modalite" and (msg.dont_know or re.search(
