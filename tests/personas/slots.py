@@ -249,6 +249,37 @@ def in_passing(split: str) -> dict[tuple[str, str, str, str], int]:
     return counts
 
 
+def conversations(split: str, seeds: int = 3) -> dict[tuple[str, str, str, str], int]:
+    """(slot, expected, got, question answered when it was set) -> count, over the generated
+    personas of the split played without servers: the opening, then each unknown question of
+    `bot.dialogue.ASKED_SLOTS` in order (the second phrasing when the first is not read); a value
+    fills an unknown slot or the asked one (as `actions.profile.read_profile_values`). No NLU
+    model, buttons or relaxing: the extractor's share of the conversation failures. Counts only."""
+    from bot.dialogue import ASKED_SLOTS
+    from tests.personas.generate import generate
+
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for seed in range(seeds):
+        for persona in generate(seed=seed, count=340):
+            if persona["split"] != split:
+                continue
+            profile: dict = {}
+            set_by: dict = {}
+            for asked, text in [(None, persona["opening"])] + [
+                    (slot, text) for slot in ASKED_SLOTS for text in persona["answers"].get(slot, [])[:2]]:
+                if asked is not None and profile.get(asked) is not None:
+                    continue
+                for slot, value in extract_profile(text, requested_slot=asked).values.items():
+                    if slot == asked or profile.get(slot) is None:
+                        profile[slot], set_by[slot] = value, asked
+            for slot in ("creneau", "modalite", "certification", "handicap"):
+                expected, got = persona["facts"][slot], profile.get(slot)
+                if got is not None and got != expected:
+                    key = (slot, str(expected), str(got), str(set_by[slot] or "opening"))
+                    counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=banks.SPLITS, action="append",
@@ -256,6 +287,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no list of build failures")
     parser.add_argument("--breakdown", action="store_true",
                         help="held-out: counts of failures per slot x register and per expected -> got (no texts)")
+    parser.add_argument("--conversations", action="store_true",
+                        help="wrong preferences over generated conversations without servers (counts only)")
     args = parser.parse_args(argv)
     splits = args.split or ["build", "heldout"]
     extract_profile("bonjour")  # load the lexicons and indexes before timing
@@ -270,6 +303,10 @@ def main(argv=None) -> int:
             print(f"-- held-out failures: {len(failures)} (texts not shown: held-out discipline)")
             if args.breakdown:
                 print("\n".join(breakdown(split, failures)))
+        if args.conversations:
+            print("-- wrong preferences over conversations (slot, expected -> got, set answering):")
+            for (slot, expected, got, about), n in sorted(conversations(split).items()):
+                print(f"{slot:<16}{expected} -> {got} (answering {about}): {n}")
         print()
     return 0
 
