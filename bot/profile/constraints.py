@@ -18,8 +18,8 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   a negation ends at the time it negates ("pas le soir plutôt la journée"); an "any time" phrase
   right after a time qualifies it ("le soir n'importe quel jour" -> soir_weekend);
   clock times ("après 19h", "à partir de 19 heures", "avant 16h", "pas avant 18h", "pas après
-  17h") -> their part of the day; a greeting ("bon week-end", "bonne soirée") does not count; a weekday alone
-  ("le mercredi", "en semaine") -> journee when said as an availability or asked;
+  17h") -> their part of the day; a greeting ("bon week-end", "bonne soirée") does not count;
+  a weekday alone ("le mercredi", "en semaine") -> journee when said as an availability or asked;
 - creneau and modalite answering another question: an "any time / either" phrase ("les deux me
   vont", "tout le temps") is about that question, not read; nor, for creneau, a busy time
   ("je travaille de nuit" answering the situation); for modalite, a remote word just after a
@@ -92,8 +92,9 @@ RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?
                              # busy or worn out then: "le soir je suis crevé", "la journée je suis au taf"
                              r"|^ ?(?:je suis |j'suis |je suis deja )?(?:mort|morte|creve|crevee|epuise|epuisee|ko|naze|"
                              r"fatiguee?|occupee?|prise?|au (?:taff?|travail|boulot|job)|en cours)\b"
-                             r"|^ ?(?:je (?:ne )?(?:peux|pourrai|pourrais) (?:pas|jamais)|j'ai (?:les|mes) (?:enfants|petits|"
-                             r"gosses|gamins)|je (?:garde|m'occupe)|ca (?:ne )?(?:va|ira|marche|passe|colle) pas|"
+                             r"|^ ?(?:je (?:ne )?(?:peux|pourrai|pourrais) (?:pas|jamais)|"
+                             r"j'ai (?:les|mes) (?:enfants|petits|gosses|gamins)|je (?:garde|m'occupe)|"
+                             r"ca (?:ne )?(?:va|ira|marche|passe|colle) pas|"
                              r"c'est (?:le |mon )?(?:taff?|travail|boulot|job))\b"
                              r"|^ ?je (?:travaille|bosse|taffe?|taff|charbonne)\b(?! (?:en |la |le |les |du )?"
                              r"(?:semaine|journee|soir|matin|nuit|week end|lundi|mardi|mercredi|jeudi|vendredi))")
@@ -103,7 +104,8 @@ AVAILABLE = re.compile(r"\b(?:dispo|disponibles?|libres?|prefere|preferable|plut
 # Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
 # time is named ("le mardi soir" is an evening).
 WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi)"
-WEEKDAYS = re.compile(rf"\b(?:du {WEEKDAY} au {WEEKDAY}|(?:le |les |du |chaque |tous les )?{WEEKDAY}s?|en semaine|(?<=hors )semaine)\b")
+WEEKDAYS = re.compile(rf"\b(?:du {WEEKDAY} au {WEEKDAY}|(?:le |les |du |chaque |tous les )?{WEEKDAY}s?"
+                      r"|en semaine|(?<=hors )semaine)\b")
 
 
 WEEKEND = re.compile(r"\b(?:samedis?|dimanches?|week ?ends?|wee?k ?ends?|we)\b")
@@ -151,8 +153,8 @@ def read_creneau(msg: Message, out) -> None:
         # "pas le soir", "le soir impossible", "je travaille la journée / la nuit", and the time
         # joined to one of those: "je bosse le soir et le week-end", "ni le matin ni l'après-midi"
         since, previous_end = min(previous_end, m.start()), m.end()
-        if (is_negated(text[since:], m.start() - since, CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():])
-                or CRENEAU_BUSY_BEFORE.search(before)
+        if (is_negated(text[since:], m.start() - since, CRENEAU_NEGATORS)
+                or RULED_OUT_AFTER.match(text[m.end():]) or CRENEAU_BUSY_BEFORE.search(before)
                 or (busy_end is not None and JOINED.fullmatch(text[busy_end:m.start()])
                     and not OWN_STATEMENT_AFTER.match(text[m.end():]))):
             busy.add(value)
@@ -250,14 +252,22 @@ ACTIVITY_BEFORE = re.compile(r"#+ $")
 # ligne", "vous êtes en ligne ?" (unless a course is named after it: "je vous écris pour une
 # formation à distance").
 ABOUT_THE_CONTACT = re.compile(
-    r"\b(?:ecris|ecrit|contacte|appelle|joins|parle|envoie|trouve|trouvee|vu|lu|decouvert|tombe|tombee|renseigne|"
-    r"renseignee|informe|informee|vous etes|tu es|je suis|on est|c'est (?:encore )?moi|(?:votre|ce|le|un) (?:site|service|application|appli|"
-    r"plateforme|chat))\b(?:(?!\b(?:formations?|cours|suivre|apprendre|etudier|former|stages?)\b)[^;])*$")
+    r"\b(?:ecris|ecrit|contacte|appelle|joins|parle|envoie|trouve|trouvee|vu|lu|decouvert|tombe|tombee|"
+    r"renseigne|renseignee|informe|informee|vous etes|tu es|je suis|on est|c'est (?:encore )?moi|"
+    r"(?:votre|ce|le|un) (?:site|service|application|appli|plateforme|chat))\b"
+    r"(?:(?!\b(?:formations?|cours|suivre|apprendre|etudier|former|stages?)\b)[^;])*$")
 # Answering the mode question: any mode will do, unless one is said to be the only one.
 INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je m'en fous|osef|"
                           r"pas de preference|aucune preference|sans preference|n'importe|tout me va|"
                           r"(?:les deux|les 2) (?:me vont|me va|ca me va|c'est bien|sont bien|ok))\b")
 ONLY = re.compile(r"\b(?:uniquement|seulement|que|exclusivement|100|surtout|plutot|prefere|preference pour)\b")
+
+
+def _not_the_mode(text: str, start: int, asked: bool, about_other: bool) -> bool:
+    """A remote word about the conversation ("je vous écris de chez moi"), or, answering another
+    question, about the work ("la vente en ligne" answering the field question)."""
+    before = text[:start]
+    return bool((not asked and ABOUT_THE_CONTACT.search(before)) or (about_other and ACTIVITY_BEFORE.search(before)))
 
 
 def read_modalite(msg: Message, out) -> None:
@@ -272,9 +282,7 @@ def read_modalite(msg: Message, out) -> None:
         out.values["modalite"] = "indifferent"  # "en ligne ou en vrai, ça m'est égal"
         return
     remote = [m for m in matches(_get("modalite", "distance"), text)
-              if not is_negated(text, m.start(), MODE_NEGATORS) and (asked or not ABOUT_THE_CONTACT.search(text[:m.start()]))]
-    if about_other:  # answering the field question, "la vente en ligne", "la pub en ligne" name the work
-        remote = [m for m in remote if not ACTIVITY_BEFORE.search(text[:m.start()])]
+              if not (is_negated(text, m.start(), MODE_NEGATORS) or _not_the_mode(text, m.start(), asked, about_other))]
     onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS)]
     if remote and onsite:
         first, second = sorted((remote[0], onsite[0]), key=lambda m: m.start())
@@ -289,9 +297,8 @@ def read_modalite(msg: Message, out) -> None:
             if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start(), MODE_NEGATORS):
                 out.values["modalite"] = "distance"  # "pas de présentiel"
                 return
-            if value == "distance" and ((not asked and ABOUT_THE_CONTACT.search(text[:m.start()])) or (
-                    about_other and ACTIVITY_BEFORE.search(text[:m.start()]))):
-                continue  # "je vous écris de chez moi"; "la vente en ligne" answering the field question
+            if value == "distance" and _not_the_mode(text, m.start(), asked, about_other):
+                continue
             if not is_negated(text, m.start(), MODE_NEGATORS) or m.group(0).startswith(("sans", "pas")):
                 out.values["modalite"] = value
                 return
