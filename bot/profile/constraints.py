@@ -87,7 +87,7 @@ def _get(name: str, value, condition: str = "") -> list[re.Pattern]:
 # "en dehors des heures de bureau", "hors week-end": outside of that time.
 CRENEAU_NEGATORS = NEGATORS | {"dehors", "hors", "sauf"}
 # A time ruled out after it is named: "le soir pas possible", "le samedi impossible", "soir : non".
-RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?(?:pas possible|impossible|non\b|"
+RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est |c |c pas )?(?:pas possible|impossible|non\b|"
                              r"jamais|pas dispo|exclu|pas pour moi|mort)"
                              # busy or worn out then: "le soir je suis crevé", "la journée je suis au taf"
                              r"|^ ?(?:je suis |j'suis |je suis deja )?(?:mort|morte|creve|crevee|epuise|epuisee|ko|naze|"
