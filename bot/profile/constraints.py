@@ -28,6 +28,9 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   votre site en ligne"), unless a course is named after it or the mode was asked;
   presence ruled out ("pas sur place", "jamais en présentiel") -> distance; "me
   déplacer" or "à distance", one or the other -> indifferent;
+  answering the mode question, plain words for both sides ("maison et centre", "internet et
+  classe") -> hybride (either -> indifferent), and the place as occasional or acceptable
+  ("parfois en classe", "venir c'est possible") -> hybride;
 - handicap: a disability word about other people ("des personnes handicapées", "les
   autistes") is not the user's; "d'aucune reconnaissance" is negated;
 - a bare "oui" / "non" / "je sais pas" counts only for the question the bot just asked.
@@ -263,6 +266,29 @@ INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je
 ONLY = re.compile(r"\b(?:uniquement|seulement|que|exclusivement|100|surtout|plutot|prefere|preference pour)\b")
 
 
+# Answering the mode question, plain words for each side: "maison et centre", "internet et classe",
+# "parfois en classe" (not a place ruled out after it: "l'école c'est trop loin").
+ANSWER_ONSITE = re.compile(r"\b(?:centre|classe|ecole|salle|venir|aller|bouger|sur place|presentiel|en vrai)\b"
+                           r"(?! ?(?:c'est |est |ca |c )?(?:trop loin|loin|impossible|pas\b|plus\b|non\b|jamais|dur))")
+ANSWER_REMOTE = re.compile(r"\b(?:maison|chez moi|internet|en ligne|distance|distanciel|visio)\b")
+SOMETIMES_OR_OK = re.compile(r"\b(?:parfois|des fois|quelques fois|quelquefois|de temps en temps|de temps a autre|"
+                             r"un peu|occasionnellement|ponctuellement|aussi|possible|ok|d'accord|ca va|ca me va)\b")
+
+
+def _answer_sides(text: str) -> str | None:
+    """Answering the mode question: both sides named -> hybride (either -> indifferent); the place
+    named as occasional or acceptable ("parfois en classe", "venir c'est possible") -> hybride."""
+    # "j'ai pas le temps de bouger": a wider window than for a phrase
+    onsite = [m for m in ANSWER_ONSITE.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS, 5)]
+    if not onsite:
+        return None
+    remote = [m for m in ANSWER_REMOTE.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS)]
+    if remote:
+        first, second = sorted((remote[0], onsite[0]), key=lambda m: m.start())
+        return "indifferent" if EITHER.search(text[first.end():second.start()]) else "hybride"
+    return "hybride" if SOMETIMES_OR_OK.search(text) else None
+
+
 def _not_the_mode(text: str, start: int, asked: bool, about_other: bool) -> bool:
     """A remote word about the conversation ("je vous écris de chez moi"), or, answering another
     question, about the work ("la vente en ligne" answering the field question)."""
@@ -289,6 +315,10 @@ def read_modalite(msg: Message, out) -> None:
         between = text[first.end():second.start()]
         # "à distance ou en vrai": either; "à distance avec quelques cours en vrai": both
         out.values["modalite"] = "indifferent" if EITHER.search(between) else "hybride"
+        return
+    sides = _answer_sides(text) if asked else None
+    if sides:
+        out.values["modalite"] = sides
         return
     for value in ("hybride", "distance"):
         # phrases of modalite.csv marked `question` ("chez moi", "sur internet") count only as an answer
