@@ -279,7 +279,8 @@ def _answer_sides(text: str) -> str | None:
     """Answering the mode question: both sides named -> hybride (either -> indifferent); the place
     named as occasional or acceptable ("parfois en classe", "venir c'est possible") -> hybride."""
     # "j'ai pas le temps de bouger": a wider window than for a phrase
-    onsite = [m for m in ANSWER_ONSITE.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS, 5)]
+    onsite = [m for m in ANSWER_ONSITE.finditer(text)
+              if not is_negated(text, m.start(), MODE_NEGATORS | {"loin"}, 5)]  # "loin du centre"
     if not onsite:
         return None
     remote = [m for m in ANSWER_REMOTE.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS)]
