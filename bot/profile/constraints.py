@@ -9,12 +9,28 @@ Word lists: data/lexicons/<slot>.csv. Rules kept here:
   ordinateur", "des applications pour téléphone"), is the tool or target of the work, not a
   device owned, unless the course itself is followed on it ("suivre sur téléphone") or it answers the
   equipment question ("sur ordi");
-- creneau: "je travaille la journée / de nuit" says when the person is busy, not free: with
-  no free time named, the other part of the day ("je bosse la nuit" -> journee);
-  both times named -> indifferent; clock times ("après 19h") -> their part of the day;
-  a time ruled out after it ("le soir pas possible") or outside ("en dehors des heures de
-  bureau") does not count, nor a greeting ("bon week-end", "bonne soirée"); a weekday alone
-  ("le mercredi", "en semaine") -> journee when said as an availability or asked;
+- creneau: "je travaille la journée / de nuit" says when the person is busy, not free, and so
+  does a time negated or ruled out ("pas en journée", "le soir pas possible", "hors week-end"),
+  a time joined to one of those ("je bosse le soir et le week-end", "ni le matin ni
+  l'après-midi"), and, as the answer, working hours or days ("je bosse de 9h à 17h", "du
+  lundi au vendredi"): with no free time named, the other part of the week ("je bosse la
+  nuit" -> journee, "pas en journée" -> soir_weekend); both times named -> indifferent;
+  a negation ends at the time it negates ("pas le soir plutôt la journée"); an "any time" phrase
+  right after a time qualifies it ("le soir n'importe quel jour" -> soir_weekend);
+  clock times ("après 19h", "à partir de 19 heures", "avant 16h", "pas avant 18h", "pas après
+  17h") -> their part of the day; a greeting ("bon week-end", "bonne soirée") does not count;
+  a weekday alone ("le mercredi", "en semaine") -> journee when said as an availability or asked;
+- creneau and modalite answering another question: an "any time / either" phrase ("les deux me
+  vont", "tout le temps") is about that question, not read; nor, for creneau, a busy time
+  ("je travaille de nuit" answering the situation); for modalite, a remote word just after a
+  field phrase ("la vente en ligne", "faire mes démarches en ligne") names the work;
+- modalite: the conversation itself is not the course ("je vous écris de chez moi", "j'ai vu
+  votre site en ligne"), unless a course is named after it or the mode was asked;
+  presence ruled out ("pas sur place", "jamais en présentiel") -> distance; "me
+  déplacer" or "à distance", one or the other -> indifferent;
+  answering the mode question, plain words for both sides ("maison et centre", "internet et
+  classe") -> hybride (either -> indifferent), and the place as occasional or acceptable
+  ("parfois en classe", "venir c'est possible") -> hybride;
 - handicap: a disability word about other people ("des personnes handicapées", "les
   autistes") is not the user's; "d'aucune reconnaissance" is negated;
 - a bare "oui" / "non" / "je sais pas" counts only for the question the bot just asked.
@@ -38,11 +54,18 @@ DURATION_AFTER = re.compile(r"[^;]{0,12}\b(?:par|chaque|la|a la) (?:semaine|sem|
 DEFINITION_QUESTION = re.compile(
     r"\b(?:c'est quoi|qu'est ce qu|ca veut dire quoi|ca veut dire|que veut dire|la difference entre|"
     r"c'est koi|definition)\b")
-CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe|boulot|travail|occupe|occupee|poste|"
-                                 r"cdi|cdd|interim|equipe|service|horaires?)\b")
+CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe?|taff|charbonne|boulot|travail|occupe|"
+                                 r"occupee|poste|cdi|cdd|interim|equipe|service|horaires?|charge|chargee|pris|prise|"
+                                 r"indisponible)\b")
 # "de 9h à 18h", "entre 9h et 17h": the second hour ends the range started just before
 RANGE_END = re.compile(r"\b(?:de|entre) \d{1,2} ?h(?:\d\d)? ?$")
-CLOCK = re.compile(r"\b(?:a|vers|apres|des|partir de|avant|de|entre) (\d{1,2}) ?h(?:\d\d)?\b")
+CLOCK = re.compile(r"\b(a|vers|apres|passe|des|partir de|avant|de|entre) (\d{1,2}) ?(?:h(?:\d\d)?|heures?)\b")
+# a time joined to the one before it: "le soir et le week-end", "ni le matin ni l'après-midi"
+JOINED = re.compile(r" (?:et|ou|ni|,)(?: (?:le|la|les|l'|en|du))? ?")
+# an "any time" phrase right after a time qualifies it: "le soir n'importe quel jour"
+QUALIFIER_GAP = re.compile(r" (?:a |de |, )?")
+# ... unless it says its own thing: "je bosse la journée et le soir je suis libre"
+OWN_STATEMENT_AFTER = re.compile(r" (?:je|j'|c'est|ca|ce)\b")
 EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
     r"\b(?:utiliser|reparer|depanner|monter|acheter|besoin|prete|preter|pret|fournir|fourni|"
     r"fournit|cherche|veux|voudrais|emprunter|louer)\b[^;]{0,20}$"
@@ -67,11 +90,15 @@ def _get(name: str, value, condition: str = "") -> list[re.Pattern]:
 # "en dehors des heures de bureau", "hors week-end": outside of that time.
 CRENEAU_NEGATORS = NEGATORS | {"dehors", "hors", "sauf"}
 # A time ruled out after it is named: "le soir pas possible", "le samedi impossible", "soir : non".
-RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est )?(?:pas possible|impossible|non\b|"
+RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est |c |c pas )?(?:pas possible|impossible|non\b|"
                              r"jamais|pas dispo|exclu|pas pour moi|mort)"
                              # busy or worn out then: "le soir je suis crevé", "la journée je suis au taf"
                              r"|^ ?(?:je suis |j'suis |je suis deja )?(?:mort|morte|creve|crevee|epuise|epuisee|ko|naze|"
                              r"fatiguee?|occupee?|prise?|au (?:taff?|travail|boulot|job)|en cours)\b"
+                             r"|^ ?(?:je (?:ne )?(?:peux|pourrai|pourrais) (?:pas|jamais)|"
+                             r"j'ai (?:les|mes) (?:enfants|petits|gosses|gamins)|je (?:garde|m'occupe)|"
+                             r"ca (?:ne )?(?:va|ira|marche|passe|colle) pas|"
+                             r"c'est (?:le |mon )?(?:taff?|travail|boulot|job))\b"
                              r"|^ ?je (?:travaille|bosse|taffe?|taff|charbonne)\b(?! (?:en |la |le |les |du )?"
                              r"(?:semaine|journee|soir|matin|nuit|week end|lundi|mardi|mercredi|jeudi|vendredi))")
 # ... said as an availability (or answering the question): not "à lundi !", "ça commence le lundi 3 mars"
@@ -79,7 +106,9 @@ AVAILABLE = re.compile(r"\b(?:dispo|disponibles?|libres?|prefere|preferable|plut
                        r"je peux|je pourrais|ca m'arrange|m'arrange|mieux)\b")
 # Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
 # time is named ("le mardi soir" is an evening).
-WEEKDAYS = re.compile(r"\b(?:(?:le |les |du |chaque |tous les )?(?:lundi|mardi|mercredi|jeudi|vendredi)s?|en semaine)\b")
+WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi)"
+WEEKDAYS = re.compile(rf"\b(?:du {WEEKDAY} au {WEEKDAY}|(?:le |les |du |chaque |tous les )?{WEEKDAY}s?"
+                      r"|en semaine|(?<=hors )semaine)\b")
 
 
 WEEKEND = re.compile(r"\b(?:samedis?|dimanches?|week ?ends?|wee?k ?ends?|we)\b")
@@ -95,54 +124,79 @@ EITHER = re.compile(r"\b(?:ou|soit|ou bien|sinon)\b")
 def read_creneau(msg: Message, out) -> None:
     text = msg.text
     asked = msg.requested == "creneau"
+    # answering another question, "les deux me vont" or "tout le temps" is about that question,
+    # and a busy time is the answer to it ("je travaille de nuit" answers the situation)
+    about_other = msg.requested not in (None, "creneau")
 
     def patterns(value: str) -> list[re.Pattern]:
         return _get("creneau", value) + (_get("creneau", value, "question") if asked else [])
 
-    if any_match(patterns("indifferent"), text):
+    any_time = [] if about_other else matches(patterns("indifferent"), text)
+    if any_time:
         # "le samedi matin ou le dimanche après-midi": daytime of the weekend is the weekend
         weekend_only = WEEKEND_DAYTIME.sub("le week end", text)
-        if weekend_only == text or any_match(patterns("indifferent"), weekend_only):
-            out.values["creneau"] = "indifferent"
-            return
-        text = weekend_only
+        if weekend_only != text and not any_match(patterns("indifferent"), weekend_only):
+            text, any_time = weekend_only, []
     seen: set[str] = set()
-    busy: set[str] = set()
+    busy: set[str] = set()  # times the person is busy at, or rules out: free at the other
     found = [(m, value) for value in ("soir_weekend", "journee") for m in matches(patterns(value), text)]
     # A time inside a longer one of the other kind is part of it: "en fin de journée",
     # "après ma journée de travail" are evenings, not daytime.
-    found = [(m, value) for m, value in found
-             if not any(o is not m and v != value and o.start() <= m.start() and m.end() <= o.end()
-                        and (o.end() - o.start()) > (m.end() - m.start()) for o, v in found)]
+    found = sorted(((m, value) for m, value in found
+                    if not any(o is not m and v != value and o.start() <= m.start() and m.end() <= o.end()
+                               and (o.end() - o.start()) > (m.end() - m.start()) for o, v in found)),
+                   key=lambda item: item[0].start())
     weekend = any(WEEKEND.search(m.group(0)) for m, value in found if value == "soir_weekend")
+    busy_end = None
+    previous_end = 0  # a negation ends at the time it negates: "pas le soir plutôt la journée"
     for m, value in found:
-        if is_negated(text, m.start(), CRENEAU_NEGATORS) or RULED_OUT_AFTER.match(text[m.end():]):
-            continue
         if clause_before(text, m.start(), 1) in (["bon"], ["bonne"], ["bons"], ["bonnes"]):
             continue  # "bon week-end", "bonne journée": a wish, not a time
         before = " ".join(clause_before(text, m.start(), 3))
-        if CRENEAU_BUSY_BEFORE.search(before):
-            busy.add(value)  # "je travaille la journée / la nuit": when the person is busy
+        # "pas le soir", "le soir impossible", "je travaille la journée / la nuit", and the time
+        # joined to one of those: "je bosse le soir et le week-end", "ni le matin ni l'après-midi"
+        since, previous_end = min(previous_end, m.start()), m.end()
+        if (is_negated(text[since:], m.start() - since, CRENEAU_NEGATORS)
+                or RULED_OUT_AFTER.match(text[m.end():]) or CRENEAU_BUSY_BEFORE.search(before)
+                or (busy_end is not None and JOINED.fullmatch(text[busy_end:m.start()])
+                    and not OWN_STATEMENT_AFTER.match(text[m.end():]))):
+            busy.add(value)
+            busy_end = m.end()
+            # "la journée je bosse et le soir ...": not "jour et soir"
+            any_time = [a for a in any_time if a.end() <= m.start() or m.end() <= a.start()]
             continue
         seen.add(value)
-    if not seen and len(busy) == 1:
-        # busy at one time only: free at the other ("je bosse la journée" -> evenings)
-        seen.add("journee" if busy == {"soir_weekend"} else "soir_weekend")
+        # "le soir n'importe quel jour", "le week-end à toute heure": any time of that time
+        any_time = [a for a in any_time if not QUALIFIER_GAP.fullmatch(text[m.end():a.start()])]
+    if any_time:  # "jour ou soir", "n'importe quand"
+        out.values["creneau"] = "indifferent"
+        return
     if not seen:
         for m in CLOCK.finditer(text):
-            if is_negated(text, m.start()) or DURATION_AFTER.match(text[m.end():]):
-                continue
-            if CRENEAU_BUSY_BEFORE.search(" ".join(clause_before(text, m.start(), 4))):
-                continue  # "je travaille de 9h à 18h": working hours, not free time
-            hour = int(m.group(1))
-            if RANGE_END.search(text[:m.start()]) and hour <= 19:
-                continue  # "de 9h à 18h": the end of a daytime range
-            seen.add("soir_weekend" if hour >= 18 or hour <= 4 else "journee")
+            word, hour = m.group(1), int(m.group(2))
+            if DURATION_AFTER.match(text[m.end():]) or (RANGE_END.search(text[:m.start()]) and hour <= 19):
+                continue  # "entre 5h et 10h par semaine": an amount; "de 9h à 18h": the end of a range
+            value = "soir_weekend" if hour >= 18 or hour <= 4 else "journee"
+            negated = is_negated(text, m.start())
+            if word == "avant" and not negated or word in ("apres", "passe", "des", "partir de") and negated:
+                value = "journee"  # "avant 17h", "pas après 17h": daytime; "pas avant 18h": after it
+            elif negated and word != "avant":
+                continue  # "pas plus de 15h"
+            if CRENEAU_BUSY_BEFORE.search(" ".join(clause_before(text, m.start(), 6))):
+                if asked:
+                    busy.add(value)  # "je travaille de 9h à 18h" as the answer: working hours, free after
+            else:
+                seen.add(value)
     if not seen and (msg.requested == "creneau" or AVAILABLE.search(text)):
         for m in WEEKDAYS.finditer(text):
             before = " ".join(clause_before(text, m.start(), 3))
-            if not is_negated(text, m.start(), CRENEAU_NEGATORS) and not CRENEAU_BUSY_BEFORE.search(before):
+            if is_negated(text, m.start(), CRENEAU_NEGATORS - {"sauf"}) or CRENEAU_BUSY_BEFORE.search(before):
+                busy.add("journee")  # "je bosse du lundi au vendredi", "pas en semaine": the weekend
+            elif not is_negated(text, m.start(), {"sauf"}):
                 seen.add("journee")
+    if not seen and len(busy) == 1 and not about_other:
+        # busy at one time only: free at the other ("je bosse la journée" -> evenings)
+        seen.add("journee" if busy == {"soir_weekend"} else "soir_weekend")
     if len(seen) > 1 and weekend and not EITHER.search(text) and not WEEKDAYS.search(text):
         seen = {"soir_weekend"}  # "le samedi en journée", "le week-end l'après-midi": the weekend
     if len(seen) == 1:
@@ -192,7 +246,19 @@ def read_equipement(msg: Message, out) -> None:
 
 # Being there in person, in everyday words (with a remote phrase: both, or either).
 PRESENTIAL = re.compile(r"\b(?:en vrai|en face a face|face a face|en personne|en salle|en classe|sur site|"
-                        r"sur place|dans les locaux|au centre|en centre|presentiel|en presence)\b")
+                        r"sur place|dans les locaux|au centre|en centre|presentiel|en presence|me deplacer)\b")
+# "rien en présentiel", "impossible de me déplacer"
+MODE_NEGATORS = NEGATORS | {"rien", "zero", "impossible"}
+# a field phrase (masked by the domain reader) just before: "la vente en ligne"
+ACTIVITY_BEFORE = re.compile(r"#+ $")
+# The conversation itself, not the course: "je vous écris de chez moi", "j'ai vu votre site en
+# ligne", "vous êtes en ligne ?" (unless a course is named after it: "je vous écris pour une
+# formation à distance").
+ABOUT_THE_CONTACT = re.compile(
+    r"\b(?:ecris|ecrit|contacte|appelle|joins|parle|envoie|trouve|trouvee|vu|lu|decouvert|tombe|tombee|"
+    r"renseigne|renseignee|informe|informee|vous etes|tu es|je suis|on est|c'est (?:encore )?moi|"
+    r"(?:votre|ce|le|un) (?:site|service|application|appli|plateforme|chat))\b"
+    r"(?:(?!\b(?:formations?|cours|suivre|apprendre|etudier|former|stages?)\b)[^;])*$")
 # Answering the mode question: any mode will do, unless one is said to be the only one.
 INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je m'en fous|osef|"
                           r"pas de preference|aucune preference|sans preference|n'importe|tout me va|"
@@ -209,38 +275,82 @@ GENERIC_DISTANCE_COURSE = re.compile(
     r"(?! ?(?:uniquement|seulement|exclusivement|only|totalement|entierement|complete?ment|a 100|100))")
 
 
+# Answering the mode question, plain words for each side: "maison et centre", "internet et classe",
+# "parfois en classe" (not a place ruled out after it: "l'école c'est trop loin").
+ANSWER_ONSITE = re.compile(r"\b(?:centre|classe|ecole|salle|venir|aller|bouger|sur place|presentiel|en vrai)\b"
+                           r"(?! ?(?:c'est |est |ca |c )?(?:trop loin|loin|impossible|pas\b|plus\b|non\b|jamais|dur))")
+ANSWER_REMOTE = re.compile(r"\b(?:maison|chez moi|internet|en ligne|distance|distanciel|visio)\b")
+SOMETIMES_OR_OK = re.compile(r"\b(?:parfois|des fois|quelques fois|quelquefois|de temps en temps|de temps a autre|"
+                             r"un peu|occasionnellement|ponctuellement|aussi|possible|ok|d'accord|ca va|ca me va)\b")
+
+
+def _answer_sides(text: str) -> str | None:
+    """Answering the mode question: both sides named -> hybride (either -> indifferent); the place
+    named as occasional or acceptable ("parfois en classe", "venir c'est possible") -> hybride."""
+    # "j'ai pas le temps de bouger": a wider window than for a phrase
+    onsite = [m for m in ANSWER_ONSITE.finditer(text)
+              if not is_negated(text, m.start(), MODE_NEGATORS | {"loin"}, 5)]  # "loin du centre"
+    if not onsite:
+        return None
+    remote = [m for m in ANSWER_REMOTE.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS)]
+    if remote:
+        first, second = sorted((remote[0], onsite[0]), key=lambda m: m.start())
+        return "indifferent" if EITHER.search(text[first.end():second.start()]) else "hybride"
+    return "hybride" if SOMETIMES_OR_OK.search(text) else None
+
+
+def _not_the_mode(text: str, start: int, asked: bool, about_other: bool) -> bool:
+    """A remote word about the conversation ("je vous écris de chez moi"), or, answering another
+    question, about the work ("la vente en ligne" answering the field question)."""
+    before = text[:start]
+    return bool((not asked and ABOUT_THE_CONTACT.search(before)) or (about_other and ACTIVITY_BEFORE.search(before)))
+
+
 def read_modalite(msg: Message, out) -> None:
     asked = msg.requested == "modalite"
-    text = msg.text if asked else GENERIC_DISTANCE_COURSE.sub("formation", msg.text)
-    if any_match(_get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []),
-                 text):
+    # domain phrases masked: "faire mes démarches en ligne" is a field
+    text = msg.equipment_text if asked else GENERIC_DISTANCE_COURSE.sub("formation", msg.equipment_text)
+    about_other = msg.requested not in (None, "modalite")  # "les deux me vont" answers that question
+    if not about_other and any_match(
+            _get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []), text):
         out.values["modalite"] = "indifferent"
         return
     if asked and INDIFFERENCE.search(msg.core) and not ONLY.search(msg.core):
         out.values["modalite"] = "indifferent"  # "en ligne ou en vrai, ça m'est égal"
         return
-    remote = [m for m in matches(_get("modalite", "distance"), text) if not is_negated(text, m.start())]
-    onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start())]
+    remote = [m for m in matches(_get("modalite", "distance"), text)
+              if not (is_negated(text, m.start(), MODE_NEGATORS) or _not_the_mode(text, m.start(), asked, about_other))]
+    onsite = [m for m in PRESENTIAL.finditer(text) if not is_negated(text, m.start(), MODE_NEGATORS)]
     if remote and onsite:
         first, second = sorted((remote[0], onsite[0]), key=lambda m: m.start())
         between = text[first.end():second.start()]
         # "à distance ou en vrai": either; "à distance avec quelques cours en vrai": both
         out.values["modalite"] = "indifferent" if EITHER.search(between) else "hybride"
         return
+    sides = _answer_sides(text) if asked else None
+    if sides:
+        out.values["modalite"] = sides
+        return
     for value in ("hybride", "distance"):
         # phrases of modalite.csv marked `question` ("chez moi", "sur internet") count only as an answer
         patterns = _get("modalite", value) + (_get("modalite", value, "question") if asked else [])
         for m in matches(patterns, text):
-            if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start()):
+            if value == "hybride" and m.group(0) == "presentiel" and is_negated(text, m.start(), MODE_NEGATORS):
                 out.values["modalite"] = "distance"  # "pas de présentiel"
                 return
-            if not is_negated(text, m.start()) or m.group(0).startswith(("sans", "pas")):
+            if value == "distance" and _not_the_mode(text, m.start(), asked, about_other):
+                continue
+            if not is_negated(text, m.start(), MODE_NEGATORS) or m.group(0).startswith(("sans", "pas")):
                 out.values["modalite"] = value
                 return
+    if any(is_negated(text, m.start(), MODE_NEGATORS) for m in PRESENTIAL.finditer(text)):
+        out.values["modalite"] = "distance"  # "pas sur place", "jamais en présentiel"
+        return
     if msg.requested == "modalite" and (msg.dont_know or re.search(
             r"\b(?:les (?:deux|2)|egal|comme (?:vous voulez|tu veux|vous preferez|tu preferes)|tout me va|"
             r"tout (?:est )?(?:possible|bien|bon|ok)|tout va|comme (?:ca )?(?:vous |tu |t')?(?:arrange|voulez|veux)|"
-            r"(?:pas de |aucun |pas )probleme|(?:ca )?(?:ne )?me derange pas|je m'adapte\w*)\b", msg.core)):
+            r"(?:pas de |aucun |pas )probleme|(?:ca )?(?:ne )?me derange pas|je m'adapte\w*|tout me convient)\b",
+            msg.core)):
         out.values["modalite"] = "indifferent"
     elif msg.requested == "modalite" and re.search(r"\b(?:un peu des|des) (?:deux|2)\b", msg.core):
         out.values["modalite"] = "hybride"

@@ -11,8 +11,8 @@ the dialogue benchmark's generator (`tests.personas.generate`, many seeds) and p
 assistant reads:
 
 1. the opening, with no question pending;
-2. then every slot the persona has not given yet, in the assistant's order (all seven profile
-   questions, then every preference, as if each one decided), the first phrasing, and the second
+2. then every slot the persona has not given yet, in the assistant's order (`bot.dialogue.ASKED_SLOTS`:
+   the seven profile questions, then every preference, as if each one decided), the first phrasing, and the second
    when the first gave nothing for that slot;
 3. values merge as the action does (`actions/profile.py`): the answer to the question asked
    replaces, a value said in passing only fills an unknown slot.
@@ -29,13 +29,12 @@ import argparse
 import collections
 from typing import Any
 
+from bot.dialogue import ASKED_SLOTS
 from bot.profile import extract_profile
 from tests.personas import generate as personas_generate
 from tests.personas.slots import TOLERANCE
 
-ORDER = ("age", "departement", "situation", "niveau", "domaine", "heures_semaine", "equipement",
-         "creneau", "modalite", "certification", "handicap")
-CHECKED = ORDER + ("commune",)
+CHECKED = ASKED_SLOTS + ("commune",)
 
 
 def _same(slot: str, expected: Any, got: Any, accept: dict) -> bool:
@@ -60,7 +59,7 @@ def replay(persona: dict) -> tuple[dict, dict]:
     state: dict[str, Any] = {}
     sources: dict[str, str] = {}
     _merge(state, sources, extract_profile(persona["opening"]).values, None, "opening")
-    for slot in ORDER:
+    for slot in ASKED_SLOTS:
         if state.get(slot) is not None:
             continue
         asked = "departement" if slot == "departement" else slot

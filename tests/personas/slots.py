@@ -22,8 +22,7 @@ It prints, per split and per slot, correct/total and the accuracy (asked, openin
 for the build split every failure (slot, mode, expected, got, text). For the held-out split
 only the aggregate numbers are printed, never a text or a value: the held-out part measures
 generalisation and must not be used to write the product (tests/personas/README.md).
-`--breakdown [SLOT]` adds failure counts per slot x register x mode and per (expected -> got)
-pair, counts only (usable on the held-out split). Always exits 0 (a measure, not a test).
+Always exits 0 (a measure, not a test).
 """
 from __future__ import annotations
 
@@ -53,25 +52,25 @@ class Case:
     mode: str            # "asked" or "opening"
     template: str        # template id
     also: tuple = ()     # other acceptable numbers
-    register: str = ""   # the register the text was written in (own or derived)
+    register: str = ""   # the register the text was written in (its own, or typo/dictated derived)
 
 
-def _variants(template: banks.Template, values: dict, key: str, split: str) -> list[str]:
-    """(text, register): the template in its own register, then as the typo and dictated
-    personas derive it."""
-    out = {}
+def _variants(template: banks.Template, values: dict, key: str, split: str) -> list[tuple[str, str]]:
+    """(register, text): the template in its own register, then as the typo and dictated personas derive it."""
+    out = []
     registers = [template.register] + [r for r, sources in DERIVED_FROM.items() if template.register in sources]
     for register in registers:
         rng = random.Random(f"slots-{split}-{template.id}-{key}-{register}")
         text = _Writer(register, rng).fill(template, values)
-        out.setdefault(text, register)
-    return list(out.items())
+        if text not in [t for _, t in out]:
+            out.append((register, text))
+    return out
 
 
 def _cases_for(slot: str, template: banks.Template, values: dict, expected: dict, key: str,
                split: str, also: tuple = ()) -> list[Case]:
     cases = []
-    for text, register in _variants(template, values, key, split):
+    for register, text in _variants(template, values, key, split):
         cases.append(Case(slot, expected, text, "asked", template.id, also, register))
         if template.opening:
             inline = text if template.register == "formal" else _inline(text)
@@ -147,7 +146,8 @@ def _right(slot: str, expected: Any, got: Any, also: tuple = ()) -> bool:
 
 
 def evaluate(split: str) -> tuple[dict, list]:
-    """({slot: {mode: [correct, total]}}, failures [(slot, mode, expected, got, text)]), timings."""
+    """({slot: {mode: [correct, total]}}, failures [(slot, mode, expected, got, text, template, register)],
+    timings)."""
     scores: dict[str, dict[str, list[int]]] = {}
     failures = []
     timings = []
@@ -170,26 +170,6 @@ def evaluate(split: str) -> tuple[dict, list]:
             if not ok:
                 failures.append((slot, case.mode, expected, got, case.text, case.template, case.register))
     return scores, failures, timings
-
-
-def breakdown(failures: list, slots: list[str]) -> list[str]:
-    """Counts only (no text, no template id): failures per slot x register x mode, and per
-    (expected -> got) pair of the enumerated slots (numbers: expected None or not)."""
-    by_register: dict[tuple, int] = {}
-    by_pair: dict[tuple, int] = {}
-    for slot, mode, expected, got, _text, _template, register in failures:
-        if slots and slot not in slots:
-            continue
-        by_register[(slot, register, mode)] = by_register.get((slot, register, mode), 0) + 1
-        if slot in ("age", "heures_semaine"):
-            expected, got = "a number", ("None" if got is None else "a wrong number")
-        by_pair[(slot, str(expected), str(got))] = by_pair.get((slot, str(expected), str(got)), 0) + 1
-    lines = ["-- failures per slot x register x mode"]
-    lines += [f"{s:<15} {r:<10} {m:<8} {n}" for (s, r, m), n in sorted(by_register.items())]
-    lines.append("-- failures per expected -> got")
-    lines += [f"{s:<15} {e:<24} -> {g:<24} {n}"
-              for (s, e, g), n in sorted(by_pair.items(), key=lambda kv: (kv[0][0], -kv[1]))]
-    return lines
 
 
 def _pct(correct: int, total: int) -> str:
@@ -228,14 +208,54 @@ def report(split: str, scores: dict, timings: list) -> list[str]:
     return lines
 
 
+def breakdown(split: str, failures: list) -> list[str]:
+    """Counts only: per slot, the cases per register (right/total) and the failures per expected -> got.
+    Never a text, a template id or a held-out value beyond the slot's own canonical values."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    for case in build_cases(split):
+        for slot in case.expected:
+            totals.setdefault((slot, case.register), [0, 0])[1] += 1
+    pairs: dict[tuple[str, str, str], int] = {}
+    for slot, _, expected, got, _, _, register in failures:
+        totals[(slot, register)][0] += 1
+        if slot not in ("age", "heures_semaine", "commune"):
+            pairs[(slot, str(expected), str(got))] = pairs.get((slot, str(expected), str(got)), 0) + 1
+    lines = ["-- per slot x register (right/total):"]
+    for slot in SLOT_ORDER:
+        cells = [f"{register} {total - wrong}/{total}" for (s, register), (wrong, total) in sorted(totals.items())
+                 if s == slot]
+        if cells:
+            lines.append(f"{slot:<16}" + ", ".join(cells))
+    lines.append("-- failures per expected -> got:")
+    lines += [f"{slot:<16}{expected} -> {got}: {n}" for (slot, expected, got), n in sorted(pairs.items())]
+    lines.append("-- values set in passing (a preference read from an answer about another slot):")
+    lines += [f"{slot:<16}{value} (answering {about}, {mode}): {n}" for (slot, value, about, mode), n in sorted(
+        in_passing(split).items())]
+    return lines
+
+
+def in_passing(split: str) -> dict[tuple[str, str, str, str], int]:
+    """(slot, value, slot of the phrasing, mode) -> count: a preference (creneau, modalite,
+    certification, handicap) read from a phrasing of another slot; in a conversation it fills
+    the slot before its own question is asked. Counts only."""
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for case in build_cases(split):
+        requested = None if case.mode == "opening" else ("departement" if case.slot == "place" else case.slot)
+        values = extract_profile(case.text, requested_slot=requested).values
+        for slot in ("creneau", "modalite", "certification", "handicap"):
+            if slot in values and slot not in case.expected:
+                key = (slot, str(values[slot]), case.slot, case.mode)
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=banks.SPLITS, action="append",
                         help="only this split (repeatable; default: build then held-out)")
     parser.add_argument("--quiet", action="store_true", help="no list of build failures")
-    parser.add_argument("--breakdown", action="append", default=None, metavar="SLOT", nargs="?", const="",
-                        help="failure counts per register x mode and per expected -> got (counts only; "
-                             "optionally only SLOT, repeatable)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="held-out: counts of failures per slot x register and per expected -> got (no texts)")
     args = parser.parse_args(argv)
     splits = args.split or ["build", "heldout"]
     extract_profile("bonjour")  # load the lexicons and indexes before timing
@@ -244,12 +264,12 @@ def main(argv=None) -> int:
         print("\n".join(report(split, scores, timings)))
         if split == "build" and not args.quiet:
             print(f"-- build failures: {len(failures)}")
-            for slot, mode, expected, got, text, template, _register in failures:
+            for slot, mode, expected, got, text, template, _ in failures:
                 print(f"{slot:<15} {mode:<8} expected={expected!r:<22} got={got!r:<22} [{template}] {text}")
         elif split == "heldout":
             print(f"-- held-out failures: {len(failures)} (texts not shown: held-out discipline)")
-        if args.breakdown is not None:
-            print("\n".join(breakdown(failures, [s for s in args.breakdown if s])))
+            if args.breakdown:
+                print("\n".join(breakdown(split, failures)))
         print()
     return 0
 
