@@ -90,3 +90,9 @@ def test_the_job_held_answers_the_situation_not_the_field_wanted_nor_the_hours(t
 
 def test_the_field_of_the_job_held_answers_the_domain_question():
     assert extract_profile("je travaille à mi-temps dans une crèche", requested_slot="domaine").values["domaine"] == "sante_social"
+
+
+@pytest.mark.parametrize("text", ["faire des photos avec un drone", "piloter des drones pour faire des vidéos",
+                                  "livrer des colis par drone", "des prises de vue aériennes"])
+def test_a_trade_named_by_its_tool_outranks_what_the_tool_makes(text):
+    assert extract_profile(text, requested_slot="domaine").values["domaine"] == "drones"

@@ -68,6 +68,19 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     return sorted((start, end, domain) for start, end, domain, _ in kept if domain in DOMAINS)
 
 
+# A trade named by its tool outranks what the tool makes or carries: "faire des photos avec un
+# drone", "livrer par drone" are drone piloting.
+SPECIFIC_OVER = {"drones": {"design_graphique", "logistique", "commerce_vente"}}
+
+
+def _specific_first(domains: list[str], named: list[str]) -> list[str]:
+    """`domains` with a specific trade named anywhere in the message (`named`) first."""
+    for specific, general in SPECIFIC_OVER.items():
+        if specific in named and any(d in general for d in domains):
+            return [specific] + [d for d in domains if d != specific]
+    return domains
+
+
 def read_domaine(msg: Message, out) -> None:
     text = msg.domain_text
     kept = _mentions(text)
@@ -87,7 +100,7 @@ def read_domaine(msg: Message, out) -> None:
             current.append(domain)
         else:
             neutral.append(domain)
-    chosen = wished or neutral or (current if msg.requested == "domaine" else [])
+    chosen = _specific_first(wished or neutral or (current if msg.requested == "domaine" else []), wished + neutral)
     _, undecided, asked = _regexes()
     if chosen:
         out.values["domaine"] = chosen[0]
