@@ -415,6 +415,8 @@ def _after_courses(state: State, heard: Heard, base: Plan) -> Plan:
     # whatever the classifier guessed
     if heard.wants_compare or len(heard.ranks) >= 2 or (intent == "compare_courses" and len(heard.ranks) != 1):
         return replace(base, step=COMPARE)
+    if heard.wants_more and not heard.ranks and intent not in ("refine_search", "human_handoff"):
+        return replace(base, step=MORE)  # "vous en avez d'autres ?", whatever topic word it holds
     if heard.course_topic and (heard.ranks or intent in ("course_details", "faq", "inform")):
         return replace(base, step=COURSE_QUESTION)
     if intent == "course_details" or heard.wants_details or (heard.ranks and intent != "show_more"):

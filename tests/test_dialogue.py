@@ -61,3 +61,15 @@ def test_dont_know_is_an_answer_for_the_domain_not_a_skip():
 def test_profile_summary_reads_naturally():
     text = dialogue.profile_summary({"age": 22.0, "commune": "Créteil", "departement": "94", "niveau": "bac"})
     assert text == "22 ans, Créteil, bac"
+
+
+def test_asking_for_other_courses_shows_more_even_when_a_topic_word_is_in_it():
+    """"vous en avez d'autres qui durent moins longtemps ?" read as a question on duration
+    would answer in general and show nothing new."""
+    full = {"age": 30, "departement": "77", "situation": "salarie", "niveau": "bac",
+            "domaine": "logistique", "heures_semaine": 8, "equipement": "ordinateur"}
+    state = State(full, requested_slot=None, welcomed=True, results_shown=True)
+    for intent in ("faq", "inform", "course_details"):
+        plan = dialogue.plan_turn(state, Heard(intent=intent, wants_more=True, course_topic="duree"))
+        assert plan.step == dialogue.MORE, intent
+    assert dialogue.plan_turn(state, Heard(intent="faq", course_topic="duree", ranks=(1,))).step == dialogue.COURSE_QUESTION
