@@ -17,9 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.tracker_io import latest_text, profile_of, send_buttons
-from bot import analytics, dialogue, replies
+from bot import analytics, course_facts, dialogue, replies
 from bot.catalogue.db import ensure_schema, get_engine
-from bot.dialogue import Button
+from bot.questions import Button
 from bot.matching import MatchingEngine, Profile, Refinement
 from bot.refine import course_question_topic, parse_refinement, ranks_mentioned
 
@@ -179,7 +179,7 @@ def answer_course_question(dispatcher: CollectingDispatcher, tracker: Tracker) -
     if not courses or topic is None:
         return show_details(dispatcher, tracker)
     for course in courses[:2]:
-        dispatcher.utter_message(text=replies.course_fact_text(course, topic, _rank_of(tracker, course)))
+        dispatcher.utter_message(text=course_facts.course_fact_text(course, topic, _rank_of(tracker, course)))
     _after_one_course(dispatcher)
     return []
 

@@ -13,7 +13,7 @@ from actions.base import DatabaseAction
 from actions.tracker_io import send_buttons
 from bot import analytics, handoff, replies
 from bot.catalogue.db import open_session
-from bot.dialogue import Button
+from bot.questions import Button
 from bot.directory import find_places
 from bot.privacy import erase_person
 from bot.recap import create_recap

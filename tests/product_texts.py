@@ -257,15 +257,15 @@ def as_product_text(course: dict) -> dict:
 
 
 def rendered_texts(courses: list[dict]) -> Iterator[Item]:
-    from bot import dialogue, handoff, messaging, replies
+    from bot import course_facts, dialogue, handoff, messaging, questions, replies
     from bot.refine import COURSE_TOPICS
 
-    for slot in dialogue.ASKABLE_SLOTS:
+    for slot in questions.ASKABLE_SLOTS:
         for attempts in (0, 1, 2):
-            question = dialogue.question(slot, attempts)
-            yield f"dialogue.question({slot}, {attempts})", question.text, "message"
+            question = questions.question(slot, attempts)
+            yield f"questions.question({slot}, {attempts})", question.text, "message"
             for button in question.buttons:
-                yield f"dialogue.question({slot}) button", button.title, "label"
+                yield f"questions.question({slot}) button", button.title, "label"
     for name, text in dialogue.LEADS.items():
         yield f"dialogue.LEADS[{name}]", text, "message"
     yield "dialogue.outside_region_message()", dialogue.outside_region_message(), "message"
@@ -292,8 +292,8 @@ def rendered_texts(courses: list[dict]) -> Iterator[Item]:
         yield f"replies.course_line({cid})", replies.course_line(rank % 5 + 1, course), "message"
         yield f"replies.course_details_text({cid})", replies.course_details_text(course), "details"
         for topic in COURSE_TOPICS:
-            yield f"replies.course_fact_text({cid}, {topic})", replies.course_fact_text(course, topic, rank % 3 + 1), "message"
-        yield f"replies.unknown_fact_text({cid})", replies.unknown_fact_text(course), "message"
+            yield f"course_facts.course_fact_text({cid}, {topic})", course_facts.course_fact_text(course, topic, rank % 3 + 1), "message"
+        yield f"course_facts.unknown_fact_text({cid})", course_facts.unknown_fact_text(course), "message"
     for first, second in zip(courses[::2], courses[1::2]):
         yield (f"replies.comparison_text({first.get('id')}, {second.get('id')})",
                replies.comparison_text(first, second, [1, 2]), "message")

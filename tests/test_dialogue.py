@@ -2,7 +2,7 @@
 (What a whole turn does is in tests/test_dialogue_properties.py.)"""
 from __future__ import annotations
 
-from bot import dialogue
+from bot import dialogue, questions
 from bot.dialogue import Heard, State
 
 
@@ -31,16 +31,16 @@ def test_outside_the_region_stops_the_questions():
 
 
 def test_after_two_failures_the_question_offers_buttons_and_a_skip():
-    assert dialogue.question("age", 1).buttons == ()
-    buttons = dialogue.question("age", 2).buttons
-    assert buttons[-1].payload == dialogue.SKIP_PAYLOAD
-    domain_buttons = dialogue.question("domaine", 2).buttons
+    assert questions.question("age", 1).buttons == ()
+    buttons = questions.question("age", 2).buttons
+    assert buttons[-1].payload == questions.SKIP_PAYLOAD
+    domain_buttons = questions.question("domaine", 2).buttons
     assert any("je ne sais pas" in b.title.lower() for b in domain_buttons)
 
 
 def test_every_preference_question_has_buttons_with_a_way_out():
     for slot in dialogue.ASKED_WHEN_DECISIVE:
-        titles = [b.title.lower() for b in dialogue.question(slot).buttons]
+        titles = [b.title.lower() for b in questions.question(slot).buttons]
         assert any("peu importe" in t or "ne pas répondre" in t for t in titles), slot
 
 
