@@ -78,6 +78,5 @@ class ActionDeleteData(DatabaseAction):
             logger.error("Erasure of the product data failed: %s", type(exc).__name__)
             dispatcher.utter_message(text=replies.ERASURE_FAILED)
             return []
-        send_buttons(dispatcher, replies.ERASED,
-                     [Button("Chercher une formation", "/search_course")])
+        send_buttons(dispatcher, replies.ERASED, [replies.SEARCH_BUTTON])
         return [AllSlotsReset()]

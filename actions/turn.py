@@ -21,7 +21,6 @@ from actions.support import give_recap_code, hand_off
 from actions.tracker_io import latest_intent, latest_text, profile_of, send_buttons, send_question
 from bot import analytics, cues, dialogue, questions, replies
 from bot.dialogue import Heard, Plan, State
-from bot.questions import Button
 from bot.refine import course_question_topic, ranks_mentioned
 
 # Bookkeeping slots (domain.yml), never shown to the user.
@@ -165,8 +164,7 @@ class ActionTurn(DatabaseAction):
         if step == dialogue.ERASE:
             return []  # the erasure rule runs action_delete_data next, which says it is done
         if step == dialogue.GOODBYE:
-            send_buttons(dispatcher, replies.GOODBYE,
-                         [Button("Chercher une formation", "/search_course")])
+            send_buttons(dispatcher, replies.GOODBYE, [replies.SEARCH_BUTTON])
             return []
         if step == dialogue.OUTSIDE_REGION:
             return results.show_outside_region(dispatcher)
@@ -183,8 +181,7 @@ class ActionTurn(DatabaseAction):
         repeats = int(tracker.get_slot(REPEATS) or 0)
         if dialogue.repeats_too_often(tracker.get_slot(LAST_TURN), repeats, digest):
             dispatcher.messages.clear()
-            send_buttons(dispatcher, replies.NOT_HELPING,
-                         [Button("Oui", "/affirm"), Button("Non, merci", "/deny")])
+            send_buttons(dispatcher, replies.NOT_HELPING, replies.NOT_HELPING_BUTTONS)
             after = dataclasses.replace(after, requested_slot=None, pending_offer=dialogue.OFFER_HANDOFF)
             digest = _digest(dispatcher.messages)
         wanted = {

@@ -6,11 +6,10 @@ import re
 from typing import Any, Mapping, Optional
 
 from bot.french import french_date, french_number
-from bot.replies import IN_DEPARTMENT, MAX_WORDS, equipment_text
+from bot.labels import IN_DEPARTMENT, LEVEL_WITH_ARTICLE
+from bot.replies import MAX_WORDS, equipment_text
 from bot.vocab import LEVEL_RANK
 
-_LEVEL_WORDS = {"sans_diplome": "sans diplôme", "cap_bep": "le CAP ou le BEP", "bac": "le bac",
-                "bac+2": "un bac +2", "bac+3": "un bac +3", "bac+5": "un bac +5"}
 
 
 def _subject(course: Mapping[str, Any], rank: Optional[int], titled: bool = True) -> str:
@@ -153,11 +152,11 @@ def _fact(course: Mapping[str, Any], topic: str, subject: str) -> str:
         advised = course.get("niveau_conseille")
         if level == "sans_diplome":
             text = f"{subject} est accessible sans diplôme."
-            if advised in _LEVEL_WORDS and LEVEL_RANK.get(advised, 0) > 0:
-                text += f" Le niveau conseillé est {_LEVEL_WORDS[advised]}."
+            if advised in LEVEL_WITH_ARTICLE and LEVEL_RANK.get(advised, 0) > 0:
+                text += f" Le niveau conseillé est {LEVEL_WITH_ARTICLE[advised]}."
             return text
-        if level in _LEVEL_WORDS:
-            return f"{subject} demande au moins {_LEVEL_WORDS[level]}."
+        if level in LEVEL_WITH_ARTICLE:
+            return f"{subject} demande au moins {LEVEL_WITH_ARTICLE[level]}."
     elif topic == "age":
         low, high = course.get("age_min"), course.get("age_max")
         if low is not None and high is not None:

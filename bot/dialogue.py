@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 from bot import vocab
+from bot.labels import DOMAIN_LABELS, EQUIPMENT_IN_SUMMARY, LEVEL_IN_SUMMARY, SITUATION_IN_SUMMARY
 
 # Asked whenever unknown, most important first: each one decides who may follow a course.
 ALWAYS_ASKED = (
@@ -336,21 +337,6 @@ def outside_region_message() -> str:
     )
 
 
-_LEVEL_LABELS = {
-    "sans_diplome": "sans diplôme",
-    "cap_bep": "CAP ou BEP",
-    "bac": "bac",
-    "bac+2": "bac +2",
-    "bac+3": "bac +3",
-    "bac+5": "bac +5",
-}
-_SITUATION_LABELS = {
-    "demandeur_emploi": "en recherche d'emploi",
-    "jeune_decrocheur": "sorti(e) de l'école",
-    "salarie": "en emploi",
-    "autre": "autre situation",
-}
-_EQUIPMENT_LABELS = {"ordinateur": "un ordinateur", "smartphone": "un téléphone", "aucun": "pas d'équipement"}
 
 
 def profile_summary(profile: Mapping[str, Any]) -> str:
@@ -362,14 +348,58 @@ def profile_summary(profile: Mapping[str, Any]) -> str:
         parts.append(f"{profile['commune']}")
     elif profile.get("departement") in vocab.DEPARTMENT_NAMES:
         parts.append(vocab.DEPARTMENT_NAMES[profile["departement"]])
-    if profile.get("situation") in _SITUATION_LABELS:
-        parts.append(_SITUATION_LABELS[profile["situation"]])
-    if profile.get("niveau") in _LEVEL_LABELS:
-        parts.append(_LEVEL_LABELS[profile["niveau"]])
-    if profile.get("domaine") in vocab.DOMAIN_LABELS:
-        parts.append(vocab.DOMAIN_LABELS[profile["domaine"]])
+    if profile.get("situation") in SITUATION_IN_SUMMARY:
+        parts.append(SITUATION_IN_SUMMARY[profile["situation"]])
+    if profile.get("niveau") in LEVEL_IN_SUMMARY:
+        parts.append(LEVEL_IN_SUMMARY[profile["niveau"]])
+    if profile.get("domaine") in DOMAIN_LABELS:
+        parts.append(DOMAIN_LABELS[profile["domaine"]])
     if profile.get("heures_semaine") is not None:
         parts.append(f"{int(float(profile['heures_semaine']))} h par semaine")
-    if profile.get("equipement") in _EQUIPMENT_LABELS:
-        parts.append(_EQUIPMENT_LABELS[profile["equipement"]])
+    if profile.get("equipement") in EQUIPMENT_IN_SUMMARY:
+        parts.append(EQUIPMENT_IN_SUMMARY[profile["equipement"]])
     return ", ".join(parts)
+
+
+def correction_text(profile: Mapping[str, Any]) -> str:
+    """What the assistant says after a correction, with the profile as it now stands."""
+    return f"C'est noté, je corrige : {profile_summary(profile)}."
+
+
+# The slots a question's answer may fill: the town question is also answered by a department.
+def _answered_by(requested: str | None) -> set:
+    return {"departement", "commune"} if requested in ("departement", "commune") else {requested}
+
+
+def merge_heard_values(known: Mapping[str, Any], requested: str | None, entity_values: Mapping[str, Any],
+                       extracted: Mapping[str, Any] | None = None, invalid: bool = False,
+                       may_replace: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """The profile values one message changes, and the known slots it corrects.
+
+    `entity_values`: from the message's entities (a button's payload, the statistical NLU);
+    `extracted`: from the rules (bot.profile), None for a button (its entities are then exactly
+    what the person chose); `invalid`: the rules refused a value (an age of 150). The NLU's
+    entities only help with the question just asked, when the rules found nothing: elsewhere a
+    number may be hours read as an age. Unless `may_replace` (a button, a correction in words,
+    or after the courses), a value said in passing does not replace an earlier answer: only
+    the question's own answer does. A new department without a commune drops the old commune.
+    """
+    if extracted is None:
+        values = dict(entity_values)
+    else:
+        values = dict(extracted)
+        answered = _answered_by(requested)
+        if requested and not answered & set(values) and not invalid:
+            values.update({k: v for k, v in entity_values.items() if k in answered})
+    if not may_replace:
+        asked = _answered_by(requested)
+        kept = {slot: value for slot, value in values.items() if slot in asked or known.get(slot) in (None, value)}
+        if "departement" in values and "departement" not in kept:
+            kept.pop("commune", None)  # the town goes with its department
+        values = kept
+    if "departement" in values and "commune" not in values:
+        values["commune"] = None
+    changed = {slot: value for slot, value in values.items() if value != known.get(slot)}
+    corrected = [slot for slot, value in changed.items()
+                 if value is not None and known.get(slot) is not None and slot != "commune"]
+    return changed, corrected

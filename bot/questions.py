@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import vocab
+from bot.labels import (
+    CERTIFICATION_TITLES, CRENEAU_TITLES, DEPARTMENT_TITLES, EQUIPMENT_ANSWERS, LEVEL_ANSWERS, MODE_ANSWERS,
+    SITUATION_ANSWERS,
+)
 
 # After this many unusable answers to one question, the question shows buttons and a skip.
 ATTEMPTS_BEFORE_BUTTONS = 2
@@ -35,39 +38,10 @@ def _choice(slot: str, value: str, title: str) -> Button:
 
 
 _CLOSED_CHOICES: dict[str, tuple[Button, ...]] = {
-    "situation": (
-        _choice("situation", "demandeur_emploi", "Je cherche un emploi"),
-        _choice("situation", "jeune_decrocheur", "J'ai quitté l'école"),
-        _choice("situation", "salarie", "Je travaille"),
-        _choice("situation", "autre", "Autre situation"),
-    ),
-    "niveau": (
-        _choice("niveau", "sans_diplome", "Pas de diplôme ou brevet"),
-        _choice("niveau", "cap_bep", "CAP ou BEP"),
-        _choice("niveau", "bac", "Bac"),
-        _choice("niveau", "bac+2", "Bac +2 (BTS, DUT)"),
-        _choice("niveau", "bac+3", "Licence"),
-        _choice("niveau", "bac+5", "Master ou plus"),
-    ),
-    "equipement": (
-        _choice("equipement", "ordinateur", "Un ordinateur"),
-        _choice("equipement", "smartphone", "Seulement un téléphone"),
-        _choice("equipement", "aucun", "Ni l'un ni l'autre"),
-    ),
-    "creneau": (
-        _choice("creneau", "journee", "En journée"),
-        _choice("creneau", "soir_weekend", "Le soir ou le week-end"),
-        _choice("creneau", "indifferent", "Peu importe"),
-    ),
-    "modalite": (
-        _choice("modalite", "distance", "Tout à distance"),
-        _choice("modalite", "hybride", "Un peu sur place, ça va"),
-        _choice("modalite", "indifferent", "Peu importe"),
-    ),
-    "certification": (
-        _choice("certification", "oui", "Oui, un diplôme reconnu"),
-        _choice("certification", "indifferent", "Peu importe"),
-    ),
+    **{slot: tuple(_choice(slot, value, title) for value, title in answers.items())
+       for slot, answers in (("situation", SITUATION_ANSWERS), ("niveau", LEVEL_ANSWERS),
+                             ("equipement", EQUIPMENT_ANSWERS), ("creneau", CRENEAU_TITLES),
+                             ("modalite", MODE_ANSWERS), ("certification", CERTIFICATION_TITLES))},
     "handicap": (
         _choice("handicap", "true", "Oui"),
         _choice("handicap", "false", "Non"),
@@ -77,10 +51,7 @@ _CLOSED_CHOICES: dict[str, tuple[Button, ...]] = {
 
 # Shown only after failed attempts: open questions get examples as buttons.
 _FALLBACK_CHOICES: dict[str, tuple[Button, ...]] = {
-    "departement": tuple(
-        _choice("departement", code, f"{name} ({code})")
-        for code, name in vocab.DEPARTMENT_NAMES.items()
-    ) + (_choice("departement", vocab.OUTSIDE_REGION, "Hors Île-de-France"),),
+    "departement": tuple(_choice("departement", code, title) for code, title in DEPARTMENT_TITLES.items()),
     "domaine": (
         _choice("domaine", "developpement_web", "Créer des sites web"),
         _choice("domaine", "support_informatique", "Dépanner des ordinateurs"),

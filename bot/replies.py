@@ -6,22 +6,15 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence
 
-from bot.questions import Button
 from bot.french import french_date, french_number
 from bot.handoff import RECAP_BUTTON
-from bot.vocab import DEPARTMENT_NAMES, DOMAIN_LABELS, OUTSIDE_REGION, UNDECIDED_DOMAIN
+from bot.labels import (
+    CERTIFICATION_SHORT, CERTIFICATION_WANTED, COURSE_MODE_IN_SENTENCE, CRENEAU_IN_SENTENCE, CRENEAU_INSTEAD,
+    CRENEAU_SHORT, CRENEAU_WANTED, DOMAIN_LABELS, IN_DEPARTMENT, MODE_ANSWERS, MODE_SHORT, MODE_WANTED,
+)
+from bot.questions import Button
+from bot.vocab import DEPARTMENT_NAMES, OUTSIDE_REGION, UNDECIDED_DOMAIN
 
-_MODE_LABELS = {
-    "distance": "100 % à distance",
-    "hybride": "à distance avec un peu de présence sur place",
-    "presentiel": "sur place",
-}
-_SLOT_LABELS = {"journee": "en journée", "soir_weekend": "le soir ou le week-end", "indifferent": "aux horaires de votre choix"}
-IN_DEPARTMENT = {
-    "75": "à Paris", "77": "en Seine-et-Marne", "78": "dans les Yvelines", "91": "dans l'Essonne",
-    "92": "dans les Hauts-de-Seine", "93": "en Seine-Saint-Denis", "94": "dans le Val-de-Marne",
-    "95": "dans le Val-d'Oise",
-}
 # No sentence of a course text is longer (bot.course_facts names the course by its rank instead).
 MAX_WORDS = 20
 
@@ -50,9 +43,9 @@ def course_line(rank: int, course: Mapping[str, Any]) -> str:
     rhythm = []
     if course.get("heures_semaine"):
         rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
-    if course.get("creneau") in _SLOT_LABELS:
-        rhythm.append(_SLOT_LABELS[course["creneau"]])
-    facts = f"{_MODE_LABELS.get(course.get('modalite'), '')}, {', '.join(rhythm)}. {start_text(course)}.".replace(", .", ".")
+    if course.get("creneau") in CRENEAU_IN_SENTENCE:
+        rhythm.append(CRENEAU_IN_SENTENCE[course["creneau"]])
+    facts = f"{COURSE_MODE_IN_SENTENCE.get(course.get('modalite'), '')}, {', '.join(rhythm)}. {start_text(course)}.".replace(", .", ".")
     reasons = list(course.get("raisons") or [])[:3]
     if course.get("pret_materiel") and not any(r.startswith("Ordinateur prêté") for r in reasons):
         facts += f" {LOAN_TEXT}."
@@ -87,9 +80,6 @@ def no_result_text() -> str:
             "Un conseiller peut chercher avec vous d'autres solutions.")
 
 
-_LOOSEN_SLOT = {"journee": "le soir ou le week-end", "soir_weekend": "des cours en journée"}
-
-
 def _value(profile: Any, name: str):
     if profile is None:
         return None
@@ -107,8 +97,8 @@ def what_to_loosen(profile: Any, only: Optional[Sequence[str]] = None) -> list[s
         return only is None or slot in only
     if _value(profile, "heures_semaine") not in (None, "") and wanted("heures_semaine"):
         out.append("plus d'heures")
-    if _value(profile, "creneau") in _LOOSEN_SLOT and wanted("creneau"):
-        out.append(_LOOSEN_SLOT[_value(profile, "creneau")])
+    if _value(profile, "creneau") in CRENEAU_INSTEAD and wanted("creneau"):
+        out.append(CRENEAU_INSTEAD[_value(profile, "creneau")])
     if _value(profile, "modalite") == "distance" and wanted("modalite"):
         out.append("quelques séances sur place")
     if _value(profile, "certification") == "oui" and wanted("certification"):
@@ -138,17 +128,40 @@ def _or_list(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " ou " + items[-1]
 
 
+# --- the buttons of each step (actions/ sends them as they are) ---------------------------
+HANDOFF_BUTTON = Button("Parler à un conseiller", "/human_handoff")
+SEARCH_BUTTON = Button("Chercher une formation", "/search_course")
+MORE_BUTTON = Button("Voir d'autres formations", "/show_more")
+COMPARE_BUTTON = Button("Comparer", "/compare_courses")
+NONE_FIT_BUTTON = Button("Aucune ne me va", "/none_fit")
+OUTSIDE_REGION_BUTTONS = (Button("Je me suis trompé de ville", "/start_over"), HANDOFF_BUTTON)
+NO_RESULT_BUTTONS = (Button("Changer mes réponses", "/start_over"), HANDOFF_BUTTON)
+MENU_BUTTONS = (MORE_BUTTON, COMPARE_BUTTON, NONE_FIT_BUTTON, HANDOFF_BUTTON)
+AFTER_ONE_COURSE_BUTTONS = (MORE_BUTTON, HANDOFF_BUTTON, RECAP_BUTTON)
+AFTER_COMPARISON_BUTTONS = (MORE_BUTTON, HANDOFF_BUTTON)
+NOT_HELPING_BUTTONS = (Button("Oui", "/affirm"), Button("Non, merci", "/deny"))
+# "Aucune ne me va": what is wrong? Each button says a refinement bot.refine understands.
+WHAT_IS_WRONG_BUTTONS = (
+    Button("Trop long", '/refine_search{"refinement":"plus court"}'),
+    Button("Commence trop tard", '/refine_search{"refinement":"plus tôt"}'),
+    Button("Je veux un diplôme", '/refine_search{"refinement":"certifiante"}'),
+    Button("Seulement le soir", '/refine_search{"refinement":"le soir"}'),
+    Button(MODE_ANSWERS["hybride"], '/refine_search{"refinement":"hybride"}'),
+    Button("Un autre domaine", '/refine_search{"refinement":"autre domaine"}'),
+)
+
+
+def details_button(rank: int, course_id: str) -> Button:
+    return Button(f"Détails de la {rank}", f'/course_details{{"course_id":"{course_id}"}}')
+
+
 def result_buttons(courses: Sequence[Mapping[str, Any]], first_rank: int = 1, more: bool = True) -> list[Button]:
-    buttons = [Button(f"Détails de la {first_rank + i}", f'/course_details{{"course_id":"{c["id"]}"}}')
-               for i, c in enumerate(courses)]
+    buttons = [details_button(first_rank + i, c["id"]) for i, c in enumerate(courses)]
     if len(courses) >= 2:
-        buttons.append(Button("Comparer", "/compare_courses"))
+        buttons.append(COMPARE_BUTTON)
     if more:
         buttons.append(Button("Voir d'autres", "/show_more"))
-    buttons.append(Button("Aucune ne me va", "/none_fit"))
-    buttons.append(Button("Parler à un conseiller", "/human_handoff"))
-    buttons.append(RECAP_BUTTON)
-    return buttons
+    return buttons + [NONE_FIT_BUTTON, HANDOFF_BUTTON, RECAP_BUTTON]
 
 
 def equipment_text(course: Mapping[str, Any]) -> str | None:
@@ -186,15 +199,15 @@ def course_details_text(course: Mapping[str, Any]) -> str:
     if course.get("contenu"):
         lines.append(f"Contenu : {course['contenu']}")
     # Short lines: the mode, then the rhythm (one line each reads better, and aloud too).
-    if _MODE_LABELS.get(course.get("modalite")):
-        lines.append(f"Mode : {_MODE_LABELS[course['modalite']]}.")
+    if COURSE_MODE_IN_SENTENCE.get(course.get("modalite")):
+        lines.append(f"Mode : {COURSE_MODE_IN_SENTENCE[course['modalite']]}.")
     rhythm = []
     if course.get("heures_semaine"):
         rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
     if course.get("heures_total"):
         rhythm.append(f"{french_number(course['heures_total'])} h en tout")
-    if course.get("creneau") in _SLOT_LABELS:
-        rhythm.append(_SLOT_LABELS[course["creneau"]])
+    if course.get("creneau") in CRENEAU_IN_SENTENCE:
+        rhythm.append(CRENEAU_IN_SENTENCE[course["creneau"]])
     if rhythm:
         lines.append("Rythme : " + ", ".join(rhythm) + ".")
     dates = start_text(course)
@@ -230,7 +243,7 @@ def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any],
         domain = DOMAIN_LABELS.get(course.get("domaine"), "")
         head = f"{rank}. " if rank else ""
         lines = [f"{head}{course.get('titre', '')}" + (f" ({domain})" if domain else "")]
-        rhythm = [_MODE_LABELS.get(course.get("modalite"), "")]
+        rhythm = [COURSE_MODE_IN_SENTENCE.get(course.get("modalite"), "")]
         if course.get("heures_semaine"):
             rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
         if course.get("heures_total"):
@@ -249,13 +262,6 @@ def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any],
 
 
 # --- what changed in the search ---------------------------------------------------------
-_MODE_WANTED = {"distance": "des cours 100 % à distance",
-                "hybride": "des cours à distance avec un peu de présence sur place",
-                "indifferent": "des cours à distance ou en partie sur place"}
-_SLOT_WANTED = {"journee": "des cours en journée", "soir_weekend": "des cours le soir ou le week-end",
-                "indifferent": "des cours à tout moment de la semaine"}
-_CERT_WANTED = {"oui": "seulement des formations avec un diplôme reconnu",
-                "indifferent": "des formations avec ou sans diplôme"}
 
 
 def _number(value) -> Optional[float]:
@@ -271,10 +277,6 @@ def _place(profile: Mapping[str, Any]) -> Optional[str]:
     return DEPARTMENT_NAMES.get(profile.get("departement") or "")
 
 
-_MODE_SHORT = {"distance": "100 % à distance", "hybride": "avec un peu de présence sur place",
-               "indifferent": "à distance ou en partie sur place"}
-_SLOT_SHORT = {"journee": "en journée", "soir_weekend": "le soir ou le week-end", "indifferent": "à tout moment"}
-_CERT_SHORT = {"oui": "avec un diplôme reconnu", "indifferent": "avec ou sans diplôme"}
 
 
 def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -296,8 +298,8 @@ def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[t
     if new_h is not None and new_h != old_h:
         text = f"jusqu'à {french_number(new_h)} h par semaine"
         parts.append((f"{text} au lieu de {french_number(old_h)}" if old_h is not None else text, text))
-    for name, wanted, short in (("modalite", _MODE_WANTED, _MODE_SHORT), ("creneau", _SLOT_WANTED, _SLOT_SHORT),
-                                ("certification", _CERT_WANTED, _CERT_SHORT)):
+    for name, wanted, short in (("modalite", MODE_WANTED, MODE_SHORT), ("creneau", CRENEAU_WANTED, CRENEAU_SHORT),
+                                ("certification", CERTIFICATION_WANTED, CERTIFICATION_SHORT)):
         if after.get(name) in wanted and after.get(name) != before.get(name):
             parts.append((wanted[after[name]], short[after[name]]))
     return parts

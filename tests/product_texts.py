@@ -274,6 +274,13 @@ def rendered_texts(courses: list[dict]) -> Iterator[Item]:
     for name, value in vars(replies).items():
         if name.isupper() and isinstance(value, str):
             yield f"replies.{name}", value, "message"
+        if name.isupper() and isinstance(value, questions.Button):
+            yield f"replies.{name}", value.title, "label"
+        if name.endswith("_BUTTONS") and isinstance(value, tuple):
+            for button in value:
+                yield f"replies.{name}", button.title, "label"
+    yield "replies.details_button()", replies.details_button(2, "X").title, "label"
+    yield "dialogue.correction_text()", dialogue.correction_text({"age": 24, "departement": "93"}), "message"
     yield "replies.no_result_text()", replies.no_result_text(), "message"
     for profile in ({}, {"creneau": "journee", "modalite": "distance", "certification": "oui"},
                     {"creneau": "soir_weekend", "heures_semaine": 5, "domaine": "cybersecurite"}):

@@ -61,3 +61,38 @@ def test_dont_know_is_an_answer_for_the_domain_not_a_skip():
 def test_profile_summary_reads_naturally():
     text = dialogue.profile_summary({"age": 22.0, "commune": "Créteil", "departement": "94", "niveau": "bac"})
     assert text == "22 ans, Créteil, bac"
+
+
+# --- how one message's values merge with what is known (dialogue.merge_heard_values) --------
+def test_a_button_gives_exactly_its_entities():
+    changed, corrected = dialogue.merge_heard_values({"age": 30}, "situation", {"situation": "salarie"}, None)
+    assert changed == {"situation": "salarie"} and corrected == []
+
+
+def test_entities_help_only_the_question_asked_when_the_rules_found_nothing():
+    assert dialogue.merge_heard_values({}, "age", {"age": 22, "heures_semaine": 10}, {})[0] == {"age": 22}
+    assert dialogue.merge_heard_values({}, "age", {"age": 22}, {"age": 23})[0] == {"age": 23}
+    assert dialogue.merge_heard_values({}, "age", {"age": 22}, {}, invalid=True)[0] == {}
+    assert dialogue.merge_heard_values({}, None, {"age": 22}, {})[0] == {}
+
+
+def test_a_value_said_in_passing_does_not_replace_an_earlier_answer():
+    known = {"situation": "salarie", "age": 30}
+    heard = {"situation": "demandeur_emploi", "age": 24}
+    assert dialogue.merge_heard_values(known, "age", {}, heard)[0] == {"age": 24}
+    changed, corrected = dialogue.merge_heard_values(known, "age", {}, heard, may_replace=True)
+    assert changed == heard and sorted(corrected) == ["age", "situation"]
+
+
+def test_the_town_goes_with_its_department():
+    known = {"departement": "93", "commune": "Bobigny"}
+    kept = dialogue.merge_heard_values(known, "age", {}, {"departement": "75", "commune": "Paris"})[0]
+    assert kept == {}
+    moved = dialogue.merge_heard_values(known, "departement", {}, {"departement": "94"})[0]
+    assert moved == {"departement": "94", "commune": None}
+    assert dialogue.merge_heard_values(known, "commune", {}, {"departement": "94", "commune": "Créteil"})[1] \
+        == ["departement"]
+
+
+def test_correction_text_says_the_profile_as_it_stands():
+    assert dialogue.correction_text({"age": 24}).startswith("C'est noté, je corrige : 24 ans")

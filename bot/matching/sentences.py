@@ -7,27 +7,13 @@ from typing import Optional, Sequence
 
 from bot.french import french_date, french_number
 from bot.matching.rules import V_CRENEAU, V_HEURES, Candidate, Profile
-from bot.vocab import DEPARTMENT_NAMES, DOMAIN_LABELS, RELATED_DOMAINS, UNDECIDED_DOMAIN, YOUTH_AGE_LIMIT
+from bot.labels import CRENEAU_IN_REASONS, DOMAIN_LABELS, IN_DEPARTMENT, RELAXED_LABELS
+from bot.vocab import RELATED_DOMAINS, UNDECIDED_DOMAIN, YOUTH_AGE_LIMIT
 
 
-# "in <department>" with the right preposition and article.
-IN_DEPARTMENT = {
-    "75": "à Paris", "77": "en Seine-et-Marne", "78": "dans les Yvelines", "91": "dans l'Essonne",
-    "92": "dans les Hauts-de-Seine", "93": "en Seine-Saint-Denis", "94": "dans le Val-de-Marne",
-    "95": "dans le Val-d'Oise",
-}
-assert set(IN_DEPARTMENT) == set(DEPARTMENT_NAMES)
-CRENEAU_WORDS = {"journee": "en journée", "soir_weekend": "le soir et le week-end"}
 LOAN_REASON = "Ordinateur prêté par l'organisme"
 HANDICAP_REASON = "Accessible aux personnes en situation de handicap"
 MAX_REASONS = 4
-RELAXED_LABELS = {
-    "creneau": "le créneau",
-    "heures_semaine": "les heures par semaine",
-    "modalite": "le 100 % à distance",
-    "certification": "la certification",
-    "domaine": "le domaine",
-}
 
 
 def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> list:
@@ -52,14 +38,14 @@ def reasons(c: Candidate, p: Profile, today: _dt.date, violations: int = 0) -> l
     elif p.equipement == "aucun" and c.modalite == "hybride" and (c.places_sur_site or 0) > 0:
         out.append("Ordinateurs à disposition sur place")
     hours_ok = p.heures_semaine is not None and not violations & V_HEURES
-    slot_ok = p.creneau in CRENEAU_WORDS and not violations & V_CRENEAU
+    slot_ok = p.creneau in CRENEAU_IN_REASONS and not violations & V_CRENEAU
     if hours_ok and slot_ok:
         out.append(f"Compatible avec {french_number(p.heures_semaine)} h par semaine "
-                   f"{CRENEAU_WORDS[p.creneau]}")
+                   f"{CRENEAU_IN_REASONS[p.creneau]}")
     elif hours_ok:
         out.append(f"Compatible avec vos {french_number(p.heures_semaine)} h par semaine")
     elif slot_ok:
-        out.append(f"Cours {CRENEAU_WORDS[p.creneau]}, comme vous le souhaitez")
+        out.append(f"Cours {CRENEAU_IN_REASONS[p.creneau]}, comme vous le souhaitez")
     if c.niveau_entree_rank == 0:
         out.append("Accessible sans diplôme")
     elif p.niveau is not None:
@@ -124,12 +110,12 @@ def relaxed_detail(name: str, profile: Optional[Profile], courses: Sequence = ()
         if loads:
             return (f"J'ai accepté jusqu'à {french_number(max(loads))} h par semaine "
                     f"au lieu de {french_number(profile.heures_semaine)}.")
-    if name == "creneau" and profile.creneau in CRENEAU_WORDS:
-        other = [CRENEAU_WORDS[w] for c in courses
-                 if (w := _course_value(c, "creneau")) in CRENEAU_WORDS and w != profile.creneau]
+    if name == "creneau" and profile.creneau in CRENEAU_IN_REASONS:
+        other = [CRENEAU_IN_REASONS[w] for c in courses
+                 if (w := _course_value(c, "creneau")) in CRENEAU_IN_REASONS and w != profile.creneau]
         if other:
             return (f"J'ai accepté des cours {_french_list(other)}, "
-                    f"alors que vous préférez {CRENEAU_WORDS[profile.creneau]}.")
+                    f"alors que vous préférez {CRENEAU_IN_REASONS[profile.creneau]}.")
     if name == "modalite" and profile.modalite == "distance":
         if any(_course_value(c, "modalite") == "hybride" for c in courses):
             return ("J'ai accepté des cours avec quelques séances sur place, "

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 
 from bot.catalogue.models import Action, Formation, Session, has_open_session
 from bot.french import french_date
-from bot.vocab import COURSE_DOMAINS, DOMAIN_LABELS, YOUTH_AGE_LIMIT
+from bot.labels import DOMAIN_LABELS
+from bot.vocab import COURSE_DOMAINS, YOUTH_AGE_LIMIT
 
 MIN_ACTIONS_UNDER_26 = 3
 
