@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.base import DatabaseAction
 from actions.tracker_io import send_buttons
 from bot import analytics, handoff, replies
-from bot.catalogue.db import open_session
+from bot.catalogue.db import database_session
 from bot.questions import Button
 from bot.directory import find_places
 from bot.privacy import erase_person
@@ -49,7 +49,7 @@ def give_recap_code(dispatcher: CollectingDispatcher, tracker: Tracker, profile:
         dispatcher.utter_message(text=handoff.RECAP_NEEDS_ANSWERS)
         return
     try:
-        with open_session() as session:
+        with database_session() as session:
             code = create_recap(session, tracker.sender_id, dict(profile), shown_course_ids)
     except SQLAlchemyError as exc:
         # The class only: SQLAlchemy messages carry the statement's parameters (personal data).

@@ -74,10 +74,10 @@ def test_sql_prefilter_applies_the_weekly_hours_tolerance(tmp_path, monkeypatch)
     person = Profile(heures_semaine=9.5)
 
     def strict_sql():  # the pre-filter's strict query, which recommend() runs on large catalogues
-        return [c.id for c in MatchingEngine(engine, today=TODAY).candidates(person, "all", (), strict=True)]
+        return [c.id for c in MatchingEngine(engine, today=TODAY).candidates(person, "all", strict=True)]
 
     monkeypatch.setattr(rules, "WEEKLY_HOURS_TOLERANCE", 1.1)
-    assert rules.soft_violations(MatchingEngine(engine, today=TODAY).candidates(person, "all", ())[0], person) == 0
+    assert rules.soft_violations(MatchingEngine(engine, today=TODAY).candidates(person, "all")[0], person) == 0
     assert strict_sql() == ["TEN"]
     assert MatchingEngine(engine, today=TODAY).recommend(person).relaxed == []
     monkeypatch.setattr(rules, "WEEKLY_HOURS_TOLERANCE", 1.0)
@@ -145,3 +145,12 @@ def test_labels_of_the_contract_values_live_in_bot_labels():
                if isinstance(node, ast.Constant) and node.value in known]
     assert retyped == [], retyped
     assert len(list(_label_literals(home))) > 50  # the check sees the labels where they are
+
+
+def test_actions_hold_no_french_text():
+    """actions/ only translates (issue 15): what the person reads is written in bot/, where the
+    plain-language test scores it. The one literal left is a person's message, for the warm-up."""
+    from tests.product_texts import python_literals
+
+    french = [(where, text) for where, text, _ in python_literals() if where.startswith("actions/")]
+    assert [where.split(":")[0] for where, _ in french] == ["actions/__init__.py"], french

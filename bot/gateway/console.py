@@ -75,7 +75,7 @@ async def login(request: web.Request) -> web.Response:
             return login_page(request, f"Trop d'essais de connexion. Réessayez dans {minutes} minutes.",
                                status=429, email=email)
         return login_page(request, "Adresse e-mail ou mot de passe incorrect.", status=401, email=email)
-    session = await in_thread(accounts.open_session, settings.engine, result.adviser, settings.now(),
+    session = await in_thread(accounts.start_console_session, settings.engine, result.adviser, settings.now(),
                               settings.session_idle_seconds, settings.session_max_seconds)
     response = web.HTTPSeeOther("/conseiller")
     set_cookie(request, response, SESSION_COOKIE, session.token)

@@ -1,6 +1,6 @@
 """The SQL side of matching: runs the pre-filter (bot.matching.prefilter), then the pure rules,
-and pages. See "How a query runs" in bot.matching.rules. Statements are built once per shape (16 in
-all: domain tier x exclusions x strict), unknown profile values being bound as "anything
+and pages. See "How a query runs" in bot.matching.rules. Statements are built once per shape (8 in
+all: domain tier x strict), unknown profile values being bound as "anything
 goes" values, so SQLAlchemy compiles each shape once per process (``warm_up()`` does it at
 start). With SQLite file databases (NullPool in SQLAlchemy 1.4) one connection per thread is
 kept, its read transaction ended after every query.
@@ -88,9 +88,8 @@ class MatchingEngine:
         start, so that no user query pays for it."""
         probe = Profile(domaine="developpement_web")
         for tier in (TIER_EXACT, TIER_RELATED, TIER_OTHER, TIER_ALL):
-            for exclude in ((), ("-",)):
-                for strict in (False, True):
-                    self.candidates(probe, tier, exclude, strict=strict, cap=0)
+            for strict in (False, True):
+                self.candidates(probe, tier, strict=strict, cap=0)
         with self._connection() as conn:
             conn.execute(PAGE_STATEMENT, {"ids": ["-"]}).all()
 
@@ -107,7 +106,7 @@ class MatchingEngine:
 
     # -- pre-filter ------------------------------------------------------------------
 
-    def _params(self, profile: Profile, tier: str, exclude: tuple) -> dict:
+    def _params(self, profile: Profile, tier: str) -> dict:
         situation, age = profile.situation, profile.age
         equipement = profile.equipement
         params = {
@@ -134,28 +133,26 @@ class MatchingEngine:
             params["doms"] = list(RELATED_DOMAINS[wanted])
         elif tier == TIER_OTHER:
             params["doms"] = [wanted, *RELATED_DOMAINS[wanted]]
-        if exclude:
-            params["exclude"] = list(exclude)
         return params
 
-    def _statement(self, tier: str, exclude: tuple, strict: bool):
-        """The pre-filter statement for this shape (16 in all), built once and reused:
+    def _statement(self, tier: str, strict: bool):
+        """The pre-filter statement for this shape (8 in all), built once and reused:
         SQLAlchemy memoises a reused statement's cache key and keeps its compiled form.
         Unknown profile values are bound as "anything goes" values, not left out."""
-        key = (tier, bool(exclude), strict)
+        key = (tier, strict)
         stmt = self._statements.get(key)
         if stmt is None:
-            stmt = self._statements[key] = prefilter_statement(tier, bool(exclude), strict)
+            stmt = self._statements[key] = prefilter_statement(tier, strict)
         return stmt
 
-    def candidates(self, profile: Profile, tier: str = TIER_ALL, exclude: tuple = (),
+    def candidates(self, profile: Profile, tier: str = TIER_ALL,
                    strict: bool = False, cap: Optional[int] = None) -> list:
         """Hard-valid candidates of one domain tier (also satisfying every soft constraint
         when strict), as Candidate tuples: at most `cap` of them, in catalogue order."""
         if profile.departement == OUTSIDE_REGION:
             return []
-        stmt = self._statement(tier, exclude, strict)
-        params = self._params(profile, tier, exclude)
+        stmt = self._statement(tier, strict)
+        params = self._params(profile, tier)
         if strict:
             params.update(strict_params(profile))
         params["cap"] = cap if cap is not None else 2 ** 31 - 1
@@ -171,18 +168,18 @@ class MatchingEngine:
         return out
 
     # -- public API ------------------------------------------------------------------
-    def _pool(self, profile: Profile, exclude: tuple, cap: int) -> list:
+    def _pool(self, profile: Profile, cap: int) -> list:
         """The hard-valid candidates recommend() ranks: those of the first domain tier that
         has any (exact, related, other; one tier for an undecided person), at most `cap` in
         catalogue order, or the strict matches of that tier when the sample holds none."""
         tiers = (TIER_EXACT, TIER_RELATED, TIER_OTHER) if profile.wanted_domain else (TIER_ALL,)
         for tier in tiers:
-            found = self.candidates(profile, tier, exclude, cap=cap)
+            found = self.candidates(profile, tier, cap=cap)
             if not found:
                 continue  # nothing hard-valid in this tier (scanned in full): next tier
             if len(found) >= cap and has_soft_constraints(profile) and not any(
                     soft_violations(c, profile) & _NON_DOMAIN == 0 for c in found):
-                strict = self.candidates(profile, tier, exclude, strict=True, cap=cap)
+                strict = self.candidates(profile, tier, strict=True, cap=cap)
                 if strict:
                     found = strict
             return found
@@ -197,8 +194,7 @@ class MatchingEngine:
         exclude_ids: courses already shown in the conversation. They are never returned, but
         the relaxation level stays the one computed with them, so "more" goes on with the
         same constraints as the first list; when nothing new is left at that level the
-        result is empty (the caller says so with bot.replies.no_more_text). Courses in
-        ``refinement.exclude_ids`` (refused) are removed before the relaxation instead.
+        result is empty (the caller says so with bot.replies.no_more_text).
 
         Per domain tier (exact, related, other; a single tier for an undecided person), one
         query fetches up to `cap` hard-valid actions in catalogue order (it stops early).
@@ -211,7 +207,6 @@ class MatchingEngine:
         """
         if refinement is not None:
             profile = refinement.apply(profile)
-        exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
         shown = frozenset(exclude_ids or ())
         if profile.departement == OUTSIDE_REGION or limit <= 0:
             return MatchResult([], [], 0, profile)
@@ -219,7 +214,7 @@ class MatchingEngine:
         # sample grows with the page asked for.
         wanted_rows = offset + limit + len(shown)
         cap = self.cap if wanted_rows <= self.cap // 4 else self.cap + 4 * wanted_rows
-        found = self._pool(profile, exclude, cap)
+        found = self._pool(profile, cap)
         if not found:
             return MatchResult([], [], 0, profile)
         ranking = rank(found, profile, self.today, limit, offset, refinement, exclude=shown)
@@ -228,10 +223,10 @@ class MatchingEngine:
             course["raisons"] = reasons(cand, profile, self.today, viol)
         result = MatchResult(courses, ranking.relaxed, ranking.total, profile)
         if shown and not courses:
-            result.loosenable = self._loosenable(profile, found, shown, exclude)
+            result.loosenable = self._loosenable(profile, found, shown)
         return result
 
-    def _loosenable(self, profile: Profile, found: list, shown: frozenset, exclude: tuple) -> list:
+    def _loosenable(self, profile: Profile, found: list, shown: frozenset) -> list:
         """The known soft constraints whose loosening would bring courses not shown yet, in
         RELAXATION_ORDER (what bot.replies.no_more_text proposes)."""
         rows = [(c, soft_violations(c, profile)) for c in found]
@@ -241,7 +236,7 @@ class MatchingEngine:
                                       (V_MODALITE, "modalite"), (V_CERTIF, "certification"))
                if not allowed & bit and any(m & ~(allowed | bit) == 0 for m in unseen)]
         if profile.wanted_domain and not allowed & V_DOMAIN_RELATED:
-            nearby = self.candidates(profile, TIER_RELATED, exclude, cap=len(shown) + 1)
+            nearby = self.candidates(profile, TIER_RELATED, cap=len(shown) + 1)
             if any(c.id not in shown for c in nearby):
                 out.append("domaine")
         return out
@@ -275,12 +270,11 @@ class MatchingEngine:
         wanted = {s for s in slots if s in _DECISIVE_SLOTS and _unknown(profile, s)}
         if not wanted or profile.departement == OUTSIDE_REGION:
             return set()
-        exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
         # Unknown level: the pre-filter leaves out courses with a compulsory level, which an
         # answer could bring in; fetch every level and apply the real rule in Python.
         open_level = "niveau" in wanted
         pool_profile = replace(profile, niveau=LEVELS[-1]) if open_level else profile
-        pool = self._pool(pool_profile, exclude, self.cap)
+        pool = self._pool(pool_profile, self.cap)
         if not pool:
             return set()
         every_level = pool

@@ -67,13 +67,13 @@ def has_soft_constraints(profile: Profile) -> bool:
                 and profile.heures_semaine is None)
 
 
-def prefilter_statement(tier: str, has_exclude: bool, strict: bool = False):
+def prefilter_statement(tier: str, strict: bool = False):
     """SELECT the Candidate columns of the actions passing every hard constraint.
 
     Bound values: today, age_lo/age_hi (the person's age, or -1/1000 when unknown), depbit
     (the department's bit, or all 8), rank + level_unknown, the public flags (any_public,
     p_de, p_jeune, p_sal), the equipment flags (own_any, phone_ok, onsite_ok), dom/doms for
-    the domain tier and exclude.
+    the domain tier.
     """
     today = bindparam("today", type_=SESSION_T.c.debut.type)
     next_start = (
@@ -119,8 +119,6 @@ def prefilter_statement(tier: str, has_exclude: bool, strict: bool = False):
         where.append(ACTION_T.c.domaine.in_(bindparam("doms", expanding=True)))
     elif tier == TIER_OTHER:
         where.append(ACTION_T.c.domaine.not_in(bindparam("doms", expanding=True)))
-    if has_exclude:
-        where.append(ACTION_T.c.id.not_in(bindparam("exclude", expanding=True)))
     if strict:
         where += [
             or_(_flag("any_creneau"), ACTION_T.c.creneau.in_((bindparam("creneau"), "indifferent"))),

@@ -204,8 +204,6 @@ class Refinement:
     certifying_only: bool = False  # certification = "oui"
     evening_only: bool = False  # creneau = "soir_weekend"
     hybrid_ok: bool = False  # modalite "distance" widened to hybrid
-    other_domain: Optional[str] = None  # replaces the profile's domain
-    exclude_ids: tuple = ()  # actions already shown / refused
 
     def apply(self, profile: Profile) -> Profile:
         changes = {}
@@ -215,8 +213,6 @@ class Refinement:
             changes["creneau"] = "soir_weekend"
         if self.hybrid_ok and profile.modalite == "distance":
             changes["modalite"] = "indifferent"
-        if self.other_domain and self.other_domain in DOMAINES:
-            changes["domaine"] = self.other_domain
         return replace(profile, **changes) if changes else profile
 
 
