@@ -96,3 +96,15 @@ def test_the_town_goes_with_its_department():
 
 def test_correction_text_says_the_profile_as_it_stands():
     assert dialogue.correction_text({"age": 24}).startswith("C'est noté, je corrige : 24 ans")
+
+
+def test_a_department_said_in_passing_does_not_bring_its_town():
+    # The department is not replaced (not asked, already known): its town must not slip in alone.
+    assert dialogue.merge_heard_values({"departement": "93"}, "age", {}, {"departement": "75", "commune": "Paris"})[0] == {}
+
+
+def test_the_handicap_question_offers_yes_no_and_not_answering():
+    buttons = questions.question("handicap").buttons
+    assert [(b.title, b.payload) for b in buttons] == [
+        ("Oui", '/inform{"handicap":"true"}'), ("Non", '/inform{"handicap":"false"}'),
+        ("Je préfère ne pas répondre", questions.SKIP_PAYLOAD)]

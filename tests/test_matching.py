@@ -375,3 +375,10 @@ def test_public_personas_on_demo_catalogue(tmp_path):
         for course in payload["courses"]:
             assert converse.violations(course, personas[case_id]["facts"], relaxed) == [], course
     engine.dispose()
+
+
+def test_reasons_name_the_time_slot_only_when_the_person_has_one(tmp_path):
+    m = make_engine(tmp_path, [action_spec("A1", creneau="indifferent")])
+    for creneau, said in ((None, False), ("indifferent", False), ("soir_weekend", True)):
+        reasons = m.recommend(Profile(creneau=creneau)).courses[0]["raisons"]
+        assert any(r.startswith("Cours ") for r in reasons) is said, (creneau, reasons)

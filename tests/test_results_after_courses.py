@@ -450,3 +450,11 @@ def test_the_end_of_the_list_names_only_what_would_bring_new_courses(tmp_path):
     # From the profile alone, every constraint set is named (here the time slot too).
     assert "des cours en journée" in replies.no_more_text(profile)
     m.close()
+
+
+def test_the_list_of_courses_offers_every_next_step():
+    payloads = [b.payload for b in replies.result_buttons([{"id": "A"}, {"id": "B"}], first_rank=4)]
+    assert payloads == ['/course_details{"course_id":"A"}', '/course_details{"course_id":"B"}', "/compare_courses",
+                        "/show_more", "/none_fit", "/human_handoff", "/request_recap"]
+    assert [b.title for b in replies.result_buttons([{"id": "A"}], more=False)][:1] == ["Détails de la 1"]
+    assert "/compare_courses" not in [b.payload for b in replies.result_buttons([{"id": "A"}])]
