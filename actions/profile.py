@@ -41,35 +41,15 @@ def read_profile_values(tracker: Tracker, correcting: bool = True,
     requested = tracker.get_slot("requested_slot")
     entity_values = _values_from_entities(tracker)
     notes: list[str] = []
-    if is_payload(text):
-        # A button: its entities are exactly what the person chose.
-        values = entity_values
-    else:
+    extracted, invalid = None, False
+    if not is_payload(text):
         extraction = extract_profile(text, requested_slot=requested)
-        values = dict(extraction.values)
+        extracted, invalid = extraction.values, bool(extraction.invalid)
         notes += list(extraction.invalid.values())
-        # The statistical NLU only helps with the question just asked, when the
-        # rules found nothing: elsewhere a number may be hours read as an age.
-        answered = {"departement", "commune"} if requested in ("departement", "commune") else {requested}
-        if requested and not answered & set(values) and not extraction.invalid:
-            values.update({k: v for k, v in entity_values.items() if k in answered})
-    if not (correcting_freely or cues.corrects(text) or is_payload(text)):
-        # A value said in passing does not replace an earlier answer ("je cherche travail
-        # comme télépilote" while the situation is known): only the question's own answer
-        # or a correction in words does ("en fait j'ai 24 ans").
-        asked = {"departement", "commune"} if requested in ("departement", "commune") else {requested}
-        kept = {slot: value for slot, value in values.items()
-                if slot in asked or tracker.get_slot(slot) in (None, value)}
-        if "departement" in values and "departement" not in kept:
-            kept.pop("commune", None)  # the town goes with its department
-        values = kept
-    if "departement" in values and "commune" not in values:
-        # A new department without a commune makes any older commune wrong.
-        values["commune"] = None
-    changed = {slot: value for slot, value in values.items() if value != tracker.get_slot(slot)}
-    corrected = [slot for slot, value in changed.items()
-                 if value is not None and tracker.get_slot(slot) is not None and slot != "commune"]
+    known = {slot: tracker.get_slot(slot) for slot in {*PROFILE_SLOTS, *entity_values, *(extracted or {})}}
+    changed, corrected = dialogue.merge_heard_values(
+        known, requested, entity_values, extracted, invalid,
+        may_replace=correcting_freely or cues.corrects(text) or is_payload(text))
     if corrected and correcting:
-        summary = dialogue.profile_summary({**profile_of(tracker), **changed})
-        notes.append(f"C'est noté, je corrige : {summary}.")
+        notes.append(dialogue.correction_text({**profile_of(tracker), **changed}))
     return changed, notes

@@ -17,9 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.tracker_io import latest_text, profile_of, send_buttons
-from bot import analytics, dialogue, replies
+from bot import analytics, course_facts, dialogue, replies
 from bot.catalogue.db import ensure_schema, get_engine
-from bot.dialogue import Button
 from bot.matching import MatchingEngine, Profile, Refinement
 from bot.refine import course_question_topic, parse_refinement, ranks_mentioned
 
@@ -57,10 +56,7 @@ def decisive_slots(profile: Mapping[str, Any], slots: tuple[str, ...]) -> set[st
 
 
 def show_outside_region(dispatcher: CollectingDispatcher) -> list[EventType]:
-    send_buttons(dispatcher, dialogue.outside_region_message(), [
-        Button("Je me suis trompé de ville", "/start_over"),
-        Button("Parler à un conseiller", "/human_handoff"),
-    ])
+    send_buttons(dispatcher, dialogue.outside_region_message(), replies.OUTSIDE_REGION_BUTTONS)
     return []
 
 
@@ -89,10 +85,7 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, more: bool 
                          details=list(result.relaxed) if result.courses else [analytics.NO_RESULT])
     if not result.courses:
         text = replies.no_more_text(result) if more else replies.no_result_text()
-        send_buttons(dispatcher, text, [
-            Button("Changer mes réponses", "/start_over"),
-            Button("Parler à un conseiller", "/human_handoff"),
-        ])
+        send_buttons(dispatcher, text, replies.NO_RESULT_BUTTONS)
         # The courses shown stay the reference ("la 2" still means the same course); the text
         # offers a person: a "oui" takes the offer.
         return [] if more else [SlotSet(OFFER_SLOT, dialogue.OFFER_HANDOFF)]
@@ -112,12 +105,7 @@ def show_results(dispatcher: CollectingDispatcher, tracker: Tracker, more: bool 
 
 def show_menu(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """After the courses: what the person can do next."""
-    send_buttons(dispatcher, replies.NEXT_STEP, [
-        Button("Voir d'autres formations", "/show_more"),
-        Button("Comparer", "/compare_courses"),
-        Button("Aucune ne me va", "/none_fit"),
-        Button("Parler à un conseiller", "/human_handoff"),
-    ])
+    send_buttons(dispatcher, replies.NEXT_STEP, replies.MENU_BUTTONS)
     return []
 
 
@@ -142,11 +130,7 @@ def _rank_of(tracker: Tracker, course: Mapping[str, Any]) -> int | None:
 
 
 def _after_one_course(dispatcher: CollectingDispatcher) -> None:
-    send_buttons(dispatcher, replies.NEXT_STEP, [
-        Button("Voir d'autres formations", "/show_more"),
-        Button("Parler à un conseiller", "/human_handoff"),
-        Button("Obtenir un code pour mon conseiller", "/request_recap"),
-    ])
+    send_buttons(dispatcher, replies.NEXT_STEP, replies.AFTER_ONE_COURSE_BUTTONS)
 
 
 def _named_or_only_course(tracker: Tracker) -> list[dict]:
@@ -162,8 +146,7 @@ def show_details(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
     courses = _named_or_only_course(tracker)
     if not courses:
         send_buttons(dispatcher, replies.WHICH_COURSE,
-                     [Button(f"Détails de la {rank}", f'/course_details{{"course_id":"{cid}"}}')
-                      for rank, cid in enumerate(shown_ids(tracker), 1)][-PAGE_SIZE:])
+                     [replies.details_button(rank, cid) for rank, cid in enumerate(shown_ids(tracker), 1)][-PAGE_SIZE:])
         return []
     course = courses[0]
     analytics.record("details_opened", profile_of(tracker), tracker.sender_id, course_ids=[course["id"]])
@@ -179,7 +162,7 @@ def answer_course_question(dispatcher: CollectingDispatcher, tracker: Tracker) -
     if not courses or topic is None:
         return show_details(dispatcher, tracker)
     for course in courses[:2]:
-        dispatcher.utter_message(text=replies.course_fact_text(course, topic, _rank_of(tracker, course)))
+        dispatcher.utter_message(text=course_facts.course_fact_text(course, topic, _rank_of(tracker, course)))
     _after_one_course(dispatcher)
     return []
 
@@ -196,9 +179,8 @@ def compare(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
     dispatcher.utter_message(text=replies.comparison_text(courses[0], courses[1],
                                                           ranks=[_rank_of(tracker, c) for c in courses[:2]]))
     send_buttons(dispatcher, replies.NEXT_STEP, [
-        Button(f"Détails de la {_rank_of(tracker, c)}", f'/course_details{{"course_id":"{c["id"]}"}}')
-        for c in courses[:2] if _rank_of(tracker, c)
-    ] + [Button("Voir d'autres formations", "/show_more"), Button("Parler à un conseiller", "/human_handoff")])
+        replies.details_button(_rank_of(tracker, c), c["id"]) for c in courses[:2] if _rank_of(tracker, c)
+    ] + list(replies.AFTER_COMPARISON_BUTTONS))
     return []
 
 
@@ -220,12 +202,5 @@ def refine(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[list[Eve
 
 
 def ask_what_is_wrong(dispatcher: CollectingDispatcher) -> list[EventType]:
-    send_buttons(dispatcher, replies.WHAT_IS_WRONG, [
-        Button("Trop long", '/refine_search{"refinement":"plus court"}'),
-        Button("Commence trop tard", '/refine_search{"refinement":"plus tôt"}'),
-        Button("Je veux un diplôme", '/refine_search{"refinement":"certifiante"}'),
-        Button("Seulement le soir", '/refine_search{"refinement":"le soir"}'),
-        Button("Un peu sur place, ça va", '/refine_search{"refinement":"hybride"}'),
-        Button("Un autre domaine", '/refine_search{"refinement":"autre domaine"}'),
-    ])
+    send_buttons(dispatcher, replies.WHAT_IS_WRONG, replies.WHAT_IS_WRONG_BUTTONS)
     return []

@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.base import DatabaseAction
 from actions.tracker_io import send_buttons
 from bot import analytics, handoff, replies
-from bot.catalogue.db import open_session
-from bot.dialogue import Button
+from bot.catalogue.db import database_session
+from bot.questions import Button
 from bot.directory import find_places
 from bot.privacy import erase_person
 from bot.recap import create_recap
@@ -49,7 +49,7 @@ def give_recap_code(dispatcher: CollectingDispatcher, tracker: Tracker, profile:
         dispatcher.utter_message(text=handoff.RECAP_NEEDS_ANSWERS)
         return
     try:
-        with open_session() as session:
+        with database_session() as session:
             code = create_recap(session, tracker.sender_id, dict(profile), shown_course_ids)
     except SQLAlchemyError as exc:
         # The class only: SQLAlchemy messages carry the statement's parameters (personal data).
@@ -78,6 +78,5 @@ class ActionDeleteData(DatabaseAction):
             logger.error("Erasure of the product data failed: %s", type(exc).__name__)
             dispatcher.utter_message(text=replies.ERASURE_FAILED)
             return []
-        send_buttons(dispatcher, replies.ERASED,
-                     [Button("Chercher une formation", "/search_course")])
+        send_buttons(dispatcher, replies.ERASED, [replies.SEARCH_BUTTON])
         return [AllSlotsReset()]

@@ -6,7 +6,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import Button, Question
+from bot.questions import Button, Question
 from bot.vocab import PROFILE_SLOTS
 
 

@@ -19,8 +19,8 @@ from actions.base import DatabaseAction
 from actions.profile import read_profile_values
 from actions.support import give_recap_code, hand_off
 from actions.tracker_io import latest_intent, latest_text, profile_of, send_buttons, send_question
-from bot import analytics, cues, dialogue, replies
-from bot.dialogue import Button, Heard, Plan, State
+from bot import analytics, cues, dialogue, questions, replies
+from bot.dialogue import Heard, Plan, State
 from bot.refine import course_question_topic, ranks_mentioned
 
 # Bookkeeping slots (domain.yml), never shown to the user.
@@ -122,7 +122,7 @@ class ActionTurn(DatabaseAction):
             if not ask_domain:
                 return events, None
             # "Un autre domaine": the domain question comes back.
-            send_question(dispatcher, dialogue.question("domaine"))
+            send_question(dispatcher, questions.question("domaine"))
             return events, "domaine"
         asking = plan.next_slot if plan.step in (dialogue.ASK, dialogue.RESTART) else None
         return self._send_step(dispatcher, tracker, plan, state), asking
@@ -132,7 +132,7 @@ class ActionTurn(DatabaseAction):
         profile = dict(state.profile)
         step = plan.step
         if step == dialogue.ASK:
-            send_question(dispatcher, dialogue.question(plan.next_slot, plan.failed_attempts))
+            send_question(dispatcher, questions.question(plan.next_slot, plan.failed_attempts))
             return []
         if step == dialogue.RECOMMEND:
             analytics.record("profile_complete", profile, tracker.sender_id)
@@ -159,13 +159,12 @@ class ActionTurn(DatabaseAction):
             return results.show_menu(dispatcher, tracker)
         if step == dialogue.RESTART:
             dispatcher.utter_message(text=replies.RESTARTING)
-            send_question(dispatcher, dialogue.question(plan.next_slot))
+            send_question(dispatcher, questions.question(plan.next_slot))
             return [AllSlotsReset()]
         if step == dialogue.ERASE:
             return []  # the erasure rule runs action_delete_data next, which says it is done
         if step == dialogue.GOODBYE:
-            send_buttons(dispatcher, replies.GOODBYE,
-                         [Button("Chercher une formation", "/search_course")])
+            send_buttons(dispatcher, replies.GOODBYE, [replies.SEARCH_BUTTON])
             return []
         if step == dialogue.OUTSIDE_REGION:
             return results.show_outside_region(dispatcher)
@@ -182,8 +181,7 @@ class ActionTurn(DatabaseAction):
         repeats = int(tracker.get_slot(REPEATS) or 0)
         if dialogue.repeats_too_often(tracker.get_slot(LAST_TURN), repeats, digest):
             dispatcher.messages.clear()
-            send_buttons(dispatcher, replies.NOT_HELPING,
-                         [Button("Oui", "/affirm"), Button("Non, merci", "/deny")])
+            send_buttons(dispatcher, replies.NOT_HELPING, replies.NOT_HELPING_BUTTONS)
             after = dataclasses.replace(after, requested_slot=None, pending_offer=dialogue.OFFER_HANDOFF)
             digest = _digest(dispatcher.messages)
         wanted = {

@@ -317,7 +317,7 @@ class AdviserSession:
     csrf_token: str
 
 
-def open_session(engine: Engine, adviser: Adviser, now: Optional[dt.datetime] = None,
+def start_console_session(engine: Engine, adviser: Adviser, now: Optional[dt.datetime] = None,
                  idle_seconds: float = DEFAULT_IDLE_SECONDS,
                  max_seconds: float = DEFAULT_MAX_SECONDS) -> AdviserSession:
     now = now or utcnow()

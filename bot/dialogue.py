@@ -7,7 +7,7 @@ tracker into a `State` and a `Heard`, carries out the `Plan` and stores the new 
 Progress is guaranteed by construction:
 - while a question is pending, a message either fills it or counts as an attempt
   (a detour is answered first, then the question comes back); buttons after
-  `ATTEMPTS_BEFORE_BUTTONS` attempts, skipped after `ATTEMPTS_BEFORE_GIVING_UP`;
+  `bot.questions.ATTEMPTS_BEFORE_BUTTONS` attempts, skipped after `ATTEMPTS_BEFORE_GIVING_UP`;
 - after `MAX_UNUSABLE_TURNS` unusable answers in one conversation, the questions stop
   and the courses found with what is known are shown, with a human next step;
 - so any sequence of messages reaches courses, a "nothing fits" with a human next
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 from bot import vocab
+from bot.labels import DOMAIN_LABELS, EQUIPMENT_IN_SUMMARY, LEVEL_IN_SUMMARY, SITUATION_IN_SUMMARY
 
 # Asked whenever unknown, most important first: each one decides who may follow a course.
 ALWAYS_ASKED = (
@@ -35,15 +36,11 @@ ALWAYS_ASKED = (
 ASKED_WHEN_DECISIVE = ("creneau", "modalite", "certification", "handicap")
 ASKED_SLOTS = ALWAYS_ASKED + ASKED_WHEN_DECISIVE
 
-# After this many unusable answers to one question, the question shows buttons and a skip.
-ATTEMPTS_BEFORE_BUTTONS = 2
 # After this many, the question is skipped for good: never a loop.
 ATTEMPTS_BEFORE_GIVING_UP = 3
 # After this many unusable answers in the whole conversation, no more questions: the person
 # sees what fits what is known, and a human next step.
 MAX_UNUSABLE_TURNS = 6
-
-SKIP_PAYLOAD = "/skip_question"
 
 # Steps: what the turn does after the welcome and the detour answer.
 ASK = "ask"                    # ask `next_slot`
@@ -82,22 +79,6 @@ PROFILE_FIRST = "utter_profile_first"
 # The offer the assistant makes with a yes/no ("Voulez-vous parler à un conseiller ?"):
 # a "oui" does what was offered.
 OFFER_HANDOFF = "handoff"
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "payload": self.payload}
-
-
-@dataclass(frozen=True)
-class Question:
-    slot: str
-    text: str
-    buttons: tuple[Button, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,119 +141,6 @@ Decisive = Callable[[Mapping[str, Any], tuple[str, ...]], Iterable[str]]
 
 def no_decisive_slot(profile: Mapping[str, Any], slots: tuple[str, ...]) -> set[str]:
     return set()
-
-
-def _choice(slot: str, value: str, title: str) -> Button:
-    return Button(title, f'/inform{{"{slot}":"{value}"}}')
-
-
-_CLOSED_CHOICES: dict[str, tuple[Button, ...]] = {
-    "situation": (
-        _choice("situation", "demandeur_emploi", "Je cherche un emploi"),
-        _choice("situation", "jeune_decrocheur", "J'ai quitté l'école"),
-        _choice("situation", "salarie", "Je travaille"),
-        _choice("situation", "autre", "Autre situation"),
-    ),
-    "niveau": (
-        _choice("niveau", "sans_diplome", "Pas de diplôme ou brevet"),
-        _choice("niveau", "cap_bep", "CAP ou BEP"),
-        _choice("niveau", "bac", "Bac"),
-        _choice("niveau", "bac+2", "Bac +2 (BTS, DUT)"),
-        _choice("niveau", "bac+3", "Licence"),
-        _choice("niveau", "bac+5", "Master ou plus"),
-    ),
-    "equipement": (
-        _choice("equipement", "ordinateur", "Un ordinateur"),
-        _choice("equipement", "smartphone", "Seulement un téléphone"),
-        _choice("equipement", "aucun", "Ni l'un ni l'autre"),
-    ),
-    "creneau": (
-        _choice("creneau", "journee", "En journée"),
-        _choice("creneau", "soir_weekend", "Le soir ou le week-end"),
-        _choice("creneau", "indifferent", "Peu importe"),
-    ),
-    "modalite": (
-        _choice("modalite", "distance", "Tout à distance"),
-        _choice("modalite", "hybride", "Un peu sur place, ça va"),
-        _choice("modalite", "indifferent", "Peu importe"),
-    ),
-    "certification": (
-        _choice("certification", "oui", "Oui, un diplôme reconnu"),
-        _choice("certification", "indifferent", "Peu importe"),
-    ),
-    "handicap": (
-        _choice("handicap", "true", "Oui"),
-        _choice("handicap", "false", "Non"),
-        Button("Je préfère ne pas répondre", SKIP_PAYLOAD),
-    ),
-}
-
-# Shown only after failed attempts: open questions get examples as buttons.
-_FALLBACK_CHOICES: dict[str, tuple[Button, ...]] = {
-    "departement": tuple(
-        _choice("departement", code, f"{name} ({code})")
-        for code, name in vocab.DEPARTMENT_NAMES.items()
-    ) + (_choice("departement", vocab.OUTSIDE_REGION, "Hors Île-de-France"),),
-    "domaine": (
-        _choice("domaine", "developpement_web", "Créer des sites web"),
-        _choice("domaine", "support_informatique", "Dépanner des ordinateurs"),
-        _choice("domaine", "commerce_vente", "Vente et commerce"),
-        _choice("domaine", "gestion_administration", "Secrétariat, comptabilité"),
-        _choice("domaine", "sante_social", "Santé, aide à la personne"),
-        _choice("domaine", "logistique", "Logistique, entrepôt"),
-        _choice("domaine", "hotellerie_restauration", "Cuisine, restauration"),
-        _choice("domaine", "indecis", "Je ne sais pas encore"),
-    ),
-    "heures_semaine": (
-        _choice("heures_semaine", "5", "5 heures"),
-        _choice("heures_semaine", "10", "10 heures"),
-        _choice("heures_semaine", "20", "20 heures (mi-temps)"),
-        _choice("heures_semaine", "35", "35 heures (temps plein)"),
-    ),
-}
-
-_QUESTION_TEXT = {
-    "age": "Quel âge avez-vous ?",
-    "departement": "Dans quelle ville habitez-vous ? Vous pouvez aussi donner votre code postal.",
-    "commune": "Dans quelle ville habitez-vous ?",
-    "situation": "Quelle est votre situation aujourd'hui : vous cherchez un emploi, vous avez quitté l'école, vous travaillez ?",
-    "niveau": "Quel est votre dernier diplôme ? Vous pouvez dire « aucun ».",
-    "domaine": "Quel métier ou quel domaine vous intéresse, par exemple informatique, vente ou santé ? Vous pouvez dire « je ne sais pas ».",
-    "heures_semaine": "Combien d'heures par semaine avez-vous pour la formation ?",
-    "equipement": "Vous avez un ordinateur et internet ? Ou juste un téléphone ?",
-    "creneau": "Vous préférez vous former en journée, ou le soir et le week-end ?",
-    "modalite": "Vous voulez une formation tout à distance, ou un peu sur place, ça vous va ?",
-    "certification": "Voulez-vous une formation qui donne un diplôme reconnu, ou peu importe ?",
-    "handicap": "Avez-vous besoin d'adaptations, par exemple pour un handicap ou une RQTH ? Vous pouvez ne pas répondre.",
-}
-
-# Every slot question() has words for: ASKED_SLOTS, and the commune.
-ASKABLE_SLOTS = tuple(_QUESTION_TEXT)
-
-_RETRY_PREFIX = {
-    "age": "Je n'ai pas compris votre âge. Écrivez-le en chiffres, par exemple : 22.",
-    "departement": "Je n'ai pas trouvé cette ville en Île-de-France. Choisissez votre département.",
-    "commune": "Je n'ai pas trouvé cette ville. Vérifiez l'orthographe.",
-    "situation": "Je n'ai pas compris votre situation. Choisissez la réponse la plus proche.",
-    "niveau": "Je n'ai pas compris votre diplôme. Choisissez la réponse la plus proche.",
-    "domaine": "Je n'ai pas reconnu ce domaine. Choisissez un exemple ou dites « je ne sais pas ».",
-    "heures_semaine": "Je n'ai pas compris le nombre d'heures. Choisissez la réponse la plus proche.",
-    "equipement": "Je n'ai pas compris. Choisissez la réponse la plus proche.",
-    "creneau": "Je n'ai pas compris. Choisissez la réponse la plus proche.",
-    "modalite": "Je n'ai pas compris. Choisissez la réponse la plus proche.",
-    "certification": "Je n'ai pas compris. Choisissez la réponse la plus proche.",
-    "handicap": "Je n'ai pas compris. Choisissez la réponse la plus proche.",
-}
-
-
-def question(slot: str, failed_attempts: int = 0) -> Question:
-    """How to ask for `slot`, given how many answers to it were unusable so far."""
-    if failed_attempts < ATTEMPTS_BEFORE_BUTTONS:
-        prefix = "Je n'ai pas compris. " if failed_attempts else ""
-        return Question(slot, prefix + _QUESTION_TEXT[slot], _CLOSED_CHOICES.get(slot, ()))
-    buttons = _CLOSED_CHOICES.get(slot) or _FALLBACK_CHOICES.get(slot, ())
-    skip = Button("Passer cette question", SKIP_PAYLOAD)
-    return Question(slot, _RETRY_PREFIX[slot], tuple(buttons) + (skip,))
 
 
 def next_slot_to_ask(profile: Mapping[str, Any], skipped: Iterable[str] = (),
@@ -471,21 +339,6 @@ def outside_region_message() -> str:
     )
 
 
-_LEVEL_LABELS = {
-    "sans_diplome": "sans diplôme",
-    "cap_bep": "CAP ou BEP",
-    "bac": "bac",
-    "bac+2": "bac +2",
-    "bac+3": "bac +3",
-    "bac+5": "bac +5",
-}
-_SITUATION_LABELS = {
-    "demandeur_emploi": "en recherche d'emploi",
-    "jeune_decrocheur": "sorti(e) de l'école",
-    "salarie": "en emploi",
-    "autre": "autre situation",
-}
-_EQUIPMENT_LABELS = {"ordinateur": "un ordinateur", "smartphone": "un téléphone", "aucun": "pas d'équipement"}
 
 
 def profile_summary(profile: Mapping[str, Any]) -> str:
@@ -497,14 +350,58 @@ def profile_summary(profile: Mapping[str, Any]) -> str:
         parts.append(f"{profile['commune']}")
     elif profile.get("departement") in vocab.DEPARTMENT_NAMES:
         parts.append(vocab.DEPARTMENT_NAMES[profile["departement"]])
-    if profile.get("situation") in _SITUATION_LABELS:
-        parts.append(_SITUATION_LABELS[profile["situation"]])
-    if profile.get("niveau") in _LEVEL_LABELS:
-        parts.append(_LEVEL_LABELS[profile["niveau"]])
-    if profile.get("domaine") in vocab.DOMAIN_LABELS:
-        parts.append(vocab.DOMAIN_LABELS[profile["domaine"]])
+    if profile.get("situation") in SITUATION_IN_SUMMARY:
+        parts.append(SITUATION_IN_SUMMARY[profile["situation"]])
+    if profile.get("niveau") in LEVEL_IN_SUMMARY:
+        parts.append(LEVEL_IN_SUMMARY[profile["niveau"]])
+    if profile.get("domaine") in DOMAIN_LABELS:
+        parts.append(DOMAIN_LABELS[profile["domaine"]])
     if profile.get("heures_semaine") is not None:
         parts.append(f"{int(float(profile['heures_semaine']))} h par semaine")
-    if profile.get("equipement") in _EQUIPMENT_LABELS:
-        parts.append(_EQUIPMENT_LABELS[profile["equipement"]])
+    if profile.get("equipement") in EQUIPMENT_IN_SUMMARY:
+        parts.append(EQUIPMENT_IN_SUMMARY[profile["equipement"]])
     return ", ".join(parts)
+
+
+def correction_text(profile: Mapping[str, Any]) -> str:
+    """What the assistant says after a correction, with the profile as it now stands."""
+    return f"C'est noté, je corrige : {profile_summary(profile)}."
+
+
+# The slots a question's answer may fill: the town question is also answered by a department.
+def _answered_by(requested: str | None) -> set:
+    return {"departement", "commune"} if requested in ("departement", "commune") else {requested}
+
+
+def merge_heard_values(known: Mapping[str, Any], requested: str | None, entity_values: Mapping[str, Any],
+                       extracted: Mapping[str, Any] | None = None, invalid: bool = False,
+                       may_replace: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """The profile values one message changes, and the known slots it corrects.
+
+    `entity_values`: from the message's entities (a button's payload, the statistical NLU);
+    `extracted`: from the rules (bot.profile), None for a button (its entities are then exactly
+    what the person chose); `invalid`: the rules refused a value (an age of 150). The NLU's
+    entities only help with the question just asked, when the rules found nothing: elsewhere a
+    number may be hours read as an age. Unless `may_replace` (a button, a correction in words,
+    or after the courses), a value said in passing does not replace an earlier answer: only
+    the question's own answer does. A new department without a commune drops the old commune.
+    """
+    if extracted is None:
+        values = dict(entity_values)
+    else:
+        values = dict(extracted)
+        answered = _answered_by(requested)
+        if requested and not answered & set(values) and not invalid:
+            values.update({k: v for k, v in entity_values.items() if k in answered})
+    if not may_replace:
+        asked = _answered_by(requested)
+        kept = {slot: value for slot, value in values.items() if slot in asked or known.get(slot) in (None, value)}
+        if "departement" in values and "departement" not in kept:
+            kept.pop("commune", None)  # the town goes with its department
+        values = kept
+    if "departement" in values and "commune" not in values:
+        values["commune"] = None
+    changed = {slot: value for slot, value in values.items() if value != known.get(slot)}
+    corrected = [slot for slot, value in changed.items()
+                 if value is not None and known.get(slot) is not None and slot != "commune"]
+    return changed, corrected

@@ -45,7 +45,7 @@ class DirectoryError(FileError):
 
 
 @dataclass(frozen=True)
-class Place:
+class HelpPlace:
     """One place, as the dialogue uses it (plain values, no database session)."""
 
     type: str
@@ -210,12 +210,12 @@ def count_places(engine: Optional[Engine] = None) -> dict[str, int]:
         return counts
 
 
-def _to_place(row: DirectoryPlace) -> Place:
-    return Place(row.type, row.nom, row.departement, row.adresse, row.telephone, row.url, bool(row.fictif))
+def _to_place(row: DirectoryPlace) -> HelpPlace:
+    return HelpPlace(row.type, row.nom, row.departement, row.adresse, row.telephone, row.url, bool(row.fictif))
 
 
 def find_places(types: Sequence[str], departement: str | None, commune: str | None = None,
-                engine: Optional[Engine] = None) -> list[Place]:
+                engine: Optional[Engine] = None) -> list[HelpPlace]:
     """For each type, the nearest place the directory knows: the one serving the commune,
     else one in the commune itself (its address), else the department's general place,
     else the department's first place."""

@@ -8,7 +8,7 @@ import re
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from bot.dialogue import Button
+from bot.questions import Button
 from bot.vocab import YOUTH_AGE_LIMIT
 
 # The kinds of places of the directory (column `type` of the directory CSV).

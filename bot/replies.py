@@ -4,20 +4,23 @@ Short sentences, "vous", everyday words: many readers read with difficulty.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping, Optional, Sequence
 
-from bot.dialogue import Button
 from bot.french import french_date, french_number
 from bot.handoff import RECAP_BUTTON
-from bot.vocab import DEPARTMENT_NAMES, DOMAIN_LABELS, LEVEL_RANK, OUTSIDE_REGION, UNDECIDED_DOMAIN
+from bot.labels import (
+    CERTIFICATION_SHORT, CERTIFICATION_WANTED, COURSE_MODE_IN_SENTENCE, CRENEAU_IN_SENTENCE, CRENEAU_INSTEAD,
+    CRENEAU_SHORT, CRENEAU_WANTED, DOMAIN_LABELS, IN_DEPARTMENT, MODE_ANSWERS, MODE_SHORT, MODE_WANTED,
+)
+from bot.questions import Button
+from bot.vocab import DEPARTMENT_NAMES, OUTSIDE_REGION, UNDECIDED_DOMAIN
 
-_MODE_LABELS = {
-    "distance": "100 % à distance",
-    "hybride": "à distance avec un peu de présence sur place",
-    "presentiel": "sur place",
-}
-_SLOT_LABELS = {"journee": "en journée", "soir_weekend": "le soir ou le week-end", "indifferent": "aux horaires de votre choix"}
+# No sentence of a course text is longer (bot.course_facts names the course by its rank instead).
+MAX_WORDS = 20
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def start_text(course: Mapping[str, Any]) -> str:
@@ -40,9 +43,9 @@ def course_line(rank: int, course: Mapping[str, Any]) -> str:
     rhythm = []
     if course.get("heures_semaine"):
         rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
-    if course.get("creneau") in _SLOT_LABELS:
-        rhythm.append(_SLOT_LABELS[course["creneau"]])
-    facts = f"{_MODE_LABELS.get(course.get('modalite'), '')}, {', '.join(rhythm)}. {start_text(course)}.".replace(", .", ".")
+    if course.get("creneau") in CRENEAU_IN_SENTENCE:
+        rhythm.append(CRENEAU_IN_SENTENCE[course["creneau"]])
+    facts = f"{COURSE_MODE_IN_SENTENCE.get(course.get('modalite'), '')}, {', '.join(rhythm)}. {start_text(course)}.".replace(", .", ".")
     reasons = list(course.get("raisons") or [])[:3]
     if course.get("pret_materiel") and not any(r.startswith("Ordinateur prêté") for r in reasons):
         facts += f" {LOAN_TEXT}."
@@ -77,9 +80,6 @@ def no_result_text() -> str:
             "Un conseiller peut chercher avec vous d'autres solutions.")
 
 
-_LOOSEN_SLOT = {"journee": "le soir ou le week-end", "soir_weekend": "des cours en journée"}
-
-
 def _value(profile: Any, name: str):
     if profile is None:
         return None
@@ -97,8 +97,8 @@ def what_to_loosen(profile: Any, only: Optional[Sequence[str]] = None) -> list[s
         return only is None or slot in only
     if _value(profile, "heures_semaine") not in (None, "") and wanted("heures_semaine"):
         out.append("plus d'heures")
-    if _value(profile, "creneau") in _LOOSEN_SLOT and wanted("creneau"):
-        out.append(_LOOSEN_SLOT[_value(profile, "creneau")])
+    if _value(profile, "creneau") in CRENEAU_INSTEAD and wanted("creneau"):
+        out.append(CRENEAU_INSTEAD[_value(profile, "creneau")])
     if _value(profile, "modalite") == "distance" and wanted("modalite"):
         out.append("quelques séances sur place")
     if _value(profile, "certification") == "oui" and wanted("certification"):
@@ -128,17 +128,40 @@ def _or_list(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " ou " + items[-1]
 
 
+# --- the buttons of each step (actions/ sends them as they are) ---------------------------
+HANDOFF_BUTTON = Button("Parler à un conseiller", "/human_handoff")
+SEARCH_BUTTON = Button("Chercher une formation", "/search_course")
+MORE_BUTTON = Button("Voir d'autres formations", "/show_more")
+COMPARE_BUTTON = Button("Comparer", "/compare_courses")
+NONE_FIT_BUTTON = Button("Aucune ne me va", "/none_fit")
+OUTSIDE_REGION_BUTTONS = (Button("Je me suis trompé de ville", "/start_over"), HANDOFF_BUTTON)
+NO_RESULT_BUTTONS = (Button("Changer mes réponses", "/start_over"), HANDOFF_BUTTON)
+MENU_BUTTONS = (MORE_BUTTON, COMPARE_BUTTON, NONE_FIT_BUTTON, HANDOFF_BUTTON)
+AFTER_ONE_COURSE_BUTTONS = (MORE_BUTTON, HANDOFF_BUTTON, RECAP_BUTTON)
+AFTER_COMPARISON_BUTTONS = (MORE_BUTTON, HANDOFF_BUTTON)
+NOT_HELPING_BUTTONS = (Button("Oui", "/affirm"), Button("Non, merci", "/deny"))
+# "Aucune ne me va": what is wrong? Each button says a refinement bot.refine understands.
+WHAT_IS_WRONG_BUTTONS = (
+    Button("Trop long", '/refine_search{"refinement":"plus court"}'),
+    Button("Commence trop tard", '/refine_search{"refinement":"plus tôt"}'),
+    Button("Je veux un diplôme", '/refine_search{"refinement":"certifiante"}'),
+    Button("Seulement le soir", '/refine_search{"refinement":"le soir"}'),
+    Button(MODE_ANSWERS["hybride"], '/refine_search{"refinement":"hybride"}'),
+    Button("Un autre domaine", '/refine_search{"refinement":"autre domaine"}'),
+)
+
+
+def details_button(rank: int, course_id: str) -> Button:
+    return Button(f"Détails de la {rank}", f'/course_details{{"course_id":"{course_id}"}}')
+
+
 def result_buttons(courses: Sequence[Mapping[str, Any]], first_rank: int = 1, more: bool = True) -> list[Button]:
-    buttons = [Button(f"Détails de la {first_rank + i}", f'/course_details{{"course_id":"{c["id"]}"}}')
-               for i, c in enumerate(courses)]
+    buttons = [details_button(first_rank + i, c["id"]) for i, c in enumerate(courses)]
     if len(courses) >= 2:
-        buttons.append(Button("Comparer", "/compare_courses"))
+        buttons.append(COMPARE_BUTTON)
     if more:
         buttons.append(Button("Voir d'autres", "/show_more"))
-    buttons.append(Button("Aucune ne me va", "/none_fit"))
-    buttons.append(Button("Parler à un conseiller", "/human_handoff"))
-    buttons.append(RECAP_BUTTON)
-    return buttons
+    return buttons + [NONE_FIT_BUTTON, HANDOFF_BUTTON, RECAP_BUTTON]
 
 
 def equipment_text(course: Mapping[str, Any]) -> str | None:
@@ -176,15 +199,15 @@ def course_details_text(course: Mapping[str, Any]) -> str:
     if course.get("contenu"):
         lines.append(f"Contenu : {course['contenu']}")
     # Short lines: the mode, then the rhythm (one line each reads better, and aloud too).
-    if _MODE_LABELS.get(course.get("modalite")):
-        lines.append(f"Mode : {_MODE_LABELS[course['modalite']]}.")
+    if COURSE_MODE_IN_SENTENCE.get(course.get("modalite")):
+        lines.append(f"Mode : {COURSE_MODE_IN_SENTENCE[course['modalite']]}.")
     rhythm = []
     if course.get("heures_semaine"):
         rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
     if course.get("heures_total"):
         rhythm.append(f"{french_number(course['heures_total'])} h en tout")
-    if course.get("creneau") in _SLOT_LABELS:
-        rhythm.append(_SLOT_LABELS[course["creneau"]])
+    if course.get("creneau") in CRENEAU_IN_SENTENCE:
+        rhythm.append(CRENEAU_IN_SENTENCE[course["creneau"]])
     if rhythm:
         lines.append("Rythme : " + ", ".join(rhythm) + ".")
     dates = start_text(course)
@@ -220,7 +243,7 @@ def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any],
         domain = DOMAIN_LABELS.get(course.get("domaine"), "")
         head = f"{rank}. " if rank else ""
         lines = [f"{head}{course.get('titre', '')}" + (f" ({domain})" if domain else "")]
-        rhythm = [_MODE_LABELS.get(course.get("modalite"), "")]
+        rhythm = [COURSE_MODE_IN_SENTENCE.get(course.get("modalite"), "")]
         if course.get("heures_semaine"):
             rhythm.append(f"{french_number(course['heures_semaine'])} h par semaine")
         if course.get("heures_total"):
@@ -238,194 +261,7 @@ def comparison_text(first: Mapping[str, Any], second: Mapping[str, Any],
     return "\n\n".join(["Voici la comparaison.", describe(first, ranks[0]), describe(second, ranks[1])])
 
 
-# --- one fact of one course -------------------------------------------------------------
-_LEVEL_WORDS = {"sans_diplome": "sans diplôme", "cap_bep": "le CAP ou le BEP", "bac": "le bac",
-                "bac+2": "un bac +2", "bac+3": "un bac +3", "bac+5": "un bac +5"}
-_IN_DEPARTMENT = {
-    "75": "à Paris", "77": "en Seine-et-Marne", "78": "dans les Yvelines", "91": "dans l'Essonne",
-    "92": "dans les Hauts-de-Seine", "93": "en Seine-Saint-Denis", "94": "dans le Val-de-Marne",
-    "95": "dans le Val-d'Oise",
-}
-
-
-def _subject(course: Mapping[str, Any], rank: Optional[int], titled: bool = True) -> str:
-    """ "La formation 2, « Titre »," or "La formation « Titre »" (then a verb); without the
-    title "La formation 2" or "Cette formation"."""
-    title = (course.get("titre") or "") if titled else ""
-    if rank:
-        return f"La formation {rank}, « {title} »," if title else f"La formation {rank}"
-    return f"La formation « {title} »" if title else "Cette formation"
-
-
-def _for(subject: str) -> str:
-    """ "Pour la formation 2, « Titre »," / "Pour cette formation," """
-    return "Pour " + subject[0].lower() + subject[1:] + ("" if subject.endswith(",") else ",")
-
-
-_MAX_WORDS = 20
-
-
-def _too_long(text: str) -> bool:
-    return any(len(sentence.split()) > _MAX_WORDS
-               for line in text.splitlines() for sentence in re.split(r"(?<=[.!?…])\s+", line))
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
-def _ask_the_organisation(course: Mapping[str, Any]) -> str:
-    if course.get("contact"):
-        return f"l'organisme peut vous répondre : {course['contact']}."
-    if course.get("url"):
-        return f"l'organisme peut vous répondre, voyez sa fiche : {course['url']}"
-    return "un conseiller peut vous aider à le savoir."
-
-
-def unknown_fact_text(course: Mapping[str, Any]) -> str:
-    return "Je n'ai pas cette information, " + _ask_the_organisation(course)
-
-
-def course_fact_text(course: Mapping[str, Any], topic: str, rank: Optional[int] = None) -> str:
-    """A short French answer to a question about one course, from that course's own data
-    (best: the dict of MatchingEngine.course(), which has contact, cost and dates).
-    topic: one of bot.refine.COURSE_TOPICS; rank: its position in the list shown, if any.
-    The course is named with its title, or only by its rank when a sentence would pass 20
-    words. When the data does not say, an honest "Je n'ai pas cette information…" with the
-    contact."""
-    text = _fact(course, topic, _subject(course, rank))
-    if _too_long(text):
-        text = _fact(course, topic, _subject(course, rank, titled=False))
-    return text
-
-
-def _fact(course: Mapping[str, Any], topic: str, subject: str) -> str:
-    for_ = _for(subject)
-    if topic == "handicap":
-        if course.get("accessible_handicap") is True:
-            return (f"{subject} est accessible aux personnes en situation de handicap. "
-                    "Dites-le à l'organisme à l'inscription pour adapter le rythme.")
-        if course.get("accessible_handicap") is False:
-            contact = course.get("contact") or course.get("url")
-            ask = f"Demandez à l'organisme : {contact}." if contact else "Demandez à l'organisme."
-            return (f"{subject} ne précise pas d'adaptation pour le handicap. {ask} "
-                    "Cap emploi peut aussi vous conseiller.")
-    elif topic == "materiel":
-        equipment = equipment_text(course)
-        if equipment:
-            return f"{for_} {equipment}."
-    elif topic == "cout":
-        if course.get("cout_stagiaire"):
-            cost = _lower_first(course['cout_stagiaire'].rstrip('.')).replace(' : ', ', ')
-            return f"{for_} le coût pour vous : {cost}."
-        if "cout_stagiaire" in course:
-            return f"{subject} est gratuite pour vous : la Région la finance."
-    elif topic == "remuneration":
-        if course.get("remuneree") is True:
-            return (f"{for_} vous pouvez être payé pendant la formation, sous conditions. "
-                    "L'organisme vous dira lesquelles.")
-        if course.get("remuneree") is False:
-            return (f"{subject} n'est pas payée. "
-                    "Vos droits France Travail continuent si vous en avez.")
-    elif topic == "dates":
-        if course.get("entrees_permanentes"):
-            return f"{subject} accepte des entrées à tout moment. Vous pouvez commencer dès votre inscription."
-        if course.get("debut"):
-            text = f"{subject} commence le {french_date(course['debut'])}"
-            if course.get("fin"):
-                text += f" et finit le {french_date(course['fin'])}"
-            return text + "."
-        if course.get("session_ouverte") is False:
-            return (f"{subject} n'a pas de session ouverte pour le moment. "
-                    f"Pour la prochaine, {_ask_the_organisation(course)}")
-    elif topic == "duree":
-        total, weekly = course.get("heures_total"), course.get("heures_semaine")
-        if total and weekly:
-            text = (f"{subject} dure {french_number(total)} h en tout, "
-                    f"à raison de {french_number(weekly)} h par semaine.")
-            weeks = round(float(total) / float(weekly))
-            if weeks >= 2:
-                text += f" Cela fait environ {weeks} semaines."
-        elif total:
-            text = f"{subject} dure {french_number(total)} h en tout."
-        elif weekly:
-            text = f"{subject} demande {french_number(weekly)} h par semaine."
-        else:
-            text = None
-        if text:
-            slot = {"journee": "Les cours ont lieu en journée.",
-                    "soir_weekend": "Les cours ont lieu le soir ou le week-end.",
-                    "indifferent": "Vous choisissez vos horaires."}.get(course.get("creneau"))
-            return f"{text} {slot}" if slot else text
-    elif topic == "inscription":
-        parts = []
-        if course.get("modalites_inscription"):
-            how = _lower_first(course["modalites_inscription"].rstrip("."))
-            parts.append(f"{for_} l'inscription se fait ainsi : {how}.")
-        if course.get("contact"):
-            parts.append(f"Contact : {course['contact'].rstrip('.')}.")
-        if course.get("url"):
-            parts.append(f"Lien : {course['url']}")
-        if parts:
-            return " ".join(parts)
-    elif topic == "certification":
-        if course.get("certifiante") is True:
-            return f"{subject} mène à un diplôme reconnu par l'État."
-        if course.get("certifiante") is False:
-            return (f"{subject} ne mène pas à un diplôme reconnu. "
-                    "Vous recevez une attestation à la fin.")
-    elif topic == "modalite":
-        mode = course.get("modalite")
-        if mode == "distance":
-            return f"{subject} se suit 100 % à distance, depuis chez vous."
-        if mode == "hybride":
-            where = _IN_DEPARTMENT.get(course.get("departement_lieu") or "", "")
-            text = f"{subject} se suit surtout à distance, avec quelques séances sur place {where}".rstrip() + "."
-            town = (course.get("organisme_details") or {}).get("ville")
-            return text + (f" L'organisme est à {town}." if town else "")
-        if mode == "presentiel":
-            return f"{subject} se suit sur place."
-    elif topic == "niveau":
-        level = course.get("niveau_entree")
-        advised = course.get("niveau_conseille")
-        if level == "sans_diplome":
-            text = f"{subject} est accessible sans diplôme."
-            if advised in _LEVEL_WORDS and LEVEL_RANK.get(advised, 0) > 0:
-                text += f" Le niveau conseillé est {_LEVEL_WORDS[advised]}."
-            return text
-        if level in _LEVEL_WORDS:
-            return f"{subject} demande au moins {_LEVEL_WORDS[level]}."
-    elif topic == "age":
-        low, high = course.get("age_min"), course.get("age_max")
-        if low is not None and high is not None:
-            return f"{subject} est ouverte de {low} à {high} ans."
-        if low is not None:
-            return f"{subject} est ouverte à partir de {low} ans."
-        if high is not None:
-            return f"{subject} est ouverte jusqu'à {high} ans."
-        if "age_min" in course:
-            return f"{subject} n'a pas de limite d'âge."
-    elif topic == "contenu":
-        parts = [f"Objectif : {course['objectif']}" if course.get("objectif") else "",
-                 f"Contenu : {course['contenu']}" if course.get("contenu") else ""]
-        parts = [p if p.endswith(".") else p + "." for p in parts if p]
-        if parts:
-            return " ".join(parts)
-    return unknown_fact_text(course)
-
-
 # --- what changed in the search ---------------------------------------------------------
-_MODE_WANTED = {"distance": "des cours 100 % à distance",
-                "hybride": "des cours à distance avec un peu de présence sur place",
-                "indifferent": "des cours à distance ou en partie sur place"}
-_SLOT_WANTED = {"journee": "des cours en journée", "soir_weekend": "des cours le soir ou le week-end",
-                "indifferent": "des cours à tout moment de la semaine"}
-_CERT_WANTED = {"oui": "seulement des formations avec un diplôme reconnu",
-                "indifferent": "des formations avec ou sans diplôme"}
 
 
 def _number(value) -> Optional[float]:
@@ -441,10 +277,6 @@ def _place(profile: Mapping[str, Any]) -> Optional[str]:
     return DEPARTMENT_NAMES.get(profile.get("departement") or "")
 
 
-_MODE_SHORT = {"distance": "100 % à distance", "hybride": "avec un peu de présence sur place",
-               "indifferent": "à distance ou en partie sur place"}
-_SLOT_SHORT = {"journee": "en journée", "soir_weekend": "le soir ou le week-end", "indifferent": "à tout moment"}
-_CERT_SHORT = {"oui": "avec un diplôme reconnu", "indifferent": "avec ou sans diplôme"}
 
 
 def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -460,14 +292,14 @@ def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[t
     moved = (after.get("departement"), after.get("commune")) != (before.get("departement"), before.get("commune"))
     if moved and after.get("departement") and after.get("departement") != OUTSIDE_REGION and new_place:
         where = (f"près de {new_place}" if after.get("commune")
-                 else _IN_DEPARTMENT.get(after["departement"], f"en {new_place}"))
+                 else IN_DEPARTMENT.get(after["departement"], f"en {new_place}"))
         parts.append((f"{where}, au lieu de {old_place}" if old_place and old_place != new_place else where, where))
     old_h, new_h = _number(before.get("heures_semaine")), _number(after.get("heures_semaine"))
     if new_h is not None and new_h != old_h:
         text = f"jusqu'à {french_number(new_h)} h par semaine"
         parts.append((f"{text} au lieu de {french_number(old_h)}" if old_h is not None else text, text))
-    for name, wanted, short in (("modalite", _MODE_WANTED, _MODE_SHORT), ("creneau", _SLOT_WANTED, _SLOT_SHORT),
-                                ("certification", _CERT_WANTED, _CERT_SHORT)):
+    for name, wanted, short in (("modalite", MODE_WANTED, MODE_SHORT), ("creneau", CRENEAU_WANTED, CRENEAU_SHORT),
+                                ("certification", CERTIFICATION_WANTED, CERTIFICATION_SHORT)):
         if after.get(name) in wanted and after.get(name) != before.get(name):
             parts.append((wanted[after[name]], short[after[name]]))
     return parts
@@ -476,7 +308,7 @@ def _change_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[t
 def _pack(parts: Sequence[str]) -> list[str]:
     sentences, current = [], "C'est noté : je cherche maintenant " + parts[0]
     for part in parts[1:]:
-        if len((current + ", " + part).split()) <= _MAX_WORDS:
+        if len((current + ", " + part).split()) <= MAX_WORDS:
             current += ", " + part
         else:
             sentences.append(current + ".")

@@ -75,27 +75,6 @@ RELATED_DOMAINS = {
     "creation_entreprise": ("gestion_administration", "marketing_digital", "commerce_vente"),
 }
 
-DOMAIN_LABELS = {
-    "developpement_web": "développement web",
-    "data_ia": "données et intelligence artificielle",
-    "cybersecurite": "cybersécurité",
-    "systemes_reseaux": "systèmes et réseaux",
-    "support_informatique": "support informatique",
-    "design_graphique": "design graphique",
-    "marketing_digital": "marketing numérique",
-    "commerce_vente": "commerce et vente",
-    "gestion_administration": "gestion et administration",
-    "logistique": "logistique",
-    "sante_social": "santé et social",
-    "batiment": "bâtiment",
-    "hotellerie_restauration": "hôtellerie et restauration",
-    "langues": "langues",
-    "competences_de_base": "compétences de base (lire, écrire, compter, numérique)",
-    "drones": "drones",
-    "creation_entreprise": "création d'entreprise",
-    "indecis": "découverte des métiers",
-}
-
 CRENEAUX = ("journee", "soir_weekend", "indifferent")
 EQUIPEMENTS = ("ordinateur", "smartphone", "aucun")
 MODALITES = ("distance", "hybride", "indifferent")

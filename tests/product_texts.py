@@ -257,15 +257,15 @@ def as_product_text(course: dict) -> dict:
 
 
 def rendered_texts(courses: list[dict]) -> Iterator[Item]:
-    from bot import dialogue, handoff, messaging, replies
+    from bot import course_facts, dialogue, handoff, messaging, questions, replies
     from bot.refine import COURSE_TOPICS
 
-    for slot in dialogue.ASKABLE_SLOTS:
+    for slot in questions.ASKABLE_SLOTS:
         for attempts in (0, 1, 2):
-            question = dialogue.question(slot, attempts)
-            yield f"dialogue.question({slot}, {attempts})", question.text, "message"
+            question = questions.question(slot, attempts)
+            yield f"questions.question({slot}, {attempts})", question.text, "message"
             for button in question.buttons:
-                yield f"dialogue.question({slot}) button", button.title, "label"
+                yield f"questions.question({slot}) button", button.title, "label"
     for name, text in dialogue.LEADS.items():
         yield f"dialogue.LEADS[{name}]", text, "message"
     yield "dialogue.outside_region_message()", dialogue.outside_region_message(), "message"
@@ -274,6 +274,13 @@ def rendered_texts(courses: list[dict]) -> Iterator[Item]:
     for name, value in vars(replies).items():
         if name.isupper() and isinstance(value, str):
             yield f"replies.{name}", value, "message"
+        if name.isupper() and isinstance(value, questions.Button):
+            yield f"replies.{name}", value.title, "label"
+        if name.endswith("_BUTTONS") and isinstance(value, tuple):
+            for button in value:
+                yield f"replies.{name}", button.title, "label"
+    yield "replies.details_button()", replies.details_button(2, "X").title, "label"
+    yield "dialogue.correction_text()", dialogue.correction_text({"age": 24, "departement": "93"}), "message"
     yield "replies.no_result_text()", replies.no_result_text(), "message"
     for profile in ({}, {"creneau": "journee", "modalite": "distance", "certification": "oui"},
                     {"creneau": "soir_weekend", "heures_semaine": 5, "domaine": "cybersecurite"}):
@@ -292,8 +299,8 @@ def rendered_texts(courses: list[dict]) -> Iterator[Item]:
         yield f"replies.course_line({cid})", replies.course_line(rank % 5 + 1, course), "message"
         yield f"replies.course_details_text({cid})", replies.course_details_text(course), "details"
         for topic in COURSE_TOPICS:
-            yield f"replies.course_fact_text({cid}, {topic})", replies.course_fact_text(course, topic, rank % 3 + 1), "message"
-        yield f"replies.unknown_fact_text({cid})", replies.unknown_fact_text(course), "message"
+            yield f"course_facts.course_fact_text({cid}, {topic})", course_facts.course_fact_text(course, topic, rank % 3 + 1), "message"
+        yield f"course_facts.unknown_fact_text({cid})", course_facts.unknown_fact_text(course), "message"
     for first, second in zip(courses[::2], courses[1::2]):
         yield (f"replies.comparison_text({first.get('id')}, {second.get('id')})",
                replies.comparison_text(first, second, [1, 2]), "message")

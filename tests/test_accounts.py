@@ -87,7 +87,7 @@ def test_an_old_hash_is_replaced_at_sign_in_and_passwd_changes_the_password(engi
         stored = conn.execute(select(accounts.advisers.c.password_hash)
                               .where(accounts.advisers.c.id == adviser.id)).scalar_one()
     assert stored.startswith("scrypt$131072$8$1$") and not accounts.needs_rehash(stored)
-    session = accounts.open_session(engine, adviser, T0)
+    session = accounts.start_console_session(engine, adviser, T0)
     accounts.set_password(engine, "old@example.fr", "un tout nouveau mot de passe")
     assert accounts.resume_session(engine, session.token, now=T0)[0] is None  # sessions ended
     assert not accounts.authenticate(engine, "old@example.fr", PASSWORD, accounts.client_key("x"), T0).ok
@@ -97,7 +97,7 @@ def test_an_old_hash_is_replaced_at_sign_in_and_passwd_changes_the_password(engi
 
 def test_a_session_ends_after_its_absolute_lifetime_however_active(engine):
     adviser = accounts.add_adviser(engine, "abs@example.fr", PASSWORD)
-    session = accounts.open_session(engine, adviser, T0)
+    session = accounts.start_console_session(engine, adviser, T0)
     for hour in range(1, 12):
         assert accounts.resume_session(engine, session.token, now=T0 + dt.timedelta(hours=hour))[0] is not None
     assert accounts.resume_session(engine, session.token, now=T0 + dt.timedelta(hours=12, minutes=1)) == (None, True)
@@ -106,15 +106,15 @@ def test_a_session_ends_after_its_absolute_lifetime_however_active(engine):
 def test_ended_sessions_are_swept_at_sign_in(engine):
     adviser = accounts.add_adviser(engine, "sweep@example.fr", PASSWORD)
     for _ in range(3):
-        accounts.open_session(engine, adviser, T0)
+        accounts.start_console_session(engine, adviser, T0)
     assert accounts.count_sessions(engine) == 3
-    accounts.open_session(engine, adviser, T0 + dt.timedelta(hours=9))  # the 3 others idle for 9 h
+    accounts.start_console_session(engine, adviser, T0 + dt.timedelta(hours=9))  # the 3 others idle for 9 h
     assert accounts.count_sessions(engine) == 1
 
 
 def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(engine):
     adviser = accounts.add_adviser(engine, "c@example.fr", PASSWORD)
-    session = accounts.open_session(engine, adviser, T0)
+    session = accounts.start_console_session(engine, adviser, T0)
     accounts.disable_adviser(engine, "c@example.fr")
     assert accounts.resume_session(engine, session.token, now=T0)[0] is None
     assert not accounts.authenticate(engine, "c@example.fr", PASSWORD, accounts.client_key("x"), T0).ok
@@ -122,7 +122,7 @@ def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(engine):
 
 def test_sessions_expire_after_the_idle_time(engine):
     adviser = accounts.add_adviser(engine, "d@example.fr", PASSWORD)
-    session = accounts.open_session(engine, adviser, T0)
+    session = accounts.start_console_session(engine, adviser, T0)
     alive, expired = accounts.resume_session(engine, session.token, 600, T0 + dt.timedelta(seconds=599))
     assert alive is not None and not expired and alive.adviser.email == "d@example.fr"
     # Using it restarted the idle clock.
@@ -136,7 +136,7 @@ def test_sessions_expire_after_the_idle_time(engine):
 
 def test_the_session_table_holds_no_usable_token(engine):
     adviser = accounts.add_adviser(engine, "e@example.fr", PASSWORD)
-    session = accounts.open_session(engine, adviser, T0)
+    session = accounts.start_console_session(engine, adviser, T0)
     with engine.connect() as conn:
         stored = [row.token_hash for row in conn.execute(accounts.adviser_sessions.select())]
     assert stored and session.token not in stored

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import results
 from actions.turn import ActionTurn
-from bot import dialogue
+from bot import questions
 from tests.rasa_trackers import DOMAIN, domain_slots, make_tracker
 from tests.servers import BOBIGNY_PROFILE
 
@@ -77,7 +77,7 @@ def test_the_first_message_is_welcomed_whatever_it_is_and_its_facts_are_kept():
     assert {k: talk.slots[k] for k in ("domaine", "modalite", "creneau", "certification")} == {
         "domaine": "gestion_administration", "modalite": "distance", "creneau": "soir_weekend",
         "certification": "oui"}
-    assert talk.slots["requested_slot"] == "age" and talk.texts[-1] == dialogue.question("age").text
+    assert talk.slots["requested_slot"] == "age" and talk.texts[-1] == questions.question("age").text
 
 
 def test_a_question_among_facts_is_answered_and_the_facts_kept():
@@ -90,7 +90,7 @@ def test_a_question_among_facts_is_answered_and_the_facts_kept():
 def test_an_impossible_age_is_refused_with_a_clear_message_then_asked_again():
     talk = Conversation(welcomed=True, requested_slot="age").say("150 ans")
     assert talk.slots["age"] is None and "15 et 99" in talk.text
-    assert talk.slots["failed_attempts"] == 1 and talk.texts[-1] == dialogue.question("age", 1).text
+    assert talk.slots["failed_attempts"] == 1 and talk.texts[-1] == questions.question("age", 1).text
 
 
 def test_a_correction_replaces_the_value_and_says_so():
@@ -113,7 +113,7 @@ def test_a_detour_is_answered_then_the_question_comes_back_and_counts():
     assert talk.slots["failed_attempts"] == 1 and talk.slots["requested_slot"] == "heures_semaine"
     talk.say("montre moi les formations", "show_more")
     assert "Je vous montre les formations dès que" in talk.text or "utter_profile_first" in talk.texts
-    assert dialogue.SKIP_PAYLOAD in [b["payload"] for m in talk.messages for b in m.get("buttons") or []]
+    assert questions.SKIP_PAYLOAD in [b["payload"] for m in talk.messages for b in m.get("buttons") or []]
     talk.say("???", "nlu_fallback")
     assert talk.slots["requested_slot"] != "heures_semaine"
     assert "heures_semaine" in talk.slots["skipped_slots"] and "passons à la suite" in talk.text

@@ -115,7 +115,7 @@ def test_import_warns_about_offers_no_one_will_be_shown(tmp_path):
 
 def test_undecided_domain_warning_speaks_french():
     from bot.catalogue.importers.base import undecided_domain_warning
-    from bot.vocab import DOMAIN_LABELS
+    from bot.labels import DOMAIN_LABELS
 
     warning = undecided_domain_warning("offres.xml ligne 3", "F-1")
     assert "indecis" not in warning and f"« {DOMAIN_LABELS['indecis']} »" in warning

@@ -2,7 +2,7 @@
 (What a whole turn does is in tests/test_dialogue_properties.py.)"""
 from __future__ import annotations
 
-from bot import dialogue
+from bot import dialogue, questions
 from bot.dialogue import Heard, State
 
 
@@ -31,16 +31,16 @@ def test_outside_the_region_stops_the_questions():
 
 
 def test_after_two_failures_the_question_offers_buttons_and_a_skip():
-    assert dialogue.question("age", 1).buttons == ()
-    buttons = dialogue.question("age", 2).buttons
-    assert buttons[-1].payload == dialogue.SKIP_PAYLOAD
-    domain_buttons = dialogue.question("domaine", 2).buttons
+    assert questions.question("age", 1).buttons == ()
+    buttons = questions.question("age", 2).buttons
+    assert buttons[-1].payload == questions.SKIP_PAYLOAD
+    domain_buttons = questions.question("domaine", 2).buttons
     assert any("je ne sais pas" in b.title.lower() for b in domain_buttons)
 
 
 def test_every_preference_question_has_buttons_with_a_way_out():
     for slot in dialogue.ASKED_WHEN_DECISIVE:
-        titles = [b.title.lower() for b in dialogue.question(slot).buttons]
+        titles = [b.title.lower() for b in questions.question(slot).buttons]
         assert any("peu importe" in t or "ne pas répondre" in t for t in titles), slot
 
 
@@ -73,3 +73,50 @@ def test_asking_for_other_courses_shows_more_even_when_a_topic_word_is_in_it():
         plan = dialogue.plan_turn(state, Heard(intent=intent, wants_more=True, course_topic="duree"))
         assert plan.step == dialogue.MORE, intent
     assert dialogue.plan_turn(state, Heard(intent="faq", course_topic="duree", ranks=(1,))).step == dialogue.COURSE_QUESTION
+
+
+# --- how one message's values merge with what is known (dialogue.merge_heard_values) --------
+def test_a_button_gives_exactly_its_entities():
+    changed, corrected = dialogue.merge_heard_values({"age": 30}, "situation", {"situation": "salarie"}, None)
+    assert changed == {"situation": "salarie"} and corrected == []
+
+
+def test_entities_help_only_the_question_asked_when_the_rules_found_nothing():
+    assert dialogue.merge_heard_values({}, "age", {"age": 22, "heures_semaine": 10}, {})[0] == {"age": 22}
+    assert dialogue.merge_heard_values({}, "age", {"age": 22}, {"age": 23})[0] == {"age": 23}
+    assert dialogue.merge_heard_values({}, "age", {"age": 22}, {}, invalid=True)[0] == {}
+    assert dialogue.merge_heard_values({}, None, {"age": 22}, {})[0] == {}
+
+
+def test_a_value_said_in_passing_does_not_replace_an_earlier_answer():
+    known = {"situation": "salarie", "age": 30}
+    heard = {"situation": "demandeur_emploi", "age": 24}
+    assert dialogue.merge_heard_values(known, "age", {}, heard)[0] == {"age": 24}
+    changed, corrected = dialogue.merge_heard_values(known, "age", {}, heard, may_replace=True)
+    assert changed == heard and sorted(corrected) == ["age", "situation"]
+
+
+def test_the_town_goes_with_its_department():
+    known = {"departement": "93", "commune": "Bobigny"}
+    kept = dialogue.merge_heard_values(known, "age", {}, {"departement": "75", "commune": "Paris"})[0]
+    assert kept == {}
+    moved = dialogue.merge_heard_values(known, "departement", {}, {"departement": "94"})[0]
+    assert moved == {"departement": "94", "commune": None}
+    assert dialogue.merge_heard_values(known, "commune", {}, {"departement": "94", "commune": "Créteil"})[1] \
+        == ["departement"]
+
+
+def test_correction_text_says_the_profile_as_it_stands():
+    assert dialogue.correction_text({"age": 24}).startswith("C'est noté, je corrige : 24 ans")
+
+
+def test_a_department_said_in_passing_does_not_bring_its_town():
+    # The department is not replaced (not asked, already known): its town must not slip in alone.
+    assert dialogue.merge_heard_values({"departement": "93"}, "age", {}, {"departement": "75", "commune": "Paris"})[0] == {}
+
+
+def test_the_handicap_question_offers_yes_no_and_not_answering():
+    buttons = questions.question("handicap").buttons
+    assert [(b.title, b.payload) for b in buttons] == [
+        ("Oui", '/inform{"handicap":"true"}'), ("Non", '/inform{"handicap":"false"}'),
+        ("Je préfère ne pas répondre", questions.SKIP_PAYLOAD)]

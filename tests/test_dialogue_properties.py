@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import dialogue
+from bot import dialogue, questions
 from bot.dialogue import Heard, State
 
 VALUES = {
@@ -108,7 +108,7 @@ def test_a_question_comes_back_with_buttons_after_two_attempts_and_is_skipped_af
         plan = dialogue.plan_turn(state, Heard(intent="faq", is_question=True))
         assert (plan.next_slot, plan.failed_attempts, plan.detour) == ("age", attempt, "faq")
         state = dialogue.state_after(state, plan, plan.next_slot, False)
-    assert dialogue.question("age", 2).buttons[-1].payload == dialogue.SKIP_PAYLOAD
+    assert questions.question("age", 2).buttons[-1].payload == questions.SKIP_PAYLOAD
     plan = dialogue.plan_turn(state, Heard(intent="faq", is_question=True))
     assert plan.gave_up_on == "age" and plan.next_slot == "departement"
 

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 500
 # Over the limit while other work edits them (issue 15 still open for these): this list may only
 # shrink. A file that comes under the limit must leave it, so that it cannot grow back unseen.
-BEING_SPLIT = {"bot/dialogue.py", "bot/replies.py", "bot/matching/engine.py", "bot/matching/rules.py"}
+BEING_SPLIT: set = set()
 
 
 def line_counts() -> dict[str, int]:

@@ -307,9 +307,9 @@ def test_recap_code_then_erasure_leaves_nothing_about_the_sender(assistant, work
     assistant.say(other, "bonjour, j'ai 30 ans")
     assert re.search(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", texts(assistant.say(other, "je veux un code pour mon conseiller")))
 
-    from bot.catalogue.db import dispose_engine, open_session
+    from bot.catalogue.db import dispose_engine, database_session
 
-    with open_session(product_url) as session:
+    with database_session(product_url) as session:
         recap = lookup_recap(session, code.lower(), client_key="test")
         assert recap is not None
         assert recap.profile["age"] == 37 and recap.profile["commune"] == TOWN
@@ -334,7 +334,7 @@ def test_recap_code_then_erasure_leaves_nothing_about_the_sender(assistant, work
             continue  # the catalogue and the directory: public data
         dump = repr(sql(product_url, f'SELECT * FROM "{table}"'))
         assert sender not in dump and TOWN not in dump, table
-    with open_session(product_url) as session:
+    with database_session(product_url) as session:
         assert lookup_recap(session, code, client_key="test") is None
     dispose_engine(product_url)
     # Rasa itself starts from nothing (last: reading the tracker stores a new, empty session).

@@ -184,7 +184,7 @@ def test_paging_and_exclusion(tmp_path):
     second = m.recommend(Profile(), limit=3, offset=3)
     ids1, ids2 = [c["id"] for c in first.courses], [c["id"] for c in second.courses]
     assert not set(ids1) & set(ids2) and len(ids2) == 3
-    excl = m.recommend(Profile(), limit=3, refinement=Refinement(exclude_ids=tuple(ids1)))
+    excl = m.recommend(Profile(), limit=3, exclude_ids=ids1)
     assert not set(ids1) & {c["id"] for c in excl.courses}
     assert excl.total_matches == 4
 
@@ -202,7 +202,7 @@ def test_refinements(tmp_path):
     p = Profile(domaine="developpement_web")
     assert m.recommend(p, refinement=Refinement(shorter=True)).courses[0]["id"] == "A-SHORT"
     assert m.recommend(p, refinement=Refinement(sooner=True)).courses[0]["id"] == "A-LONG"
-    r = m.recommend(p, refinement=Refinement(other_domain="data_ia"))
+    r = m.recommend(Profile(domaine="data_ia"))
     assert [c["id"] for c in r.courses] == ["A-EVE"] and r.relaxed == []
     r = m.recommend(p, refinement=Refinement(evening_only=True))
     assert r.relaxed == [] and [c["id"] for c in r.courses] == ["A-SHORT"]
@@ -375,3 +375,10 @@ def test_public_personas_on_demo_catalogue(tmp_path):
         for course in payload["courses"]:
             assert converse.violations(course, personas[case_id]["facts"], relaxed) == [], course
     engine.dispose()
+
+
+def test_reasons_name_the_time_slot_only_when_the_person_has_one(tmp_path):
+    m = make_engine(tmp_path, [action_spec("A1", creneau="indifferent")])
+    for creneau, said in ((None, False), ("indifferent", False), ("soir_weekend", True)):
+        reasons = m.recommend(Profile(creneau=creneau)).courses[0]["raisons"]
+        assert any(r.startswith("Cours ") for r in reasons) is said, (creneau, reasons)

@@ -74,10 +74,10 @@ def test_sql_prefilter_applies_the_weekly_hours_tolerance(tmp_path, monkeypatch)
     person = Profile(heures_semaine=9.5)
 
     def strict_sql():  # the pre-filter's strict query, which recommend() runs on large catalogues
-        return [c.id for c in MatchingEngine(engine, today=TODAY).candidates(person, "all", (), strict=True)]
+        return [c.id for c in MatchingEngine(engine, today=TODAY).candidates(person, "all", strict=True)]
 
     monkeypatch.setattr(rules, "WEEKLY_HOURS_TOLERANCE", 1.1)
-    assert rules.soft_violations(MatchingEngine(engine, today=TODAY).candidates(person, "all", ())[0], person) == 0
+    assert rules.soft_violations(MatchingEngine(engine, today=TODAY).candidates(person, "all")[0], person) == 0
     assert strict_sql() == ["TEN"]
     assert MatchingEngine(engine, today=TODAY).recommend(person).relaxed == []
     monkeypatch.setattr(rules, "WEEKLY_HOURS_TOLERANCE", 1.0)
@@ -91,3 +91,66 @@ def test_design_maps_every_module():
     missing = [str(p.relative_to(ROOT)) for p in SOURCES
                if str(p.relative_to(ROOT)) not in mapped and p.name not in ("__init__.py", "__main__.py")]
     assert missing == [], missing
+
+
+def _contract_values() -> set:
+    from bot import vocab
+    values = set(vocab.PROFILE_SLOTS) | {"true", "false"}
+    for name in ("SITUATIONS", "DEPARTEMENTS", "LEVELS", "DOMAINES", "CRENEAUX", "EQUIPEMENTS", "MODALITES",
+                 "COURSE_MODES", "CERTIFICATIONS"):
+        values |= set(getattr(vocab, name))
+    return values
+
+
+def _is_label(text: str) -> bool:
+    """A label: French words rather than a code (a space, a capital or an accent), and a phrase
+    rather than a sentence (a question's words, keyed by its slot, are a sentence)."""
+    return (bool(re.search(r"[\sA-ZÀ-ÿ]", text)) and not text.isupper() and not re.search(r"[.?!]$", text)
+            and len(text.split()) <= 10)
+
+
+def _label_literals(path: Path):
+    """(line, key, text) of every dict entry `"<contract value>": "<French words>"` in a file."""
+    import ast
+    values = _contract_values()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if (isinstance(key, ast.Constant) and key.value in values and isinstance(value, ast.Constant)
+                        and isinstance(value.value, str) and _is_label(value.value)):
+                    yield node.lineno, key.value, value.value
+
+
+def test_labels_of_the_contract_values_live_in_bot_labels():
+    """A French label of a contract value is spelt in bot/labels.py only: no other module maps a
+    value to words, and none re-types one of the labels as a literal."""
+    import ast
+
+    from bot import labels
+
+    home = ROOT / "bot" / "labels.py"
+    from bot.vocab import DEPARTMENT_NAMES
+
+    elsewhere = [f"{p.relative_to(ROOT)}:{line} {key!r}: {text!r}" for p in SOURCES if p != home
+                 for line, key, text in _label_literals(p)
+                 if not (p.name == "vocab.py" and DEPARTMENT_NAMES.get(key) == text)]  # names, not labels
+    assert elsewhere == [], elsewhere
+    # Labels of values (the slot names' labels also name fields in the importers' messages).
+    value_tables = [table for name, table in vars(labels).items() if isinstance(table, dict)
+                    and name not in ("RELAXED_LABELS", "CONSTRAINT_LABELS")]
+    known = {text for table in value_tables for text in table.values()
+             if isinstance(text, str) and len(text.split()) >= 2} | {labels.OUTSIDE_REGION_TITLE}
+    retyped = [f"{p.relative_to(ROOT)}:{node.lineno} {node.value!r}" for p in SOURCES if p != home
+               for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and node.value in known]
+    assert retyped == [], retyped
+    assert len(list(_label_literals(home))) > 50  # the check sees the labels where they are
+
+
+def test_actions_hold_no_french_text():
+    """actions/ only translates (issue 15): what the person reads is written in bot/, where the
+    plain-language test scores it. The one literal left is a person's message, for the warm-up."""
+    from tests.product_texts import python_literals
+
+    french = [(where, text) for where, text, _ in python_literals() if where.startswith("actions/")]
+    assert [where.split(":")[0] for where, _ in french] == ["actions/__init__.py"], french

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import dialogue, handoff, replies
+from bot import dialogue, handoff, questions, replies
 from tests.plain_french import problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,12 +36,12 @@ def test_domain_response_is_plain_french(where, text):
     assert problems(text) == []
 
 
-QUESTIONS = [(slot, attempts) for slot in dialogue.ASKABLE_SLOTS for attempts in (0, 1, 2)]
+QUESTIONS = [(slot, attempts) for slot in questions.ASKABLE_SLOTS for attempts in (0, 1, 2)]
 
 
 @pytest.mark.parametrize("slot,attempts", QUESTIONS)
 def test_profile_questions_are_plain_french(slot, attempts):
-    assert problems(dialogue.question(slot, attempts).text) == []
+    assert problems(questions.question(slot, attempts).text) == []
 
 
 @pytest.mark.parametrize("profile", [{}, {"age": 19}, {"age": 40}, {"age": 30, "handicap": True}])
@@ -101,8 +101,8 @@ SCORED = [(w, t) for w, t in MESSAGES if is_scored(t)]
 
 def test_every_french_text_is_found():
     wheres = {w.split(":")[0].split("(")[0] for w, _, _ in ALL_TEXTS}
-    for expected in ("domain.yml", "faq.yml", "dialogue.question", "handoff.handoff_text", "replies.course_line",
-                     "replies.course_details_text", "replies.course_fact_text", "replies.comparison_text",
+    for expected in ("domain.yml", "faq.yml", "questions.question", "handoff.handoff_text", "replies.course_line",
+                     "replies.course_details_text", "course_facts.course_fact_text", "replies.comparison_text",
                      "messaging.VOICE_NOTE_REPLY", "bot/gateway/static/index.html", "bot/gateway/static/chat.js",
                      "bot/privacy_notice.html ", "bot/gateway/console.py", "bot/gateway/region.py", "capnum_rasa/rest.py"):
         assert any(w.startswith(expected) for w in wheres), (expected, sorted(wheres))

@@ -10,7 +10,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from bot.catalogue.db import dispose_engine, open_session
+from bot.catalogue.db import dispose_engine, database_session
 from bot.config import tracker_db_url
 from bot.endpoints import tracker_store_settings
 from bot.people import Recap
@@ -79,7 +79,7 @@ def test_the_purge_removes_only_old_conversations_and_expired_recaps(database_ur
     before = senders(database_url)
     assert set(before) == {"old-1", "old-2", "recent", "today", "long"}
     utc_now = dt.datetime.fromtimestamp(now, dt.timezone.utc)
-    with open_session(database_url) as session:
+    with database_session(database_url) as session:
         create_recap(session, "old-1", {"age": 30.0}, [], now=utc_now - dt.timedelta(days=31))
         kept_code = create_recap(session, "recent", {"age": 30.0}, [], now=utc_now - dt.timedelta(days=29))
 
@@ -92,7 +92,7 @@ def test_the_purge_removes_only_old_conversations_and_expired_recaps(database_ur
     after = senders(database_url)
     assert set(after) == {"recent", "today", "long"}
     assert after == {k: v for k, v in before.items() if k in after}
-    with open_session(database_url) as session:
+    with database_session(database_url) as session:
         hashes = session.execute(select(Recap.sender_hash)).scalars().all()
     assert hashes == [sender_key("recent")] and kept_code
     dispose_engine(database_url)
@@ -126,18 +126,18 @@ def test_the_purge_works_before_any_conversation(tmp_path):
 def test_erasing_a_person_removes_their_recaps_and_conversation_only(database_url):
     save_conversation(database_url, "alice", time.time())
     save_conversation(database_url, "bob", time.time())
-    with open_session(database_url) as session:
+    with database_session(database_url) as session:
         create_recap(session, "alice", {"age": 30.0}, ["A"])
         create_recap(session, "alice", {"age": 30.0}, ["B"])
         create_recap(session, "bob", {"age": 40.0}, ["C"])
     report = erase_person("alice", database_url=database_url)
     assert (report.recaps, report.events) == (2, 0)  # in a conversation, the tracker store erases the events
-    with open_session(database_url) as session:
+    with database_session(database_url) as session:
         assert session.execute(select(Recap.sender_hash)).scalars().all() == [sender_key("bob")]
     report = erase_person("bob", database_url=database_url, tracker_db_url=database_url, erase_events=True)
     assert report.recaps == 1 and report.events > 0
     assert set(senders(database_url)) == {"alice"}
-    with open_session(database_url) as session:
+    with database_session(database_url) as session:
         assert session.execute(select(func.count()).select_from(Recap)).scalar_one() == 0
     dispose_engine(database_url)
 

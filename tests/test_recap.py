@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bot.catalogue.db import dispose_engine, open_session
+from bot.catalogue.db import dispose_engine, database_session
 from bot.people import Recap, RecapLookupFailure
 from bot.recap import (ALPHABET, CODE_LENGTH, FAILURE_WINDOW, MAX_FAILED_LOOKUPS, TooManyAttempts,
                        create_recap, delete_expired_recaps, lookup_recap, normalise_code)
@@ -24,7 +24,7 @@ def secret(monkeypatch):
 
 @pytest.fixture
 def session(database_url):
-    with open_session(database_url) as s:
+    with database_session(database_url) as s:
         yield s
     dispose_engine(database_url)
 
@@ -77,7 +77,7 @@ def test_too_many_wrong_lookups_are_refused_then_allowed_again(session, database
     with pytest.raises(TooManyAttempts):
         lookup_recap(session, code, "adviser-1", now=at + dt.timedelta(seconds=1))
     dispose_engine(database_url)
-    with open_session(database_url) as other:
+    with database_session(database_url) as other:
         with pytest.raises(TooManyAttempts) as refused:
             lookup_recap(other, code, "adviser-1", now=at + dt.timedelta(minutes=1))
         assert refused.value.retry_after.replace(tzinfo=dt.timezone.utc) > at

@@ -13,7 +13,7 @@ import re
 import pytest
 from sqlalchemy import select, text, update
 
-from bot import handoff, replies
+from bot import course_facts, handoff, replies
 from bot.catalogue.models import Action, Session
 from bot.matching import MatchingEngine, Profile
 from bot.refine import COURSE_TOPICS, course_question_topic, ranks_mentioned
@@ -100,7 +100,7 @@ def test_details_of_a_course_with_every_session_closed(demo):
         assert all(not d["recrutement_ouvert"] for d in details["dates"])
         text_ = replies.course_details_text(details)
         assert "Pas de session ouverte pour le moment." in text_
-        answer = replies.course_fact_text(details, "dates", 2)
+        answer = course_facts.course_fact_text(details, "dates", 2)
         assert "n'a pas de session ouverte" in answer and details["contact"] in answer
         assert replies.start_text(details) == "Pas de session ouverte pour le moment"
         # Never recommended either.
@@ -190,25 +190,25 @@ def test_every_fact_of_every_demo_course_is_plain_french(demo):
         course = demo.course(course_id)
         for topic in COURSE_TOPICS + ("inconnu",):
             for rank in (None, 2):
-                answer = replies.course_fact_text(course, topic, rank)
+                answer = course_facts.course_fact_text(course, topic, rank)
                 assert answer and problems(answer) == [], (course_id, topic, answer)
 
 
 def test_facts_come_from_the_course_itself(demo):
     accessible = demo.course(demo_ids(demo, Action.accessible_handicap.is_(True))[0])
     not_accessible = demo.course(demo_ids(demo, Action.accessible_handicap.is_(False))[0])
-    answer = replies.course_fact_text(accessible, "handicap", 2)
+    answer = course_facts.course_fact_text(accessible, "handicap", 2)
     assert answer.startswith(f"La formation 2, « {accessible['titre']} », est accessible aux personnes "
                              "en situation de handicap.")
-    assert "ne précise pas d'adaptation" in replies.course_fact_text(not_accessible, "handicap")
-    assert not_accessible["contact"] in replies.course_fact_text(not_accessible, "handicap")
+    assert "ne précise pas d'adaptation" in course_facts.course_fact_text(not_accessible, "handicap")
+    assert not_accessible["contact"] in course_facts.course_fact_text(not_accessible, "handicap")
     lent = demo.course(demo_ids(demo, Action.equipement_prete.is_(True))[0])
-    assert "l'organisme vous prête un ordinateur" in replies.course_fact_text(lent, "materiel", 1)
+    assert "l'organisme vous prête un ordinateur" in course_facts.course_fact_text(lent, "materiel", 1)
     own = demo.course(demo_ids(demo, Action.equipement_prete.is_(False), Action.equipement_requis == "ordinateur")[0])
-    assert "il faut un ordinateur avec internet" in replies.course_fact_text(own, "materiel")
+    assert "il faut un ordinateur avec internet" in course_facts.course_fact_text(own, "materiel")
     paid = demo.course(demo_ids(demo, Action.remuneree.is_(True))[0])
-    assert "vous pouvez être payé" in replies.course_fact_text(paid, "remuneration")
-    assert "inscription en ligne" in replies.course_fact_text(paid, "inscription").lower()
+    assert "vous pouvez être payé" in course_facts.course_fact_text(paid, "remuneration")
+    assert "inscription en ligne" in course_facts.course_fact_text(paid, "inscription").lower()
     details = replies.course_details_text(accessible)
     assert "Accessible aux personnes en situation de handicap" in details
     assert "Handicap : l'organisme ne dit rien sur ce point." in replies.course_details_text(not_accessible)
@@ -218,7 +218,7 @@ def test_facts_come_from_the_course_itself(demo):
 def test_a_fact_the_data_does_not_give_is_an_honest_i_do_not_know():
     course = {"id": "X", "titre": "Titre", "contact": "Accueil, contact@exemple.org"}
     for topic in ("handicap", "remuneration", "dates", "certification", "quelque_chose"):
-        answer = replies.course_fact_text(course, topic)
+        answer = course_facts.course_fact_text(course, topic)
         assert answer == "Je n'ai pas cette information, l'organisme peut vous répondre : Accueil, contact@exemple.org."
 
 
@@ -450,3 +450,11 @@ def test_the_end_of_the_list_names_only_what_would_bring_new_courses(tmp_path):
     # From the profile alone, every constraint set is named (here the time slot too).
     assert "des cours en journée" in replies.no_more_text(profile)
     m.close()
+
+
+def test_the_list_of_courses_offers_every_next_step():
+    payloads = [b.payload for b in replies.result_buttons([{"id": "A"}, {"id": "B"}], first_rank=4)]
+    assert payloads == ['/course_details{"course_id":"A"}', '/course_details{"course_id":"B"}', "/compare_courses",
+                        "/show_more", "/none_fit", "/human_handoff", "/request_recap"]
+    assert [b.title for b in replies.result_buttons([{"id": "A"}], more=False)][:1] == ["Détails de la 1"]
+    assert "/compare_courses" not in [b.payload for b in replies.result_buttons([{"id": "A"}])]

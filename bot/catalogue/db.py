@@ -128,7 +128,7 @@ def session_factory(engine: Optional[Engine] = None) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
-def open_session(url: Optional[str] = None):
+def database_session(url: Optional[str] = None):
     """A Session on the migrated catalogue (default database_url())."""
     engine = ensure_schema(get_engine(url))
     return session_factory(engine)()

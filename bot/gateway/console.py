@@ -24,54 +24,29 @@ from bot.gateway.session import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, console_header, console_page, current_session, drop_cookie,
     login_page, require_session, set_cookie, tokens_match,
 )
+from bot.labels import (
+    CERTIFICATION_TITLES, COURSE_EQUIPMENT_TITLES, COURSE_MODE_TITLES, CRENEAU_TITLES, DEPARTMENT_TITLES,
+    DOMAIN_TITLES, EQUIPMENT_TITLES, HANDICAP_TITLES, LEVEL_TITLES, MODE_TITLES, SITUATION_TITLES,
+)
 from bot.vocab import (
-    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DEPARTMENT_NAMES, DOMAIN_LABELS, DOMAINES,
-    EQUIPEMENTS, LEVELS, MODALITES, OUTSIDE_REGION, PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
+    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAINES,
+    EQUIPEMENTS, LEVELS, MODALITES, PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
 )
 
 RESULTS_LIMIT = 10
 
-# French labels of the contract's values, for advisers.
-SITUATION_LABELS = {
-    "demandeur_emploi": "Demandeur d'emploi",
-    "jeune_decrocheur": "Jeune sorti de l'école sans diplôme ni emploi",
-    "salarie": "Salarié",
-    "autre": "Autre situation",
-}
-DEPARTEMENT_LABELS = {**{code: f"{name} ({code})" for code, name in DEPARTMENT_NAMES.items()},
-                      OUTSIDE_REGION: "Hors Île-de-France"}
-LEVEL_LABELS = {
-    "sans_diplome": "Sans diplôme (ou brevet)",
-    "cap_bep": "CAP ou BEP",
-    "bac": "Bac",
-    "bac+2": "Bac +2 (BTS, DUT)",
-    "bac+3": "Bac +3 (licence)",
-    "bac+5": "Bac +5 (master) ou plus",
-}
-DOMAINE_LABELS = {code: DOMAIN_LABELS[code][:1].upper() + DOMAIN_LABELS[code][1:] for code in DOMAINES}
-CRENEAU_LABELS = {"journee": "En journée", "soir_weekend": "Le soir ou le week-end", "indifferent": "Peu importe"}
-EQUIPEMENT_LABELS = {"ordinateur": "Un ordinateur", "smartphone": "Seulement un téléphone",
-                     "aucun": "Ni ordinateur ni téléphone"}
-MODALITE_LABELS = {"distance": "Tout à distance", "hybride": "À distance avec un peu de présence sur place",
-                   "indifferent": "Peu importe"}
-CERTIFICATION_LABELS = {"oui": "Oui, un diplôme reconnu", "indifferent": "Peu importe"}
-HANDICAP_LABELS = {"true": "Oui (RQTH ou besoin d'adaptation)", "false": "Non"}
-COURSE_EQUIPMENT_LABELS = {"ordinateur": "Un ordinateur avec internet", "smartphone": "Un téléphone suffit",
-                           "aucun": "Rien à prévoir"}
-COURSE_MODE_LABELS = {"distance": "100 % à distance", "hybride": "À distance, avec un peu de présence sur place",
-                      "presentiel": "Sur place"}
 
 # (slot, label, kind, choices or range)
 CHOICE_FIELDS = (
-    ("situation", "Situation", SITUATIONS, SITUATION_LABELS),
-    ("departement", "Département", DEPARTEMENTS, DEPARTEMENT_LABELS),
-    ("niveau", "Diplôme le plus haut", LEVELS, LEVEL_LABELS),
-    ("domaine", "Domaine souhaité", DOMAINES, DOMAINE_LABELS),
-    ("creneau", "Moment de la journée", CRENEAUX, CRENEAU_LABELS),
-    ("equipement", "Équipement", EQUIPEMENTS, EQUIPEMENT_LABELS),
-    ("modalite", "Modalité", MODALITES, MODALITE_LABELS),
-    ("certification", "Certification souhaitée", CERTIFICATIONS, CERTIFICATION_LABELS),
-    ("handicap", "Situation de handicap", ("true", "false"), HANDICAP_LABELS),
+    ("situation", "Situation", SITUATIONS, SITUATION_TITLES),
+    ("departement", "Département", DEPARTEMENTS, DEPARTMENT_TITLES),
+    ("niveau", "Diplôme le plus haut", LEVELS, LEVEL_TITLES),
+    ("domaine", "Domaine souhaité", DOMAINES, DOMAIN_TITLES),
+    ("creneau", "Moment de la journée", CRENEAUX, CRENEAU_TITLES),
+    ("equipement", "Équipement", EQUIPEMENTS, EQUIPMENT_TITLES),
+    ("modalite", "Modalité", MODALITES, MODE_TITLES),
+    ("certification", "Certification souhaitée", CERTIFICATIONS, CERTIFICATION_TITLES),
+    ("handicap", "Situation de handicap", ("true", "false"), HANDICAP_TITLES),
 )
 NUMBER_FIELDS = (
     ("age", "Âge", AGE_RANGE, "ans"),
@@ -100,7 +75,7 @@ async def login(request: web.Request) -> web.Response:
             return login_page(request, f"Trop d'essais de connexion. Réessayez dans {minutes} minutes.",
                                status=429, email=email)
         return login_page(request, "Adresse e-mail ou mot de passe incorrect.", status=401, email=email)
-    session = await in_thread(accounts.open_session, settings.engine, result.adviser, settings.now(),
+    session = await in_thread(accounts.start_console_session, settings.engine, result.adviser, settings.now(),
                               settings.session_idle_seconds, settings.session_max_seconds)
     response = web.HTTPSeeOther("/conseiller")
     set_cookie(request, response, SESSION_COOKIE, session.token)
@@ -218,26 +193,26 @@ def _safe_url(url: Any) -> Optional[str]:
 
 def course_html(rank: int, course: Mapping[str, Any]) -> str:
     facts = [("Organisme", course.get("organisme") or "Non précisé"),
-             ("Mode", COURSE_MODE_LABELS.get(course.get("modalite"), course.get("modalite") or "Non précisé"))]
+             ("Mode", COURSE_MODE_TITLES.get(course.get("modalite"), course.get("modalite") or "Non précisé"))]
     rhythm = []
     if course.get("heures_semaine"):
         rhythm.append(f"{_hours(course['heures_semaine'])} h par semaine")
     if course.get("heures_total"):
         rhythm.append(f"{_hours(course['heures_total'])} h en tout")
-    if course.get("creneau") in CRENEAU_LABELS and course.get("creneau") != "indifferent":
-        rhythm.append(CRENEAU_LABELS[course["creneau"]].lower())
+    if course.get("creneau") in CRENEAU_TITLES and course.get("creneau") != "indifferent":
+        rhythm.append(CRENEAU_TITLES[course["creneau"]].lower())
     facts.append(("Rythme", ", ".join(rhythm) or "Non précisé"))
     facts.append(("Début", _start(course)))
-    if course.get("domaine") in DOMAINE_LABELS:
-        facts.append(("Domaine", DOMAINE_LABELS[course["domaine"]]))
-    if course.get("niveau_entree") in LEVEL_LABELS:
-        facts.append(("Niveau d'entrée", LEVEL_LABELS[course["niveau_entree"]]))
+    if course.get("domaine") in DOMAIN_TITLES:
+        facts.append(("Domaine", DOMAIN_TITLES[course["domaine"]]))
+    if course.get("niveau_entree") in LEVEL_TITLES:
+        facts.append(("Niveau d'entrée", LEVEL_TITLES[course["niveau_entree"]]))
     ages = (course.get("age_min"), course.get("age_max"))
     if any(a is not None for a in ages):
         facts.append(("Âge", f"{ages[0] if ages[0] is not None else 'sans minimum'} – "
                              f"{ages[1] if ages[1] is not None else 'sans maximum'}"))
     facts.append(("Matériel", "Ordinateur prêté par l'organisme" if course.get("pret_materiel")
-                  else COURSE_EQUIPMENT_LABELS.get(course.get("equipement_requis"), "Non précisé")))
+                  else COURSE_EQUIPMENT_TITLES.get(course.get("equipement_requis"), "Non précisé")))
     if course.get("accessible_handicap"):
         facts.append(("Handicap", "Formation adaptée"))
     facts.append(("Certifiante", "Oui" if course.get("certifiante") else "Non"))
@@ -303,7 +278,7 @@ def _value_label(name: str, value: Any) -> str:
     if name == "heures_semaine":
         return f"{_hours(value)} h"
     if name == "handicap":
-        return HANDICAP_LABELS["true" if value else "false"]
+        return HANDICAP_TITLES["true" if value else "false"]
     if name == "commune":
         return str(value)
     for field_name, _label, _choices, labels in CHOICE_FIELDS:

@@ -162,10 +162,10 @@ class CommuneIndex:
                           _RANK_NAME, guarded=False)
         paris = by_name.get("Paris")
         if paris is not None:
-            self._add(["paris"], Place("75", "Paris", "Paris (75)"), _RANK_NAME, guarded=False)
+            self._add(["paris"], Place("75", "Paris", department_label("75")), _RANK_NAME, guarded=False)
         for dep, name in DEPARTMENT_NAMES.items():
             place = Place(dep, "Paris" if dep == "75" else None,
-                          "Paris (75)" if dep == "75" else department_label(dep))
+                          department_label(dep))
             for form in (name,) + DEPARTMENT_ALIASES.get(dep, ()):
                 self._add(tokens_of(form), place, _RANK_NAME, guarded=False)
         for area, dep in AREAS.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.text import fold
+from bot.labels import DEPARTMENT_TITLES
 from bot.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
 
 OUTSIDE_LABEL = "hors Île-de-France"
@@ -34,10 +35,9 @@ def department_label(code: str) -> str:
     """'93' -> 'Seine-Saint-Denis (93)'; 'hors_idf' -> 'hors Île-de-France'."""
     if code == OUTSIDE_REGION:
         return OUTSIDE_LABEL
-    try:
-        return f"{DEPARTMENT_NAMES[code]} ({code})"
-    except KeyError:
-        raise ValueError(f"not a department of Île-de-France: {code!r}") from None
+    if code not in DEPARTMENT_NAMES:
+        raise ValueError(f"not a department of Île-de-France: {code!r}")
+    return DEPARTMENT_TITLES[code]
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def outside_place(label: str) -> Place:
     return Place(OUTSIDE_REGION, None, f"{label} ({OUTSIDE_LABEL})")
 
 
-PARIS = Place("75", "Paris", "Paris (75)")
+PARIS = Place("75", "Paris", department_label("75"))
 
 
 def paris_arrondissement(number: int) -> Place:
@@ -273,7 +273,7 @@ def paris_arrondissement(number: int) -> Place:
 def department_place(number: str) -> Place | None:
     if number in IDF_DEPARTMENTS:
         return Place(number, "Paris" if number == "75" else None,
-                     "Paris (75)" if number == "75" else department_label(number))
+                     department_label(number))
     if number in OUTSIDE_DEPARTMENT_NUMBERS:
         return outside_place(f"département {number.upper()}")
     return None

@@ -5,10 +5,11 @@ French reasons and documented relaxation (see bot.matching.rules for the rules).
     result = MatchingEngine(engine).recommend(Profile.from_slots(slots))
     result.payload(), result.relaxation_sentence()
 """
+from bot.matching.ranking import MatchResult, choose_relaxation, rank, score  # noqa: F401
 from bot.matching.rules import (  # noqa: F401
-    RELAXATION_ORDER, Candidate, MatchResult, Profile, Refinement, choose_relaxation,
-    hard_violations, rank, reasons, relaxation_sentence, score, soft_violations,
+    RELAXATION_ORDER, Candidate, Profile, Refinement, hard_violations, soft_violations,
 )
+from bot.matching.sentences import reasons, relaxation_sentence  # noqa: F401
 from bot.matching.engine import MatchingEngine  # noqa: F401
 
 __all__ = ["MatchingEngine", "Profile", "Refinement", "MatchResult", "RELAXATION_ORDER",

@@ -1,7 +1,6 @@
-"""The SQL side of matching: the pre-filter on indexed columns, then the pure rules.
-
-See "How a query runs" in bot.matching.rules. Statements are built once per shape (16 in
-all: domain tier x exclusions x strict), unknown profile values being bound as "anything
+"""The SQL side of matching: runs the pre-filter (bot.matching.prefilter), then the pure rules,
+and pages. See "How a query runs" in bot.matching.rules. Statements are built once per shape (8 in
+all: domain tier x strict), unknown profile values being bound as "anything
 goes" values, so SQLAlchemy compiles each shape once per process (``warm_up()`` does it at
 start). With SQLite file databases (NullPool in SQLAlchemy 1.4) one connection per thread is
 kept, its read transaction ended after every query.
@@ -22,145 +21,27 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Iterable, Optional, Sequence
 
-from sqlalchemy import Boolean, Float, Integer, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from bot.catalogue.models import ETAT_OUVERT, Action, Formation, Organisme, Session, has_open_session
+from bot.catalogue.models import ETAT_OUVERT, Action
 from bot.catalogue.payload import course_payload
 from bot.catalogue.vocabulary_mapping import ALL_DEPARTMENTS_MASK, department_bit
+from bot.matching.prefilter import (
+    PAGE_STATEMENT, TIER_ALL, TIER_EXACT, TIER_OTHER, TIER_RELATED, has_soft_constraints, prefilter_statement,
+    strict_params, to_date,
+)
+from bot.matching.ranking import MatchResult, choose_relaxation, rank
 from bot.matching.rules import (
-    CANDIDATE_FIELDS, V_CERTIF, V_CRENEAU, V_DOMAIN_RELATED, V_HEURES, V_MODALITE,
-    Candidate,
-    MatchResult, Profile, Refinement, choose_relaxation, equipment_ok, rank, reasons,
-    soft_violations, weekly_hours_limit,
+    V_CERTIF, V_CRENEAU, V_DOMAIN_RELATED, V_HEURES, V_MODALITE, Candidate, Profile, Refinement, equipment_ok,
+    soft_violations,
 )
+from bot.matching.sentences import reasons
 from bot.vocab import AGE_RANGE, LEVELS, OUTSIDE_REGION, RELATED_DOMAINS, YOUTH_AGE_LIMIT
-
-ACTION_T = Action.__table__
-SESSION_T = Session.__table__
-FORMATION_T = Formation.__table__
-ORGANISME_T = Organisme.__table__
-
-# Every action column course_payload reads: without equipement_prete a lent computer would
-# be reported as required (CONTRACT §2), without niveau_entree_obligatoire an advised level as
-# compulsory.
-_PAYLOAD_ACTION_COLUMNS = (
-    "id", "domaine", "modalite", "heures_total", "heures_semaine", "creneau", "certifiante",
-    "niveau_entree", "niveau_entree_obligatoire", "age_min", "age_max", "departements",
-    "equipement_requis", "equipement_prete", "places_sur_site", "accessible_handicap", "url",
-)
-
-# The final page: payload columns of a few actions, mapped by course_payload.
-_PAGE_STATEMENT = (
-    select(*[ACTION_T.c[name] for name in _PAYLOAD_ACTION_COLUMNS],
-           FORMATION_T.c.intitule.label("intitule"), FORMATION_T.c.url.label("formation_url"),
-           ORGANISME_T.c.nom.label("organisme_nom"))
-    .select_from(ACTION_T.join(FORMATION_T, FORMATION_T.c.id == ACTION_T.c.formation_id)
-                 .outerjoin(ORGANISME_T, ORGANISME_T.c.id == ACTION_T.c.organisme_formateur_id))
-    .where(ACTION_T.c.id.in_(bindparam("ids", expanding=True)))
-)
 
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 _NON_DOMAIN = V_CRENEAU | V_HEURES | V_MODALITE | V_CERTIF
-
-# Domain tiers: never more than three queries.
-_EXACT, _RELATED, _OTHER, _ALL = "exact", "related", "other", "all"
-
-
-def _to_date(value) -> Optional[_dt.date]:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    return _dt.date.fromisoformat(str(value)[:10])
-
-
-def _flag(name: str):
-    return bindparam(name, type_=Boolean)
-
-
-def _strict_params(profile: Profile) -> dict:
-    """Bound values of the soft constraints (strict query)."""
-    return {
-        "any_creneau": profile.creneau not in ("journee", "soir_weekend"),
-        "creneau": profile.creneau or "indifferent",
-        "hmax": weekly_hours_limit(profile.heures_semaine) if profile.heures_semaine is not None else 1e9,
-        "any_mode": profile.modalite != "distance",
-        "any_cert": profile.certification != "oui",
-    }
-
-
-def _has_soft_constraints(profile: Profile) -> bool:
-    p = _strict_params(profile)
-    return not (p["any_creneau"] and p["any_mode"] and p["any_cert"]
-                and profile.heures_semaine is None)
-
-
-def _prefilter(tier: str, has_exclude: bool, strict: bool = False):
-    """SELECT the Candidate columns of the actions passing every hard constraint.
-
-    Bound values: today, age_lo/age_hi (the person's age, or -1/1000 when unknown), depbit
-    (the department's bit, or all 8), rank + level_unknown, the public flags (any_public,
-    p_de, p_jeune, p_sal), the equipment flags (own_any, phone_ok, onsite_ok), dom/doms for
-    the domain tier and exclude.
-    """
-    today = bindparam("today", type_=SESSION_T.c.debut.type)
-    next_start = (
-        select(func.min(SESSION_T.c.debut))
-        .where(SESSION_T.c.action_id == ACTION_T.c.id, SESSION_T.c.etat_recrutement == ETAT_OUVERT,
-               SESSION_T.c.debut >= today)
-        .scalar_subquery()
-    )
-    permanent = exists().where(
-        SESSION_T.c.action_id == ACTION_T.c.id, SESSION_T.c.etat_recrutement == ETAT_OUVERT,
-        SESSION_T.c.entrees_permanentes == true(), or_(SESSION_T.c.fin.is_(None), SESSION_T.c.fin >= today),
-    )
-    any_open = has_open_session(ACTION_T.c.id, today)  # the one definition, shared with bot.report
-    columns = {name: ACTION_T.c[name] for name in CANDIDATE_FIELDS if name in ACTION_T.c}
-    columns["niveau_sortie"] = (
-        select(FORMATION_T.c.niveau_sortie).where(FORMATION_T.c.id == ACTION_T.c.formation_id).scalar_subquery()
-    )
-    columns["next_debut"] = next_start
-    columns["permanent"] = permanent
-    stmt = select(*[columns[name].label(name) for name in CANDIDATE_FIELDS])
-
-    where = [
-        # "!=" rather than IN: SQLite must not pick ix_action_modalite (half the table) over
-        # ix_action_domaine when the catalogue has not been ANALYZEd.
-        ACTION_T.c.modalite != "presentiel",
-        # COALESCE: NULL = no bound, and no tempting the planner with ix_action_age either.
-        func.coalesce(ACTION_T.c.age_min, 0) <= bindparam("age_hi", type_=Float),
-        func.coalesce(ACTION_T.c.age_max, 1000) >= bindparam("age_lo", type_=Float),
-        ACTION_T.c.departements_mask.op("&")(bindparam("depbit", type_=Integer)) != 0,
-        or_(ACTION_T.c.niveau_entree_rank <= bindparam("rank", type_=Integer),
-            and_(ACTION_T.c.niveau_entree_obligatoire == false(), _flag("level_unknown"))),
-        or_(_flag("any_public"), ACTION_T.c.public_tous == true(),
-            and_(ACTION_T.c.public_demandeur_emploi == true(), _flag("p_de")),
-            and_(ACTION_T.c.public_jeune == true(), _flag("p_jeune")),
-            and_(ACTION_T.c.public_salarie == true(), _flag("p_sal"))),
-        or_(_flag("own_any"), ACTION_T.c.equipement_requis == "aucun", ACTION_T.c.equipement_prete == true(),
-            and_(ACTION_T.c.equipement_requis == "smartphone", _flag("phone_ok")),
-            and_(ACTION_T.c.modalite == "hybride", ACTION_T.c.places_sur_site > 0, _flag("onsite_ok"))),
-    ]
-    if tier == _EXACT:
-        where.append(ACTION_T.c.domaine == bindparam("dom"))
-    elif tier == _RELATED:
-        where.append(ACTION_T.c.domaine.in_(bindparam("doms", expanding=True)))
-    elif tier == _OTHER:
-        where.append(ACTION_T.c.domaine.not_in(bindparam("doms", expanding=True)))
-    if has_exclude:
-        where.append(ACTION_T.c.id.not_in(bindparam("exclude", expanding=True)))
-    if strict:
-        where += [
-            or_(_flag("any_creneau"), ACTION_T.c.creneau.in_((bindparam("creneau"), "indifferent"))),
-            or_(ACTION_T.c.heures_semaine.is_(None),
-                ACTION_T.c.heures_semaine <= bindparam("hmax", type_=Float)),
-            or_(_flag("any_mode"), ACTION_T.c.modalite == "distance"),
-            or_(_flag("any_cert"), ACTION_T.c.certifiante == true()),
-        ]
-    where.append(any_open)
-    # No ORDER BY: SQLite stops after `cap` rows (ranking happens in Python).
-    return stmt.where(*where).limit(bindparam("cap", type_=Integer))
 
 
 class MatchingEngine:
@@ -206,12 +87,11 @@ class MatchingEngine:
         """Compile every pre-filter statement shape once (about 10 ms each), e.g. at server
         start, so that no user query pays for it."""
         probe = Profile(domaine="developpement_web")
-        for tier in (_EXACT, _RELATED, _OTHER, _ALL):
-            for exclude in ((), ("-",)):
-                for strict in (False, True):
-                    self.candidates(probe, tier, exclude, strict=strict, cap=0)
+        for tier in (TIER_EXACT, TIER_RELATED, TIER_OTHER, TIER_ALL):
+            for strict in (False, True):
+                self.candidates(probe, tier, strict=strict, cap=0)
         with self._connection() as conn:
-            conn.execute(_PAGE_STATEMENT, {"ids": ["-"]}).all()
+            conn.execute(PAGE_STATEMENT, {"ids": ["-"]}).all()
 
     def close(self) -> None:
         """Close this thread's kept connection (tests dropping their database)."""
@@ -226,7 +106,7 @@ class MatchingEngine:
 
     # -- pre-filter ------------------------------------------------------------------
 
-    def _params(self, profile: Profile, tier: str, exclude: tuple) -> dict:
+    def _params(self, profile: Profile, tier: str) -> dict:
         situation, age = profile.situation, profile.age
         equipement = profile.equipement
         params = {
@@ -247,36 +127,34 @@ class MatchingEngine:
             "onsite_ok": equipement in ("aucun", "smartphone"),
         }
         wanted = profile.wanted_domain
-        if tier == _EXACT:
+        if tier == TIER_EXACT:
             params["dom"] = wanted
-        elif tier == _RELATED:
+        elif tier == TIER_RELATED:
             params["doms"] = list(RELATED_DOMAINS[wanted])
-        elif tier == _OTHER:
+        elif tier == TIER_OTHER:
             params["doms"] = [wanted, *RELATED_DOMAINS[wanted]]
-        if exclude:
-            params["exclude"] = list(exclude)
         return params
 
-    def _statement(self, tier: str, exclude: tuple, strict: bool):
-        """The pre-filter statement for this shape (16 in all), built once and reused:
+    def _statement(self, tier: str, strict: bool):
+        """The pre-filter statement for this shape (8 in all), built once and reused:
         SQLAlchemy memoises a reused statement's cache key and keeps its compiled form.
         Unknown profile values are bound as "anything goes" values, not left out."""
-        key = (tier, bool(exclude), strict)
+        key = (tier, strict)
         stmt = self._statements.get(key)
         if stmt is None:
-            stmt = self._statements[key] = _prefilter(tier, bool(exclude), strict)
+            stmt = self._statements[key] = prefilter_statement(tier, strict)
         return stmt
 
-    def candidates(self, profile: Profile, tier: str = _ALL, exclude: tuple = (),
+    def candidates(self, profile: Profile, tier: str = TIER_ALL,
                    strict: bool = False, cap: Optional[int] = None) -> list:
         """Hard-valid candidates of one domain tier (also satisfying every soft constraint
         when strict), as Candidate tuples: at most `cap` of them, in catalogue order."""
         if profile.departement == OUTSIDE_REGION:
             return []
-        stmt = self._statement(tier, exclude, strict)
-        params = self._params(profile, tier, exclude)
+        stmt = self._statement(tier, strict)
+        params = self._params(profile, tier)
         if strict:
-            params.update(_strict_params(profile))
+            params.update(strict_params(profile))
         params["cap"] = cap if cap is not None else 2 ** 31 - 1
         with self._connection() as conn:
             rows = conn.execute(stmt, params).all()
@@ -285,23 +163,23 @@ class MatchingEngine:
         for row in rows:
             c = make(row)
             if c.next_debut is not None and not isinstance(c.next_debut, _dt.date):
-                c = c._replace(next_debut=_to_date(c.next_debut))
+                c = c._replace(next_debut=to_date(c.next_debut))
             out.append(c)
         return out
 
     # -- public API ------------------------------------------------------------------
-    def _pool(self, profile: Profile, exclude: tuple, cap: int) -> list:
+    def _pool(self, profile: Profile, cap: int) -> list:
         """The hard-valid candidates recommend() ranks: those of the first domain tier that
         has any (exact, related, other; one tier for an undecided person), at most `cap` in
         catalogue order, or the strict matches of that tier when the sample holds none."""
-        tiers = (_EXACT, _RELATED, _OTHER) if profile.wanted_domain else (_ALL,)
+        tiers = (TIER_EXACT, TIER_RELATED, TIER_OTHER) if profile.wanted_domain else (TIER_ALL,)
         for tier in tiers:
-            found = self.candidates(profile, tier, exclude, cap=cap)
+            found = self.candidates(profile, tier, cap=cap)
             if not found:
                 continue  # nothing hard-valid in this tier (scanned in full): next tier
-            if len(found) >= cap and _has_soft_constraints(profile) and not any(
+            if len(found) >= cap and has_soft_constraints(profile) and not any(
                     soft_violations(c, profile) & _NON_DOMAIN == 0 for c in found):
-                strict = self.candidates(profile, tier, exclude, strict=True, cap=cap)
+                strict = self.candidates(profile, tier, strict=True, cap=cap)
                 if strict:
                     found = strict
             return found
@@ -316,8 +194,7 @@ class MatchingEngine:
         exclude_ids: courses already shown in the conversation. They are never returned, but
         the relaxation level stays the one computed with them, so "more" goes on with the
         same constraints as the first list; when nothing new is left at that level the
-        result is empty (the caller says so with bot.replies.no_more_text). Courses in
-        ``refinement.exclude_ids`` (refused) are removed before the relaxation instead.
+        result is empty (the caller says so with bot.replies.no_more_text).
 
         Per domain tier (exact, related, other; a single tier for an undecided person), one
         query fetches up to `cap` hard-valid actions in catalogue order (it stops early).
@@ -330,7 +207,6 @@ class MatchingEngine:
         """
         if refinement is not None:
             profile = refinement.apply(profile)
-        exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
         shown = frozenset(exclude_ids or ())
         if profile.departement == OUTSIDE_REGION or limit <= 0:
             return MatchResult([], [], 0, profile)
@@ -338,7 +214,7 @@ class MatchingEngine:
         # sample grows with the page asked for.
         wanted_rows = offset + limit + len(shown)
         cap = self.cap if wanted_rows <= self.cap // 4 else self.cap + 4 * wanted_rows
-        found = self._pool(profile, exclude, cap)
+        found = self._pool(profile, cap)
         if not found:
             return MatchResult([], [], 0, profile)
         ranking = rank(found, profile, self.today, limit, offset, refinement, exclude=shown)
@@ -347,10 +223,10 @@ class MatchingEngine:
             course["raisons"] = reasons(cand, profile, self.today, viol)
         result = MatchResult(courses, ranking.relaxed, ranking.total, profile)
         if shown and not courses:
-            result.loosenable = self._loosenable(profile, found, shown, exclude)
+            result.loosenable = self._loosenable(profile, found, shown)
         return result
 
-    def _loosenable(self, profile: Profile, found: list, shown: frozenset, exclude: tuple) -> list:
+    def _loosenable(self, profile: Profile, found: list, shown: frozenset) -> list:
         """The known soft constraints whose loosening would bring courses not shown yet, in
         RELAXATION_ORDER (what bot.replies.no_more_text proposes)."""
         rows = [(c, soft_violations(c, profile)) for c in found]
@@ -360,7 +236,7 @@ class MatchingEngine:
                                       (V_MODALITE, "modalite"), (V_CERTIF, "certification"))
                if not allowed & bit and any(m & ~(allowed | bit) == 0 for m in unseen)]
         if profile.wanted_domain and not allowed & V_DOMAIN_RELATED:
-            nearby = self.candidates(profile, _RELATED, exclude, cap=len(shown) + 1)
+            nearby = self.candidates(profile, TIER_RELATED, cap=len(shown) + 1)
             if any(c.id not in shown for c in nearby):
                 out.append("domaine")
         return out
@@ -394,12 +270,11 @@ class MatchingEngine:
         wanted = {s for s in slots if s in _DECISIVE_SLOTS and _unknown(profile, s)}
         if not wanted or profile.departement == OUTSIDE_REGION:
             return set()
-        exclude = tuple(refinement.exclude_ids) if refinement is not None else ()
         # Unknown level: the pre-filter leaves out courses with a compulsory level, which an
         # answer could bring in; fetch every level and apply the real rule in Python.
         open_level = "niveau" in wanted
         pool_profile = replace(profile, niveau=LEVELS[-1]) if open_level else profile
-        pool = self._pool(pool_profile, exclude, self.cap)
+        pool = self._pool(pool_profile, self.cap)
         if not pool:
             return set()
         every_level = pool
@@ -430,7 +305,7 @@ class MatchingEngine:
         query for the page, mapped by bot.catalogue.payload.course_payload."""
         if not chosen:
             return []
-        stmt = _PAGE_STATEMENT
+        stmt = PAGE_STATEMENT
         with self._connection() as conn:
             rows = {row.id: row._asdict()
                     for row in conn.execute(stmt, {"ids": [c.id for c in chosen]})}
@@ -450,10 +325,10 @@ class MatchingEngine:
         today = self.today
         open_ = [s for s in action.sessions if s.etat_recrutement == ETAT_OUVERT]
         for s in open_:
-            if s.entrees_permanentes and (s.fin is None or _to_date(s.fin) >= today):
+            if s.entrees_permanentes and (s.fin is None or to_date(s.fin) >= today):
                 return s
-        dated = sorted((s for s in open_ if s.debut is not None and _to_date(s.debut) >= today),
-                       key=lambda s: (_to_date(s.debut), s.id))
+        dated = sorted((s for s in open_ if s.debut is not None and to_date(s.debut) >= today),
+                       key=lambda s: (to_date(s.debut), s.id))
         return dated[0] if dated else None
 
     def course(self, action_id: str) -> Optional[dict]:
@@ -471,7 +346,7 @@ class MatchingEngine:
             if action is None:
                 return None
             open_ = [s for s in action.sessions if s.etat_recrutement == ETAT_OUVERT]
-            future = [_to_date(s.debut) for s in open_ if s.debut and _to_date(s.debut) >= today]
+            future = [to_date(s.debut) for s in open_ if s.debut and to_date(s.debut) >= today]
             session = self._session_for(action)
             data = dict(course_payload(action, session))
             formation = action.formation
@@ -487,7 +362,7 @@ class MatchingEngine:
                     {"debut": _iso(s.debut), "fin": _iso(s.fin),
                      "entrees_permanentes": bool(s.entrees_permanentes),
                      "recrutement_ouvert": s.etat_recrutement == ETAT_OUVERT}
-                    for s in sorted(action.sessions, key=lambda s: (_to_date(s.debut) or _dt.date.min, s.id))
+                    for s in sorted(action.sessions, key=lambda s: (to_date(s.debut) or _dt.date.min, s.id))
                 ],
                 "prochaine_entree": _iso(min(future)) if future else None,
                 "modalites_inscription": action.modalites_inscription,
@@ -505,7 +380,7 @@ class MatchingEngine:
 
 
 def _iso(value) -> Optional[str]:
-    d = _to_date(value)
+    d = to_date(value)
     return d.isoformat() if d else None
 
 

@@ -9,25 +9,14 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.analytics import analytics_daily, analytics_events
+from bot.labels import CONSTRAINT_LABELS, DEPARTMENT_TITLES, DOMAIN_LABELS
 from bot.catalogue.models import Action, Formation
 from bot.report.anonymity import K, protect
 from bot.report.quality import catalogue_quality
-from bot.vocab import DEPARTMENT_NAMES, DOMAIN_LABELS
 
 TOP_COURSES = 10
 
 UNKNOWN = "non renseigné"
-CONSTRAINT_LABELS = {
-    "aucune_formation": "aucune formation trouvée",
-    "modalite": "modalité (distance / sur place)",
-    "creneau": "moment de la journée",
-    "heures_semaine": "heures par semaine",
-    "certification": "certification",
-    "domaine": "domaine",
-    "niveau": "niveau d'entrée",
-    "equipement": "équipement",
-    "debut": "date de début",
-}
 HANDOFF_LABELS = {"conseiller": "vers un conseiller (lieux proposés)", "code_recap": "code récapitulatif donné"}
 FUNNEL = (("conversation_started", "Conversations commencées"),
           ("profile_complete", "Profils complets"),
@@ -86,9 +75,7 @@ def _domain(code) -> str:
 def _department(code) -> str:
     if not code:
         return UNKNOWN
-    if code in DEPARTMENT_NAMES:
-        return f"{DEPARTMENT_NAMES[code]} ({code})"
-    return "Hors Île-de-France" if code == "hors_idf" else str(code)
+    return DEPARTMENT_TITLES.get(code, str(code))
 
 
 def _table(key: str, title: str, columns: Sequence[str], counts: Mapping[tuple, int], labellers: Sequence,

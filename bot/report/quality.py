@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 
 from bot.catalogue.models import Action, Formation, Session, has_open_session
 from bot.french import french_date
-from bot.vocab import COURSE_DOMAINS, DOMAIN_LABELS, YOUTH_AGE_LIMIT
+from bot.labels import DOMAIN_LABELS
+from bot.vocab import COURSE_DOMAINS, YOUTH_AGE_LIMIT
 
 MIN_ACTIONS_UNDER_26 = 3
 
@@ -28,7 +29,7 @@ def catalogue_quality(engine: Engine, today: Optional[dt.date] = None) -> list[Q
     permanent = func.sum(case((Session.entrees_permanentes, 1), else_=0))
     undated = func.sum(case((last.is_(None), 1), else_=0))
     # What matching would show (one definition, bot.catalogue.models.session_is_open).
-    open_session = has_open_session(Action.id, today)
+    bookable = has_open_session(Action.id, today)
     with engine.connect() as conn:
         past = conn.execute(
             select(Action.id, Formation.intitule, func.max(last))
@@ -45,7 +46,7 @@ def catalogue_quality(engine: Engine, today: Optional[dt.date] = None) -> list[Q
             .where(Action.heures_semaine.is_(None)).order_by(Action.id)).all()
         youth = dict(conn.execute(
             select(Action.domaine, func.count(Action.id))
-            .where(or_(Action.age_min.is_(None), Action.age_min < YOUTH_AGE_LIMIT), open_session)
+            .where(or_(Action.age_min.is_(None), Action.age_min < YOUTH_AGE_LIMIT), bookable)
             .group_by(Action.domaine)).all())
 
     def when(value) -> str:

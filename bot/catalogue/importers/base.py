@@ -16,7 +16,8 @@ from typing import Iterable, Iterator, Optional
 
 from bot.catalogue import vocabulary_mapping as vm
 from bot.catalogue.models import ETAT_FERME, ETAT_OUVERT, ETAT_SUSPENDU
-from bot.vocab import DOMAIN_LABELS, DOMAINES, IDF_DEPARTMENTS, LEVELS, UNDECIDED_DOMAIN
+from bot.labels import DOMAIN_LABELS
+from bot.vocab import DOMAINES, IDF_DEPARTMENTS, LEVELS, UNDECIDED_DOMAIN
 
 BATCH_SIZE = 1000
 PROGRESS_MIN_BYTES = 1_000_000
