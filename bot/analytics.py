@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import utcnow
-from bot.vocab import CRENEAUX, DEPARTEMENTS, DOMAINES, EQUIPEMENTS, LEVELS
+from bot.vocab import CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES, EQUIPEMENTS, LEVELS
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ NO_RESULT = "aucune_formation"
 
 BUCKET_NAMES = ("departement", "age_band", "niveau", "domaine", "equipement", "creneau")
 AGE_BANDS = ("15-17", "18-25", "26-34", "35-49", "50+")
-_BUCKET_VALUES = {"departement": DEPARTEMENTS, "niveau": LEVELS, "domaine": DOMAINES,
+_BUCKET_VALUES = {"departement": DEPARTEMENTS, "niveau": LEVELS, "domaine": DOMAIN_SLOT_VALUES,
                   "equipement": EQUIPEMENTS, "creneau": CRENEAUX}
 AGGREGATE_AFTER = dt.timedelta(days=1)
 CONTRIBUTOR_PURPOSE = "analytics"

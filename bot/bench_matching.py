@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot import config
 from bot.matching import MatchingEngine, Profile
-from bot.vocab import CRENEAUX, DOMAINES, IDF_DEPARTMENTS, LEVELS, MODALITES
+from bot.vocab import CRENEAUX, DOMAIN_SLOT_VALUES, IDF_DEPARTMENTS, LEVELS, MODALITES
 
 
 def random_profiles(n: int, seed: int = 7) -> list:
@@ -39,7 +39,7 @@ def random_profiles(n: int, seed: int = 7) -> list:
             age=maybe(float(rng.randint(16, 60))),
             departement=maybe(rng.choice(IDF_DEPARTMENTS), 0.95),
             niveau=maybe(rng.choice(LEVELS)),
-            domaine=maybe(rng.choice(DOMAINES)),
+            domaine=maybe(rng.choice(DOMAIN_SLOT_VALUES)),
             heures_semaine=maybe(float(rng.choice((4, 6, 8, 10, 15, 20, 25, 35)))),
             creneau=maybe(rng.choice(CRENEAUX)),
             equipement=maybe(rng.choice(("ordinateur", "ordinateur", "smartphone", "aucun"))),

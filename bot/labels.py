@@ -6,7 +6,7 @@ the code base spells a label of a contract value (tests/test_one_home.py checks 
 """
 from __future__ import annotations
 
-from bot.vocab import DEPARTMENT_NAMES, DOMAINES, OUTSIDE_REGION
+from bot.vocab import DEPARTMENT_NAMES, DOMAIN_SLOT_VALUES, OUTSIDE_REGION
 
 # --- domaine ------------------------------------------------------------------------------
 DOMAIN_LABELS = {
@@ -29,7 +29,7 @@ DOMAIN_LABELS = {
     "creation_entreprise": "création d'entreprise",
     "indecis": "découverte des métiers",
 }
-DOMAIN_TITLES = {code: DOMAIN_LABELS[code][:1].upper() + DOMAIN_LABELS[code][1:] for code in DOMAINES}
+DOMAIN_TITLES = {code: DOMAIN_LABELS[code][:1].upper() + DOMAIN_LABELS[code][1:] for code in DOMAIN_SLOT_VALUES}
 
 # --- departement (the names themselves are bot.vocab.DEPARTMENT_NAMES) ----------------------
 OUTSIDE_REGION_TITLE = "Hors Île-de-France"

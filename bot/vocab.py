@@ -47,11 +47,9 @@ COURSE_DOMAINS = (
     "competences_de_base", "drones", "creation_entreprise",
 )
 UNDECIDED_DOMAIN = "indecis"
-# ... and the values of the profile slot `domaine` (French, like the other slot value lists
-# DEPARTEMENTS, CRENEAUX...): those 17, or "indecis" for someone who does not know yet.
-DOMAINES = COURSE_DOMAINS + (UNDECIDED_DOMAIN,)
-# Old name of COURSE_DOMAINS, still imported by bot/profile/ (owned elsewhere); do not use.
-DOMAINS = COURSE_DOMAINS
+# ... and the values of the profile slot `domaine`: those 17, or "indecis" for someone who
+# does not know yet.
+DOMAIN_SLOT_VALUES = COURSE_DOMAINS + (UNDECIDED_DOMAIN,)
 
 # Domains close enough that one is a fair suggestion for the other (used by matching
 # when the domain constraint is relaxed).

@@ -231,7 +231,7 @@ def test_catalogue_quality_checks(engine):
             "SELECT 1 FROM session s WHERE s.action_id = a.id AND s.etat_recrutement = 1 AND ("
             "s.debut >= :today OR (s.entrees_permanentes AND (s.fin IS NULL OR s.fin >= :today)))) "
             "GROUP BY domaine"), {"today": today}).all()
-    few = {d for d in analytics.DOMAINES if d != "indecis"} - {d for d, n in open_young if n >= 3}
+    few = {d for d in analytics.DOMAIN_SLOT_VALUES if d != "indecis"} - {d for d, n in open_young if n >= 3}
     assert {ref for ref, _label in checks["few_youth"].items} == few
 
 

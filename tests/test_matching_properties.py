@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.catalogue.vocabulary_mapping import served_departments
 from bot.matching import RELAXATION_ORDER, MatchingEngine, Profile, hard_violations
 from bot.vocab import (
-    CERTIFICATIONS, COURSE_MODES, CRENEAUX, DEPARTEMENTS, DOMAINES, COURSE_DOMAINS, EQUIPEMENTS,
+    CERTIFICATIONS, COURSE_MODES, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES, COURSE_DOMAINS, EQUIPEMENTS,
     IDF_DEPARTMENTS, LEVELS, MODALITES, SITUATIONS,
 )
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue, violations
@@ -87,7 +87,7 @@ profiles = st.builds(
     age=maybe(st.sampled_from([15.0, 16.0, 18.0, 21.0, 25.0, 25.5, 26.0, 34.0, 50.0, 64.0])),
     departement=maybe(st.sampled_from(DEPARTEMENTS)),
     niveau=maybe(st.sampled_from(LEVELS)),
-    domaine=maybe(st.sampled_from(DOMAINES)),
+    domaine=maybe(st.sampled_from(DOMAIN_SLOT_VALUES)),
     heures_semaine=maybe(st.sampled_from([2.0, 5.0, 8.0, 10.0, 20.0, 35.0])),
     creneau=maybe(st.sampled_from(CRENEAUX)),
     equipement=maybe(st.sampled_from(EQUIPEMENTS)),

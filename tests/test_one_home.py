@@ -96,7 +96,7 @@ def test_design_maps_every_module():
 def _contract_values() -> set:
     from bot import vocab
     values = set(vocab.PROFILE_SLOTS) | {"true", "false"}
-    for name in ("SITUATIONS", "DEPARTEMENTS", "LEVELS", "DOMAINES", "CRENEAUX", "EQUIPEMENTS", "MODALITES",
+    for name in ("SITUATIONS", "DEPARTEMENTS", "LEVELS", "DOMAIN_SLOT_VALUES", "CRENEAUX", "EQUIPEMENTS", "MODALITES",
                  "COURSE_MODES", "CERTIFICATIONS"):
         values |= set(getattr(vocab, name))
     return values

@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from bot.profile import Extraction, extract_profile, is_dont_know, normalise_slot
-from bot.vocab import AGE_RANGE, DOMAINES, PROFILE_SLOTS
+from bot.vocab import AGE_RANGE, DOMAIN_SLOT_VALUES, PROFILE_SLOTS
 
 TODAY = datetime.date(2025, 6, 1)
 PLACE_SLOTS = ("departement", "commune")
@@ -511,7 +511,7 @@ def test_normalise_slot(slot, raw, expected):
 
 
 def test_every_domain_value_is_reachable_from_its_name():
-    for domain in DOMAINES:
+    for domain in DOMAIN_SLOT_VALUES:
         assert normalise_slot("domaine", domain) == domain
 
 

@@ -29,7 +29,7 @@ from bot.labels import (
     DOMAIN_TITLES, EQUIPMENT_TITLES, HANDICAP_TITLES, LEVEL_TITLES, MODE_TITLES, SITUATION_TITLES,
 )
 from bot.vocab import (
-    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAINES,
+    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES,
     EQUIPEMENTS, LEVELS, MODALITES, PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
 )
 
@@ -41,7 +41,7 @@ CHOICE_FIELDS = (
     ("situation", "Situation", SITUATIONS, SITUATION_TITLES),
     ("departement", "Département", DEPARTEMENTS, DEPARTMENT_TITLES),
     ("niveau", "Diplôme le plus haut", LEVELS, LEVEL_TITLES),
-    ("domaine", "Domaine souhaité", DOMAINES, DOMAIN_TITLES),
+    ("domaine", "Domaine souhaité", DOMAIN_SLOT_VALUES, DOMAIN_TITLES),
     ("creneau", "Moment de la journée", CRENEAUX, CRENEAU_TITLES),
     ("equipement", "Équipement", EQUIPEMENTS, EQUIPMENT_TITLES),
     ("modalite", "Modalité", MODALITES, MODE_TITLES),

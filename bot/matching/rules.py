@@ -85,7 +85,7 @@ from typing import NamedTuple, Optional, Sequence
 
 from bot.catalogue.payload import onsite_equipment
 from bot.vocab import (
-    CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAINES, EQUIPEMENTS,
+    CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES, EQUIPEMENTS,
     IDF_DEPARTMENTS, LEVEL_RANK, LEVELS, MODALITES, OUTSIDE_REGION, RELATED_DOMAINS, SITUATIONS,
     UNDECIDED_DOMAIN, YOUTH_AGE_LIMIT,
 )
@@ -176,7 +176,7 @@ class Profile:
             age=_as_float(s.get("age")),
             departement=_as_choice(s.get("departement"), DEPARTEMENTS),
             niveau=_as_choice(s.get("niveau"), LEVELS),
-            domaine=_as_choice(s.get("domaine"), DOMAINES),
+            domaine=_as_choice(s.get("domaine"), DOMAIN_SLOT_VALUES),
             heures_semaine=_as_float(s.get("heures_semaine")),
             creneau=_as_choice(s.get("creneau"), CRENEAUX),
             equipement=_as_choice(s.get("equipement"), EQUIPEMENTS),

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from bot.profile import jobs, lexicons
 from bot.profile.prepare import Message, any_match, compile_fragments, is_negated, mask
-from bot.vocab import DOMAINS, UNDECIDED_DOMAIN
+from bot.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
 
 WISH_MARKERS = re.compile(
     r"\b(?:reconvertir|reconversion|apprendre|devenir|formation|formations|former|travailler|pour|"
@@ -65,7 +65,7 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     for item in found:
         if all(item[1] <= k[0] or item[0] >= k[1] for k in kept):
             kept.append(item)
-    return sorted((start, end, domain) for start, end, domain, _ in kept if domain in DOMAINS)
+    return sorted((start, end, domain) for start, end, domain, _ in kept if domain in COURSE_DOMAINS)
 
 
 # A trade named by its tool outranks what the tool makes or carries: "faire des photos avec un
@@ -109,4 +109,4 @@ def read_domaine(msg: Message, out) -> None:
         out.values["domaine"] = UNDECIDED_DOMAIN
 
 
-assert UNDECIDED_DOMAIN not in DOMAINS
+assert UNDECIDED_DOMAIN not in COURSE_DOMAINS

@@ -28,7 +28,7 @@ from bot.profile.prepare import Message, prepare
 from bot.profile.quantities import read_age, read_hours
 from bot.text import fold
 from bot.vocab import (
-    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAINES, EQUIPEMENTS, LEVELS, MODALITES,
+    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES, EQUIPEMENTS, LEVELS, MODALITES,
     PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
 )
 
@@ -178,7 +178,7 @@ def extract_profile(text: str, requested_slot: str | None = None,
 # -- canonical values given as such (button payloads) ---------------------------------------
 
 _CANONICAL = {
-    "situation": SITUATIONS, "niveau": LEVELS, "domaine": DOMAINES, "creneau": CRENEAUX,
+    "situation": SITUATIONS, "niveau": LEVELS, "domaine": DOMAIN_SLOT_VALUES, "creneau": CRENEAUX,
     "equipement": EQUIPEMENTS, "modalite": MODALITES, "certification": CERTIFICATIONS,
     "departement": DEPARTEMENTS,
 }

@@ -27,7 +27,7 @@ from bot import config
 from bot.catalogue.vocabulary_mapping import rome_domain
 from bot.profile import lexicons
 from bot.text import fold
-from bot.vocab import DOMAINS, UNDECIDED_DOMAIN
+from bot.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
 
 MAX_TITLE_TOKENS = 8
 _WORD = re.compile(r"[a-z0-9]+")
@@ -172,7 +172,7 @@ class TitleIndex:
             if entry.plain and entry.condition == "" and entry.value != UNDECIDED_DOMAIN:
                 key = tuple(t for t, _, _ in tokens(fold(entry.expression)))
                 if key:
-                    self.keys[key] = (entry.value if entry.value in DOMAINS else None, "lexique")
+                    self.keys[key] = (entry.value if entry.value in COURSE_DOMAINS else None, "lexique")
 
     def find(self, text: str) -> list[Hit]:
         """Every key found in a folded text, longest at each position."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from bot import config
 from bot.text import fold, strip_accents
 from bot.vocab import (
-    CERTIFICATIONS, CRENEAUX, DOMAINES, EQUIPEMENTS, LEVELS, MODALITES, SITUATIONS,
+    CERTIFICATIONS, CRENEAUX, DOMAIN_SLOT_VALUES, EQUIPEMENTS, LEVELS, MODALITES, SITUATIONS,
     WEEKLY_HOURS_RANGE,
 )
 
@@ -64,7 +64,7 @@ VALUE_FILES = {
     "situation": _choice(SITUATIONS), "niveau": _choice(LEVELS),
     # "aucun": a phrase that names no domain and hides the shorter ones it contains
     # ("sécurité sociale" is not sante_social, "mes données" is not data_ia)
-    "domaine": _choice(DOMAINES + (NO_DOMAIN,)),
+    "domaine": _choice(DOMAIN_SLOT_VALUES + (NO_DOMAIN,)),
     "creneau": _choice(CRENEAUX), "equipement": _choice(EQUIPEMENTS),
     "modalite": _choice(MODALITES), "certification": _choice(CERTIFICATIONS),
     "handicap": _boolean, "heures": _hours,
@@ -218,7 +218,7 @@ def approximations(directory: Path | str | None = None) -> dict[str, int]:
 def rome_overrides(directory: Path | str | None = None) -> dict[str, str | None]:
     """ROME code -> domain (or None: no domain) of data/lexicons/rome_domaines.csv."""
     overrides: dict[str, str | None] = {}
-    allowed = DOMAINES + ("aucun",)
+    allowed = DOMAIN_SLOT_VALUES + ("aucun",)
     for code, value, where in _pairs("rome_domaines", ("code_rome", "valeur"), _directory(directory)):
         if not re.fullmatch(r"[A-N]\d{4}", code):
             raise LexiconError(f"{where}: code_rome {code!r} is not a ROME code (e.g. M1805)")

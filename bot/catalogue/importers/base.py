@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Optional
 from bot.catalogue import vocabulary_mapping as vm
 from bot.catalogue.models import ETAT_FERME, ETAT_OUVERT, ETAT_SUSPENDU
 from bot.labels import DOMAIN_LABELS
-from bot.vocab import DOMAINES, IDF_DEPARTMENTS, LEVELS, UNDECIDED_DOMAIN
+from bot.vocab import DOMAIN_SLOT_VALUES, IDF_DEPARTMENTS, LEVELS, UNDECIDED_DOMAIN
 
 BATCH_SIZE = 1000
 PROGRESS_MIN_BYTES = 1_000_000
@@ -223,7 +223,7 @@ def finish_formation(row: dict) -> dict:
         row["domaine"] = vm.domain_for(vm.split(row.get("formacodes")), vm.split(row.get("codes_rome")),
                                        vm.split(row.get("codes_nsf")))
     else:
-        vm.check_choice(row["domaine"], DOMAINES, "domaine")
+        vm.check_choice(row["domaine"], DOMAIN_SLOT_VALUES, "domaine")
     return row
 
 
