@@ -968,7 +968,8 @@ GENERALISATION = [
     case("bonjour je vous écris de chez moi", {}),
     case("salut j'ai vu votre site en ligne", {}),
     case("bonjour vous êtes en ligne", {}),
-    case("bonjour je vous écris pour une formation à distance", {}),  # what the product offers, not a mode
+    case("bonjour je vous écris pour une formation à distance", {"modalite": "distance"}),
+    case("bonjour je cherche une formation à distance", {}),  # looking for what the product offers
     case("bonjour je vous écris pour une formation uniquement à distance", {"modalite": "distance"}),
     case("je suis en ligne", {"modalite": "distance"}, "modalite"),
 ]

@@ -65,15 +65,16 @@ def test_a_job_title_held_is_still_a_job(text):
 
 
 @pytest.mark.parametrize("text", ["je cherche une formation à distance", "bjr je cherche une formation en ligne",
-                                  "Bonjour, je voudrais des formations à distance en compta"])
-def test_the_name_of_what_the_product_offers_is_not_a_mode(text):
-    """Every course here is a distance course; asking for one says nothing of the mode."""
+                                  "jai besoin d une formation en ligne", "je recherche des formations à distance en compta"])
+def test_looking_for_what_the_product_offers_is_not_a_mode(text):
+    """Every course here is a distance course; looking for one says nothing of the mode."""
     assert "modalite" not in extract_profile(text).values
     assert extract_profile(text, requested_slot="modalite").values["modalite"] == "distance"
 
 
 @pytest.mark.parametrize("text", ["je veux une formation uniquement à distance", "une formation 100% en ligne",
                                   "je cherche une formation à distance uniquement", "je veux qu'une formation en ligne",
+                                  "je voudrais une formation en ligne", "je préfère une formation à distance",
                                   "Je voudrais une formation diplômante en comptabilité, en ligne, le week-end"])
 def test_distance_said_as_the_only_way_is_the_mode(text):
     assert extract_profile(text).values["modalite"] == "distance"

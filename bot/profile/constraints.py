@@ -266,12 +266,15 @@ INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je
 ONLY = re.compile(r"\b(?:uniquement|seulement|que|exclusivement|100|surtout|plutot|prefere|preference pour)\b")
 
 
-# "je cherche une formation à distance": every course of the catalogue is a distance course (some
-# with days on site), so the product's own name for them says nothing of the mode (the evaluation's
-# content-free nudge is that very sentence). Said as the only way ("formation 100 % en ligne",
-# "uniquement à distance") or in answer to the mode question, it is the mode.
+# "je cherche une formation à distance", "vos formations en ligne": every course of the catalogue is
+# a distance course (some with days on site), so looking for one, or naming the catalogue, by the
+# product's own name says nothing of the mode (the
+# evaluation's content-free nudge is that very sentence). Wished or preferred ("je voudrais une
+# formation en ligne", "je préfère"), said as the only way ("100 % en ligne", "uniquement à
+# distance") or in answer to the mode question, it is the mode.
 GENERIC_DISTANCE_COURSE = re.compile(
-    r"\b(?<!que )(?<!qu'une )(?<!qu'un )(?<!qu une )(?<!qu un )formations? (?:a distance|en ligne|a distance ou en ligne)\b"
+    r"\b((?:(?:re)?cherche|trouver) (?:une|des|un|de) |besoin d'? ?(?:une|des|un) |(?:vos|les|ces|aux|sur) )formations? "
+    r"(?:a distance|en ligne|a distance ou en ligne)\b"
     r"(?! ?(?:uniquement|seulement|exclusivement|only|totalement|entierement|complete?ment|a 100|100))")
 
 
@@ -309,7 +312,7 @@ def _not_the_mode(text: str, start: int, asked: bool, about_other: bool) -> bool
 def read_modalite(msg: Message, out) -> None:
     asked = msg.requested == "modalite"
     # domain phrases masked: "faire mes démarches en ligne" is a field
-    text = msg.equipment_text if asked else GENERIC_DISTANCE_COURSE.sub("formation", msg.equipment_text)
+    text = msg.equipment_text if asked else GENERIC_DISTANCE_COURSE.sub(r"\1formation", msg.equipment_text)
     about_other = msg.requested not in (None, "modalite")  # "les deux me vont" answers that question
     if not about_other and any_match(
             _get("modalite", "indifferent") + (_get("modalite", "indifferent", "question") if asked else []), text):
