@@ -133,3 +133,24 @@ def test_communes_are_real_and_in_their_department():
         for dep, communes in banks.load(split).communes.items():
             for name, cp in communes:
                 assert (name, cp, dep) in known, (split, name, cp, dep)
+
+
+@pytest.mark.parametrize("split", banks.SPLITS)
+def test_greetings_and_closings_carry_no_fact(split):
+    """A greeting or a closing goes with any persona: a fact in it (a mode, an age) would
+    contradict the persona's own facts. Checked with the product's reader, in every register a
+    persona may write it in; only template ids are shown (held-out texts are never printed)."""
+    import random
+
+    from bot.profile import extract_profile
+    from tests.personas.generate import DERIVED_FROM, _Writer
+
+    bank = banks.load(split)
+    with_a_fact = set()
+    for template in bank.greetings + bank.closings:
+        registers = [template.register] + [r for r, sources in DERIVED_FROM.items() if template.register in sources]
+        for register in registers:
+            text = _Writer(register, random.Random(template.id)).fill(template, {})
+            if extract_profile(text).values:
+                with_a_fact.add(template.id)
+    assert not with_a_fact, f"{split}: greetings or closings that state a fact: {sorted(with_a_fact)}"
