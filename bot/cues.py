@@ -25,8 +25,13 @@ _ERASE = re.compile(
     r"\b((?:supprim|suprim)\w*|effac\w*|oubli\w*|detrui\w*|retir\w*|delete|vider|rgpd)\b.{0,40}"
     r"\b(donnees?|infos?|informations?|conversation|historique|reponses?|tout|compte|traces?|profil|moi)\b"
     r"|\b((?:supprim|suprim)\w*|effac\w*)\b|\brgpd\b|droit a l ?oubli")
-_MORE = re.compile(r"\b((d ?)?(au|o)t+r+e+s?|encore|la suite|suivantes?|rien d ?autre|"
-                   r"plus de (choix|formations|propositions)|autres? (formations?|propositions?|choix))\b")
+_MORE = re.compile(r"\b((d ?)?(au|o)t+r+e+s?|encore|la suite|suivantes?|rien d ?autre|le reste|"
+                   r"plus de (choix|formations?|propositions?|options?|resultats?|possibilites?)|"
+                   r"autres? (formations?|propositions?|choix|options?|possibilites?|resultats?|pistes?)|"
+                   # "y en a plus ?", "vous en avez pas d'autres", "montrez m'en plus", "il y a que ça ?"
+                   r"(y en a|il y en a|vous en avez|t en as|en avez vous|en as tu)( pas)? (plus|encore)|"
+                   r"(montre|montrez|propose|proposez|donne|donnez|envoie|envoyez)( moi| m en| m)? plus|"
+                   r"(il y a|y a|y a t il) (que|seulement) (ca|celles? la|celles? ci|ces formations))\b")
 _NOT_MORE = re.compile(r"\b(autre (domaine|chose|metier|secteur|ville)|d ?autres? (domaines?|metiers?))\b")
 _DETAILS = re.compile(
     r"\b(details?|en savoir plus|plus d ?info\w*|infos? sur|parle[sz]? moi de|dis m ?en plus|"

@@ -49,3 +49,14 @@ def test_a_question_that_asks_for_the_search_is_not_a_knowledge_question():
     assert not cues.is_question("Quelles formations pourriez-vous me proposer ?")
     assert cues.is_question("c'est quoi le CPF ? et vous avez quoi comme formations ?")
     assert cues.is_question("la formation est payée ?")
+
+
+@pytest.mark.parametrize("text", ["y en a plus ?", "vous en avez pas d'autres ?", "montrez-m'en plus",
+                                  "il y a que ça ?", "plus de choix svp", "d'autres options ?", "le reste ?"])
+def test_everyday_ways_to_ask_for_more_courses(text):
+    assert cues.wants_more(text)
+
+
+@pytest.mark.parametrize("text", ["je veux plus d'info sur la 1", "une formation plus courte", "je veux plus de détails"])
+def test_more_about_one_course_or_a_shorter_one_is_not_more_courses(text):
+    assert not cues.wants_more(text)
