@@ -14,8 +14,8 @@ assistant reads:
 2. then every slot the persona has not given yet, in the assistant's order (`bot.dialogue.ASKED_SLOTS`:
    the seven profile questions, then every preference, as if each one decided), the first phrasing, and the second
    when the first gave nothing for that slot;
-3. values merge as the action does (`actions/profile.py`): the answer to the question asked
-   replaces, a value said in passing only fills an unknown slot.
+3. values merge as the action merges them (`bot.dialogue.merge_heard_values`): the answer to
+   the question asked replaces, a value said in passing only fills an unknown slot.
 
 A persona is right when every fact ends right. Printed per split: personas right, and the
 wrong slots counted by (slot, expected -> got, where the value came from). For the build split
@@ -29,43 +29,33 @@ import argparse
 import collections
 from typing import Any
 
-from bot.dialogue import ASKED_SLOTS
+from bot import cues
+from bot.dialogue import ASKED_SLOTS, merge_heard_values
 from bot.profile import extract_profile
 from tests.personas import generate as personas_generate
-from tests.personas.slots import TOLERANCE
+from tests.personas.slots import is_right
 
 CHECKED = ASKED_SLOTS + ("commune",)
 
 
-def _same(slot: str, expected: Any, got: Any, accept: dict) -> bool:
-    if slot in ("age", "heures_semaine"):
-        if not isinstance(got, (int, float)) or isinstance(got, bool):
-            return False
-        return any(abs(got - float(v)) <= TOLERANCE for v in (expected, *accept.get(slot, ())))
-    return got == expected
-
-
-def _merge(state: dict, sources: dict, values: dict, asked: str | None, source: str) -> None:
-    answered = {"departement", "commune"} if asked in ("departement", "commune") else {asked}
-    for slot, value in values.items():
-        if slot in answered or state.get(slot) is None:
-            if state.get(slot) != value:
-                state[slot] = value
-                sources[slot] = source
+def _read(state: dict, sources: dict, text: str, asked: str | None, source: str) -> None:
+    """One message read and merged as the action merges it (`bot.dialogue.merge_heard_values`)."""
+    extracted = extract_profile(text, requested_slot=asked).values
+    changed, _ = merge_heard_values(state, asked, {}, extracted, may_replace=cues.corrects(text))
+    state.update(changed)
+    sources.update({slot: source for slot in changed})
 
 
 def replay(persona: dict) -> tuple[dict, dict]:
     """(final values, where each came from) after the opening and the answers."""
     state: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    _merge(state, sources, extract_profile(persona["opening"]).values, None, "opening")
+    _read(state, sources, persona["opening"], None, "opening")
     for slot in ASKED_SLOTS:
         if state.get(slot) is not None:
             continue
-        asked = "departement" if slot == "departement" else slot
         for attempt in persona["answers"].get(slot, [])[:2]:
-            values = extract_profile(attempt, requested_slot=asked).values
-            _merge(state, sources, values, asked, f"answer:{slot}")
+            _read(state, sources, attempt, slot, f"answer:{slot}")
             if state.get(slot) is not None:
                 break
     return state, sources
@@ -81,7 +71,7 @@ def evaluate(split: str, count: int, seed: int) -> tuple[int, int, collections.C
         total += 1
         state, sources = replay(persona)
         facts, accept = persona["facts"], persona.get("accept", {})
-        bad = [s for s in CHECKED if s in facts and not _same(s, facts[s], state.get(s), accept)]
+        bad = [s for s in CHECKED if s in facts and not is_right(s, facts[s], state.get(s), accept.get(s, ()))]
         right += not bad
         for slot in bad:
             key = (slot, str(facts[slot]), str(state.get(slot)), sources.get(slot, "not read"),

@@ -135,7 +135,7 @@ def build_cases(split: str) -> list[Case]:
     return cases
 
 
-def _right(slot: str, expected: Any, got: Any, also: tuple = ()) -> bool:
+def is_right(slot: str, expected: Any, got: Any, also: tuple = ()) -> bool:
     if slot in ("age", "heures_semaine"):
         if not isinstance(got, (int, float)) or isinstance(got, bool):
             return False
@@ -163,7 +163,7 @@ def evaluate(split: str) -> tuple[dict, list]:
         timings.append(time.perf_counter() - started)
         for slot, expected in case.expected.items():
             got = values.get(slot)
-            ok = _right(slot, expected, got, case.also)
+            ok = is_right(slot, expected, got, case.also)
             score = scores.setdefault(slot, {}).setdefault(case.mode, [0, 0])
             score[0] += ok
             score[1] += 1
