@@ -2,6 +2,10 @@
 the same run, through the load tool (bot.loadtest), and the ratio of the two.
 
     python -m bot.bench [--servers 2] [--concurrency 20] [--duration 30] [--rates 20,30,40]
+        [--cpu-conversations 5] [--memory-conversations 1250 --memory-step 250] [--without-stock]
+
+After Cap Numérique's load measures, one of its Rasa servers is measured alone from /proc: CPU per
+message by position in a 40-message conversation, and resident memory every 250 conversations.
 
 The servers are started by the one launcher (bot.serve: build_replicas, servers_running);
 results go to var/bench/results.json.
@@ -18,7 +22,7 @@ import time
 from typing import Optional
 
 from bot import config
-from bot.loadtest import print_report, run_once
+from bot.loadtest import cpu_per_message, memory_after, print_report, run_once
 from bot.serve import (
     BIN, Server, ServersDidNotStart, build_replicas, latest_model, port_is_free, server_environment,
     servers_running,
@@ -43,6 +47,24 @@ def _measure(name: str, urls: list[str], script: str, args: argparse.Namespace) 
         opened.pop("senders")
         print_report(f"{name} open loop at {rate:g} msg/s offered", opened)
         figures[f"open_{rate:g}"] = opened
+    return figures
+
+
+def _process_figures(replica, args: argparse.Namespace) -> dict:
+    """On one Rasa server, read from /proc: CPU seconds per message by position in 40-message
+    conversations, then resident memory as whole conversations add up."""
+    pid = replica.rasa.process.pid
+    figures = {}
+    if args.cpu_conversations:
+        print(f"--- capnum: CPU of one Rasa server per message ({args.cpu_conversations} conversations "
+              "of 40 messages, one message at a time)", flush=True)
+        figures["cpu"] = asyncio.run(cpu_per_message(replica.url, pid, args.cpu_conversations, 40))
+        blocks = ", ".join(f"{k}: {v} ms" for k, v in figures["cpu"]["cpu_ms_per_message_by_position"].items())
+        print(f"CPU per message by position: {blocks}; mean {figures['cpu']['cpu_ms_per_message']} ms", flush=True)
+    if args.memory_conversations:
+        print(f"--- capnum: resident memory of one Rasa server over {args.memory_conversations} conversations",
+              flush=True)
+        figures["memory"] = asyncio.run(memory_after(replica.url, pid, args.memory_conversations, args.memory_step))
     return figures
 
 
@@ -107,16 +129,20 @@ def bench(args: argparse.Namespace) -> int:
           f"{'redis' if env.get('REDIS_URL') else 'in-memory'})…", flush=True)
     # 2. The stock `rasa init` assistant, same machine, same number of servers.
     runs = [("capnum", [s for r in replicas for s in r.servers], [r.url for r in replicas])]
-    stock = _stock_servers(args.servers, _stock_model(env), ports(args.base_port + 300), work)
-    runs.append(("stock", stock, [f"http://127.0.0.1:{s.port}" for s in stock]))
+    if not args.without_stock:
+        stock = _stock_servers(args.servers, _stock_model(env), ports(args.base_port + 300), work)
+        runs.append(("stock", stock, [f"http://127.0.0.1:{s.port}" for s in stock]))
     for name, servers, urls in runs:
         try:
             with servers_running(servers, env, timeout=600):
                 results[name] = _measure(name, urls, name, args)
+                if name == "capnum":
+                    results["capnum_process"] = _process_figures(replicas[0], args)
         except ServersDidNotStart as exc:
             print(exc, file=sys.stderr)
             return 1
-    results["ratios"] = _ratios(results, args)
+    if "stock" in results:
+        results["ratios"] = _ratios(results, args)
     out = work / "results.json"
     out.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"Résultats : {out}")
@@ -130,6 +156,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")], default=[20.0, 30.0, 40.0])
     parser.add_argument("--base-port", type=int, default=15005)
+    parser.add_argument("--cpu-conversations", type=int, default=5, help="0: no CPU-per-message measure")
+    parser.add_argument("--memory-conversations", type=int, default=1250, help="0: no memory measure")
+    parser.add_argument("--memory-step", type=int, default=250)
+    parser.add_argument("--without-stock", action="store_true", help="Cap Numérique alone (no ratio): a quick check")
     return bench(parser.parse_args(argv))
 
 

@@ -19,7 +19,7 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
 from rasa.nlu.selectors.response_selector import ResponseSelector
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_NAME_KEY, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -49,6 +49,14 @@ class FaqResponseSelector(ResponseSelector):
 
 # --- Without TensorFlow: knowledge answers by a linear model ------------------------------
 
+def _sentence_blocks(message: Message, sparse: bool) -> List[Any]:
+    """The message's sentence features of the text, sparse or dense, in the featurizers' order:
+    what `Message.get_sparse_features` / `get_dense_features` join, without their deep copies
+    and without joining the token-level features as well (two thirds of this component's time)."""
+    return [f.features for f in message.features
+            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse() == sparse]
+
+
 def sentence_features(messages: List[Message]) -> Any:
     """One row per message: the sparse sentence features (words, character n-grams, regexes and
     lookups), then the dense ones (spaCy's mean vector), each block scaled to unit length so
@@ -58,12 +66,13 @@ def sentence_features(messages: List[Message]) -> Any:
     from sklearn.preprocessing import normalize
 
     blocks = []
-    sparse = [m.get_sparse_features(attribute=TEXT)[1] for m in messages]
-    if all(f is not None for f in sparse):
-        blocks.append(normalize(sp.vstack([sp.csr_matrix(f.features) for f in sparse]).tocsr()))
-    dense = [m.get_dense_features(attribute=TEXT)[1] for m in messages]
-    if all(f is not None for f in dense):
-        blocks.append(sp.csr_matrix(normalize(np.vstack([np.asarray(f.features).reshape(1, -1) for f in dense]))))
+    sparse = [_sentence_blocks(m, sparse=True) for m in messages]
+    if all(sparse):
+        blocks.append(normalize(sp.vstack([sp.hstack(parts, format="csr") for parts in sparse], format="csr")))
+    dense = [_sentence_blocks(m, sparse=False) for m in messages]
+    if all(dense):
+        blocks.append(sp.csr_matrix(normalize(np.vstack([np.hstack([np.asarray(part).reshape(1, -1) for part in parts])
+                                                         for parts in dense]))))
     return sp.hstack(blocks).tocsr()
 
 

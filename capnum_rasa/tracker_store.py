@@ -159,6 +159,11 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             # Rasa's engine has no pre-ping: after a database restart every pooled connection
             # is dead and the next messages fail. Checked connections recover at once.
             options["pool_pre_ping"] = True
+        if old.dialect.name == "sqlite" and old.url.database not in (None, "", ":memory:"):
+            # SQLAlchemy 1.4 opens and closes a file database's connection for every session
+            # (NullPool): two per message, each with its PRAGMA. A pool keeps them open, as
+            # SQLAlchemy 2.0 does; every statement still runs on Rasa's one thread.
+            options.update(poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
         self.engine = sa.create_engine(old.url, **options, **create_engine_kwargs(old.url))
         if self.engine.dialect.name == "sqlite":
             # Erased conversations are overwritten on disk; the file is the owner's only.

@@ -57,6 +57,25 @@ def test_each_block_of_features_has_unit_length():
         assert np.linalg.norm(row[len(WORDS):]) == pytest.approx(1.0)
 
 
+def test_features_are_the_ones_rasa_joins_in_its_order():
+    """Several featurizers, token-level features beside the sentence ones: the same row as
+    Rasa's own `get_sparse_features` / `get_dense_features` give, scaled."""
+    from sklearn.preprocessing import normalize
+
+    rng = np.random.default_rng(7)
+    message = Message(data={"text": "trois mots ici"})
+    for origin, width in (("words", 5), ("ngrams", 11), ("regex", 3)):
+        message.add_features(Features(sp.coo_matrix(rng.integers(0, 3, (3, width)).astype(float)), "sequence", "text", origin))
+        message.add_features(Features(sp.coo_matrix(rng.integers(0, 3, (1, width)).astype(float)), "sentence", "text", origin))
+    message.add_features(Features(rng.random((1, 4)), "sentence", "text", "vectors"))
+    message.add_features(Features(rng.random((3, 4)), "sequence", "text", "vectors"))
+    message.add_features(Features(sp.coo_matrix(np.ones((1, 2))), "sentence", "intent", "other attribute"))
+    rasa_sparse = message.get_sparse_features("text")[1].features.toarray()
+    rasa_dense = np.asarray(message.get_dense_features("text")[1].features).reshape(1, -1)
+    expected = np.hstack([normalize(rasa_sparse), normalize(rasa_dense)])
+    assert np.allclose(sentence_features([message]).toarray(), expected)
+
+
 def test_intent_and_answer_in_rasas_format_after_saving_and_loading(storage):
     intents = LinearIntentClassifier.create({}, storage, Resource("intents"), context())
     answers = FaqLinearSelector.create({}, storage, Resource("answers"), context())
