@@ -2,7 +2,7 @@
 the same run, through the load tool (bot.loadtest), and the ratio of the two.
 
     python -m bot.bench [--servers 2] [--concurrency 20] [--duration 30] [--rates 20,30,40]
-        [--cpu-conversations 5] [--memory-conversations 1250 --memory-step 250] [--without-stock]
+        [--cpu-conversations 20 --cpu-length 40] [--memory-conversations 1250 --memory-step 250] [--without-stock]
 
 After Cap Numérique's load measures, one of its Rasa servers is measured alone from /proc: CPU per
 message by position in a 40-message conversation, and resident memory every 250 conversations.
@@ -57,8 +57,8 @@ def _process_figures(replica, args: argparse.Namespace) -> dict:
     figures = {}
     if args.cpu_conversations:
         print(f"--- capnum: CPU of one Rasa server per message ({args.cpu_conversations} conversations "
-              "of 40 messages, one message at a time)", flush=True)
-        figures["cpu"] = asyncio.run(cpu_per_message(replica.url, pid, args.cpu_conversations, 40))
+              f"of {args.cpu_length} messages, one message at a time)", flush=True)
+        figures["cpu"] = asyncio.run(cpu_per_message(replica.url, pid, args.cpu_conversations, args.cpu_length))
         blocks = ", ".join(f"{k}: {v} ms" for k, v in figures["cpu"]["cpu_ms_per_message_by_position"].items())
         print(f"CPU per message by position: {blocks}; mean {figures['cpu']['cpu_ms_per_message']} ms", flush=True)
     if args.memory_conversations:
@@ -156,7 +156,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")], default=[20.0, 30.0, 40.0])
     parser.add_argument("--base-port", type=int, default=15005)
-    parser.add_argument("--cpu-conversations", type=int, default=5, help="0: no CPU-per-message measure")
+    parser.add_argument("--cpu-conversations", type=int, default=20, help="0: no CPU-per-message measure")
+    parser.add_argument("--cpu-length", type=int, default=40, help="messages per conversation for the CPU measure")
     parser.add_argument("--memory-conversations", type=int, default=1250, help="0: no memory measure")
     parser.add_argument("--memory-step", type=int, default=250)
     parser.add_argument("--without-stock", action="store_true", help="Cap Numérique alone (no ratio): a quick check")

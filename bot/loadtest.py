@@ -305,6 +305,11 @@ FOLLOW_UPS = ["la 1 c'est quoi ?", "et la 2 ?", "compare la 1 et la 2", "d'autre
               "et en logistique ?", "la 3", "j'ai pas d'ordinateur", "d'accord"]
 
 
+# CPU by position: a cycle of ten follow-ups, so that from the 21st message on every block of
+# ten messages holds the same ten messages and the blocks differ only by their position.
+CPU_FOLLOW_UPS = FOLLOW_UPS[:10]
+
+
 def process_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process (every thread), from /proc/<pid>/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -327,7 +332,7 @@ async def cpu_per_message(url: str, pid: int, conversations: int = 5, length: in
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
         for c in range(conversations):
             texts = list(CAPNUM_SCRIPTS[c % len(CAPNUM_SCRIPTS)]) + CAPNUM_EXTRA
-            texts += [FOLLOW_UPS[i % len(FOLLOW_UPS)] for i in range(length)]
+            texts += [CPU_FOLLOW_UPS[i % len(CPU_FOLLOW_UPS)] for i in range(length)]
             for i in range(length):
                 before = process_cpu_seconds(pid)
                 async with session.post(url.rstrip("/") + "/webhooks/rest/webhook",
