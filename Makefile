@@ -4,6 +4,13 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Compiled modules (and pytest's rewritten tests) are kept between runs, even where the shell
+# says otherwise: 5 s of every test run's start.
+unexport PYTHONDONTWRITEBYTECODE
+# The tests run on both cores (pytest-xdist), a module's tests on the same worker so that
+# what a module sets up once (a seeded catalogue, a server) is set up once.
+PYTEST_WORKERS ?= 2
+PYTEST = $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -62,14 +69,15 @@ test-stories: $(MODEL)
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --fail-on-prediction-errors --out results/core
 
 test: $(MODEL) var/catalogue.ready validate
-	$(PY) -m pytest -q tests
+	$(PYTEST) tests
 	$(MAKE) --no-print-directory test-stories
 
 # Everything that needs no Rasa server (pure core, SQLite and PostgreSQL, gateway against a
 # fake Rasa): no model, no training. Integration tests are marked in tests/conftest.py, and
 # so are the `slow` ones (advisers' accounts: scrypt at its real cost), which only `make test` runs.
+# Property tests try a quarter of their examples there (tests/lanes.py).
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -q -m "not integration and not slow" tests
+	CAPNUM_TEST_LANE=fast $(PYTEST) -m "not integration and not slow" tests
 
 bench-nlu: $(MODEL)
 	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/nlu

@@ -11,9 +11,9 @@ Each test session works in its own database ``capnum_test_<random>``, dropped at
 each test gets an empty schema (tables dropped between tests).
 
 Two lanes (`make test-fast`, `make test`): a test is ``integration`` when its module says so
-(``pytestmark``) or starts real servers (it imports ``running_assistant`` or
-``running_cluster``): marked here at collection, so that ``-m "not integration"`` (the fast
-lane: pure core, SQLite and PostgreSQL, the gateway against a fake Rasa) never waits for a
+(``pytestmark``) or starts real servers (it imports ``running_assistant``,
+``running_cluster`` or the whole launcher, ``launched``): marked here at collection, so that
+``-m "not integration"`` (the fast lane: pure core, SQLite and PostgreSQL, the gateway against a fake Rasa) never waits for a
 Rasa server. Modules that need the same plain assistant share one per test session
 (``shared_assistant``) instead of starting their own.
 """
@@ -159,6 +159,36 @@ def database_url(request, tmp_path):
     dispose_engine(url)
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database_url(request, tmp_path_factory):
+    """An empty database for one test module (SQLite, then PostgreSQL): for modules whose tests
+    only read what one setup wrote (a seeded catalogue), so that it is written once per back
+    end, not once per test. On PostgreSQL a database of its own, so that the per-test resets of
+    `database_url` never touch it."""
+    from bot.catalogue.db import dispose_engine
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('module-db') / 'test.db'}"
+        yield url
+        dispose_engine(url)
+        return
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    server = request.getfixturevalue("postgres_server_url")
+    name = f"{make_url(server).database}_m{secrets.token_hex(3)}"
+    admin = psycopg2.connect(server)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        dispose_engine(url)
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _pg_skip_reasons:
         line = "!" * 78
@@ -185,7 +215,7 @@ def demo_matcher(tmp_path_factory):
     engine.dispose()
 
 
-_SERVER_STARTERS = ("running_assistant", "running_cluster")
+_SERVER_STARTERS = ("running_assistant", "running_cluster", "launched")
 # Modules whose cost is deliberate: the advisers' passwords are checked with scrypt at its real
 # cost (N = 2^17, 128 MiB, about 0.35 s on a quiet core, 3 s on a loaded one), dozens of times a
 # test (rate limits, lock-outs). `make test` runs them; `make test-fast` leaves them out.

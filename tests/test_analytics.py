@@ -15,6 +15,7 @@ from bot.catalogue.db import ensure_schema, get_engine
 from bot.privacy import erase_person
 from bot.report import (CONSTRAINT_LABELS, HANDOFF_LABELS, MASKED, SMALL, compute_report, protect,
                         standalone_html, to_csv)
+from tests.lanes import examples
 
 SECRET = "analytics-test-secret"
 NOW = dt.datetime(2026, 3, 10, 12, 0)
@@ -54,7 +55,7 @@ def test_buckets_keep_only_the_contract_vocabularies():
                    "equipement": None, "creneau": None}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.dictionaries(st.sampled_from(["departement", "niveau", "domaine", "equipement", "creneau", "commune",
                                         "age", "texte"]), st.text(max_size=30)))
 def test_no_free_value_ever_becomes_a_bucket(profile):
@@ -108,7 +109,7 @@ def test_primary_and_complementary_suppression():
     assert [cells[(k,)].status for k in "abc"] == ["ok", SMALL, SMALL]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dictionaries(st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz")), st.integers(1, 30), min_size=1))
 def test_no_line_ever_holds_exactly_one_hidden_cell(counts):
     cells = protect(counts)

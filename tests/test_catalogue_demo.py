@@ -15,12 +15,17 @@ from bot.vocab import COURSE_DOMAINS, IDF_DEPARTMENTS, LEVEL_RANK
 TODAY = dt.date(2031, 6, 15)
 
 
-@pytest.fixture
-def demo(database_url):
-    engine = ensure_schema(get_engine(database_url))
+def seeded(url: str):
+    engine = ensure_schema(get_engine(url))
     report = seed_demo(engine, today=TODAY)
     assert report.errors == []
     return engine
+
+
+@pytest.fixture(scope="module")
+def demo(module_database_url):
+    """Seeded once per back end: the tests below only read it."""
+    return seeded(module_database_url)
 
 
 def scalar(engine, stmt):
@@ -117,7 +122,8 @@ def test_codes_are_real(demo):
         assert set(filter(None, (rome or "").split(","))) <= romes
 
 
-def test_seed_is_idempotent(demo):
+def test_seed_is_idempotent(database_url):
+    demo = seeded(database_url)
     before = scalar(demo, select(func.count()).select_from(Session))
     seed_demo(demo, today=TODAY + dt.timedelta(days=30))
     assert scalar(demo, select(func.count()).select_from(Session)) == before

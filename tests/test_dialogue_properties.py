@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot import dialogue, questions
 from bot.dialogue import Heard, State
+from tests.lanes import examples
 
 VALUES = {
     "age": [17, 22, 45], "departement": ["93", "75", "hors_idf"], "situation": ["salarie", "autre"],
@@ -59,14 +60,14 @@ def decisive_strategy(data):
     return lambda slots: set(data.draw(st.lists(st.sampled_from(slots), unique=True))) if slots else set()
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.data(), st.booleans())
 def test_every_conversation_reaches_courses_a_human_or_an_end_in_bounded_turns(data, courses_found):
     turns, _ = play(data, decisive_strategy(data), courses_found)
     assert turns <= TURN_BOUND <= 20
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.data())
 def test_a_pending_question_is_answered_or_counted_whatever_the_intent(data):
     _, plans = play(data, decisive_strategy(data), True)
@@ -82,7 +83,7 @@ def test_a_pending_question_is_answered_or_counted_whatever_the_intent(data):
             assert plan.failed_attempts == state.failed_attempts + 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.data())
 def test_never_asks_what_is_known_or_skipped_nor_anything_outside_the_region(data):
     _, plans = play(data, decisive_strategy(data), True)
@@ -94,7 +95,7 @@ def test_never_asks_what_is_known_or_skipped_nor_anything_outside_the_region(dat
         assert state.profile.get("departement") != "hors_idf"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.data())
 def test_the_welcome_comes_once_on_the_first_turn_whatever_the_message(data):
     _, plans = play(data, decisive_strategy(data), True)

@@ -19,6 +19,7 @@ from bot.vocab import (
     IDF_DEPARTMENTS, LEVELS, MODALITES, SITUATIONS,
 )
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue, violations
+from tests.lanes import examples
 
 maybe = lambda strategy: st.none() | strategy  # noqa: E731
 
@@ -107,7 +108,7 @@ def spec_course(spec):
             "certifiante": spec["certifiante"]}
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(specs=catalogues(), profile=profiles, limit=st.integers(1, 5), offset=st.integers(0, 3),
        cap=st.sampled_from([1, 4, MatchingEngine.DEFAULT_CAP]))
@@ -167,7 +168,7 @@ def test_recommendations_respect_constraints(specs, profile, limit, offset, cap)
         tmp.cleanup()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs=catalogues(), profile=profiles)
 def test_pages_do_not_overlap(specs, profile):
     tmp = tempfile.TemporaryDirectory(prefix="matching-")

@@ -1,0 +1,12 @@
+"""Which lane runs the tests: `make test` (everything, at full strength) or `make test-fast`
+(CAPNUM_TEST_LANE=fast, the developers' loop), where property tests try fewer examples."""
+from __future__ import annotations
+
+import os
+
+FAST = os.environ.get("CAPNUM_TEST_LANE") == "fast"
+
+
+def examples(full: int) -> int:
+    """Hypothesis examples: `full` in `make test`, a quarter (at least 20) in the fast lane."""
+    return max(20, full // 4) if FAST else full
