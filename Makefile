@@ -28,7 +28,7 @@ GENERATED_NLU := var/nlu/communes.yml
 help:
 	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
 	@echo "make test   installe, entraîne si besoin, lance tous les tests"
-	@echo "make test-fast  les tests sans serveur Rasa (moins d'une minute, sans modèle)"
+	@echo "make test-fast  les tests sans serveur Rasa (environ deux minutes, sans modèle)"
 	@echo "make bench-nlu  précision de la compréhension sur tests/nlu_holdout.yml"
 	@echo "make bench-dialogue  340 personas générées, de bout en bout"
 	@echo "make bench-slots  lecture des réponses des personas, hors serveurs"
