@@ -44,8 +44,8 @@ $(VENV)/.installed: requirements.txt requirements.lock
 
 install: $(VENV)/.installed
 
-$(GENERATED_NLU): bot/nlu_lookups.py data/reference/geo/communes_idf.csv | $(VENV)/.installed
-	$(PY) -m bot.nlu_lookups $@
+$(GENERATED_NLU): bot/tools/nlu_lookups.py data/reference/geo/communes_idf.csv | $(VENV)/.installed
+	$(PY) -m bot.tools.nlu_lookups $@
 
 $(MODEL): $(TRAINING_INPUTS) $(GENERATED_NLU) | $(VENV)/.installed
 	$(RASA) train --data data $(GENERATED_NLU) --config config.yml --domain domain.yml \
@@ -54,13 +54,13 @@ $(MODEL): $(TRAINING_INPUTS) $(GENERATED_NLU) | $(VENV)/.installed
 
 train: $(MODEL)
 
-var/catalogue.ready: $(VENV)/.installed $(shell find bot/catalogue -name '*.py' -o -name '*.yml' 2>/dev/null) bot/directory.py bot/directory_demo.csv
-	$(PY) -m bot.catalogue seed-demo
-	$(PY) -m bot.directory seed-demo --if-empty
+var/catalogue.ready: $(VENV)/.installed $(shell find bot/services/catalogue -name '*.py' -o -name '*.yml' 2>/dev/null) bot/services/directory.py bot/services/directory_demo.csv
+	$(PY) -m bot.tools.catalogue seed-demo
+	$(PY) -m bot.tools.directory seed-demo --if-empty
 	@touch $@
 
 run: $(MODEL) var/catalogue.ready
-	$(PY) -m bot.serve
+	$(PY) -m bot.tools.serve
 
 validate: $(VENV)/.installed $(GENERATED_NLU)
 	$(RASA) data validate --data data $(GENERATED_NLU) --config config.yml --domain domain.yml --fail-on-warnings
@@ -81,11 +81,11 @@ test-fast: $(VENV)/.installed
 
 bench-nlu: $(MODEL)
 	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/nlu
-	$(PY) -m bot.nlu_report results/nlu
+	$(PY) -m bot.tools.nlu_report results/nlu
 
 bench: $(MODEL) var/catalogue.ready
-	$(PY) -m bot.bench_matching
-	$(PY) -m bot.bench
+	$(PY) -m bot.tools.bench_matching
+	$(PY) -m bot.tools.bench
 
 # Plays the generated personas (tests/personas/) on its own assistant; ARGS="--url ... --token ..." etc.
 bench-dialogue: $(MODEL) var/catalogue.ready

@@ -6,10 +6,10 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.tracker_io import is_payload, latest_text, profile_of
-from bot import cues, dialogue
-from bot.geo import find_place
-from bot.profile import extract_profile, normalise_slot
-from bot.vocab import PROFILE_SLOTS
+from bot.core import cues, dialogue
+from bot.core.geo import find_place
+from bot.core.profile import extract_profile, normalise_slot
+from bot.core.vocab import PROFILE_SLOTS
 
 _PLACE_ENTITY = "lieu"
 

@@ -1,7 +1,7 @@
 """The courses: show, show more, detail, compare, answer a question about one, refine.
 
 Functions the turn action (actions/turn.py) calls: each reads the profile and the courses
-shown from the tracker, asks `bot.matching` for courses, and sends the readable French
+shown from the tracker, asks `bot.services.search` for courses, and sends the readable French
 text, the buttons and the `recommendations` custom payload (CONTRACT.md §2). They return
 the slot events to store.
 """
@@ -17,10 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.tracker_io import latest_text, profile_of, send_buttons
-from bot import analytics, course_facts, dialogue, replies
-from bot.catalogue.db import ensure_schema, get_engine
-from bot.matching import MatchingEngine, Profile, Refinement
-from bot.refine import course_question_topic, parse_refinement, ranks_mentioned
+from bot.core import course_facts, dialogue, replies
+from bot.core.refine import course_question_topic, parse_refinement, ranks_mentioned
+from bot.services import analytics
+from bot.services.catalogue.db import ensure_schema, get_engine
+from bot.services.search import MatchingEngine, Profile, Refinement
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 3
@@ -47,7 +48,7 @@ def shown_ids(tracker: Tracker) -> list[str]:
 
 
 def decisive_slots(profile: Mapping[str, Any], slots: tuple[str, ...]) -> set[str]:
-    """The preferences on which this person's candidate courses differ (bot.matching)."""
+    """The preferences on which this person's candidate courses differ (bot.services.search)."""
     try:
         return set(matching_engine().decisive_slots(Profile.from_slots(dict(profile)), slots))
     except SQLAlchemyError as error:

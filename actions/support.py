@@ -11,19 +11,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.base import DatabaseAction
 from actions.tracker_io import send_buttons
-from bot import analytics, handoff, replies
-from bot.catalogue.db import database_session
-from bot.questions import Button
-from bot.directory import find_places
-from bot.privacy import erase_person
-from bot.recap import create_recap
+from bot.core import handoff, replies
+from bot.core.questions import Button
+from bot.services import analytics
+from bot.services.catalogue.db import database_session
+from bot.services.directory import find_places
+from bot.services.privacy import erase_person
+from bot.services.recap import create_recap
 
 logger = logging.getLogger(__name__)
 
 
 def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Mapping[str, Any],
              offer_recap: bool = True) -> None:
-    """Names the places that fit the person (bot.directory); offers a recap code when
+    """Names the places that fit the person (bot.services.directory); offers a recap code when
     `offer_recap` (not when a question follows)."""
     analytics.record("handoff", dict(profile), tracker.sender_id, details=["conseiller"])
     dispatcher.utter_message(text=handoff.handoff_text(profile))

@@ -6,8 +6,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.questions import Button, Question
-from bot.vocab import PROFILE_SLOTS
+from bot.core.questions import Button, Question
+from bot.core.vocab import PROFILE_SLOTS
 
 
 def profile_of(tracker: Tracker) -> dict[str, Any]:

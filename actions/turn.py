@@ -1,6 +1,6 @@
 """The one action every user message goes through (data/rules.yml).
 
-It reads the tracker into plain values, lets the pure planner `bot.dialogue.plan_turn`
+It reads the tracker into plain values, lets the pure planner `bot.core.dialogue.plan_turn`
 decide, carries the plan out with the functions of actions/results.py and
 actions/support.py, and stores the new state. One action server call per message.
 """
@@ -19,9 +19,10 @@ from actions.base import DatabaseAction
 from actions.profile import read_profile_values
 from actions.support import give_recap_code, hand_off
 from actions.tracker_io import latest_intent, latest_text, profile_of, send_buttons, send_question
-from bot import analytics, cues, dialogue, questions, replies
-from bot.dialogue import Heard, Plan, State
-from bot.refine import course_question_topic, ranks_mentioned
+from bot.core import cues, dialogue, questions, replies
+from bot.core.dialogue import Heard, Plan, State
+from bot.core.refine import course_question_topic, ranks_mentioned
+from bot.services import analytics
 
 # Bookkeeping slots (domain.yml), never shown to the user.
 WELCOMED, OFFER, UNUSABLE = "welcomed", results.OFFER_SLOT, "unusable_turns"
@@ -82,7 +83,7 @@ def _digest(messages: list[dict]) -> str:
 
 
 class ActionTurn(DatabaseAction):
-    """Reads the message, plans the turn (bot.dialogue) and carries the plan out."""
+    """Reads the message, plans the turn (bot.core.dialogue) and carries the plan out."""
 
     def name(self) -> str:
         return "action_turn"

@@ -4,7 +4,7 @@ When a publish fails (RabbitMQ restarting, a missed heartbeat on a busy machine)
 `PikaEventBroker` logs "a reduced version of the failed event" at ERROR: the event itself, with
 what the person wrote, their slots and their sender id. This broker does the same work
 (the event is kept and published again once the connection is back) and logs only the kind of
-failure. `bot/endpoints.py` names it in var/endpoints.yml (`type:
+failure. `bot/tools/endpoints.py` names it in var/endpoints.yml (`type:
 capnum_rasa.broker.PikaEventBroker`) whenever RABBITMQ_URL is set.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Messaging channels for Rasa: Telegram, Facebook Messenger, WhatsApp through Twilio.
 
-Thin on purpose: authenticity checks live in `bot/webhook_security.py`, rendering in
-`bot/messaging.py`. Each webhook:
+Thin on purpose: authenticity checks live in `bot/core/webhook_security.py`, rendering in
+`bot/core/messaging.py`. Each webhook:
   1. checks authenticity first: a forged or unsigned call gets 403 and never reaches the bot;
   2. parses the platform's payload (malformed: 400);
   3. hands the text (or the tapped button's payload, sent as is) to Rasa with an output
@@ -28,13 +28,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import messaging
-from bot.messaging import ButtonMemory
-from bot.logsafe import redact
-from bot.ratelimit import TOO_MANY, Deliveries, RateLimiter
+from bot.core import messaging
+from bot.core.logsafe import redact
+from bot.core.messaging import ButtonMemory
+from bot.core.webhook_security import form_pairs, messenger_signature_ok, telegram_secret_ok, twilio_signature_ok
+from bot.services.ratelimit import TOO_MANY, Deliveries, RateLimiter
 from capnum_rasa.rest import MAX_TEXT_CHARS, TOO_LONG_REPLY, clean_text
-from bot.webhook_security import (form_pairs, messenger_signature_ok, telegram_secret_ok,
-                                  twilio_signature_ok)
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ and same answer (a JSON list of bot messages) as Rasa's stock `RestInput`, plus:
 - **Storage unreachable** (tracker store, lock store): answer 503 with the usual list
   format holding `STORAGE_APOLOGY`, instead of Rasa's silent empty list.
 
-Enabled in credentials (bot/credentials.py writes it) as `capnum_rasa.rest.RestChannel`,
+Enabled in credentials (bot/tools/credentials.py writes it) as `capnum_rasa.rest.RestChannel`,
 which replaces the stock `rest` entry.
 """
 from __future__ import annotations
@@ -44,8 +44,8 @@ from sanic.response import HTTPResponse
 logger = logging.getLogger(__name__)
 
 # Rasa loads this module at start (the REST channel is always on): from then on no log line
-# of the Rasa process holds a token or a password (bot.logsafe).
-from bot.logsafe import install as _install_log_redaction  # noqa: E402
+# of the Rasa process holds a token or a password (bot.core.logsafe).
+from bot.core.logsafe import install as _install_log_redaction  # noqa: E402
 
 _install_log_redaction()
 

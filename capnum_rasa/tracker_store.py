@@ -3,7 +3,7 @@
 When the action `action_delete_data` has just run, the conversation is saved and then
 every stored event of that sender is deleted in the same call, so nothing the person
 said stays in the tracker store. The rest of the person's data (profile, recaps) is
-erased by `bot.privacy` from the action itself.
+erased by `bot.services.privacy` from the action itself.
 
 It is also Rasa's SQLTrackerStore without the cost that grows with the conversation: Rasa
 decodes every stored event of the session (JSON, then one Event object each) and replays
@@ -18,7 +18,7 @@ sender's index) checks that the database still holds exactly that:
 - anything else (erased, purged, rewritten, or a tracker changed in memory and not saved):
   the entry is dropped and the session is read in full, as Rasa does.
 The database stays the only truth, with the same rows as Rasa writes (same table, columns and
-JSON), so PostgreSQL, SQLite, replicas, `bot.privacy` purge and erasure keep their guarantees.
+JSON), so PostgreSQL, SQLite, replicas, `bot.services.privacy` purge and erasure keep their guarantees.
 """
 from __future__ import annotations
 
@@ -171,7 +171,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             # Erased conversations are overwritten on disk; the file is the owner's only.
             sa.event.listen(self.engine, "connect", _sqlite_secure_delete)
-            from bot.catalogue.db import private_sqlite_file
+            from bot.services.catalogue.db import private_sqlite_file
 
             if old.url.database:
                 private_sqlite_file(old.url.database)

@@ -20,8 +20,8 @@ from typing import Iterator
 
 import pytest
 
-from bot.serve import Server, ServersDidNotStart, build_replicas, servers_running, wait_until_healthy
-from tests.servers import TOKEN, free_port, free_ports, environment_for, trained_model
+from bot.tools.serve import Server, ServersDidNotStart, build_replicas, servers_running, wait_until_healthy
+from tests.servers import TOKEN, environment_for, free_port, free_ports, trained_model
 
 REDIS_URL = os.environ.get("CAPNUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

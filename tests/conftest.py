@@ -118,7 +118,7 @@ def postgres_server_url():
     try:
         yield url
     finally:
-        from bot.catalogue.db import dispose_engine
+        from bot.services.catalogue.db import dispose_engine
 
         dispose_engine(url)
         cur = admin.cursor()
@@ -147,14 +147,14 @@ def database_url(request, tmp_path):
         yield url
     else:
         server_db = request.getfixturevalue("postgres_server_url")
-        from bot.catalogue.db import dispose_engine
+        from bot.services.catalogue.db import dispose_engine
 
         dispose_engine(server_db)
         _reset_postgres(server_db)
         yield server_db
         dispose_engine(server_db)
         return
-    from bot.catalogue.db import dispose_engine
+    from bot.services.catalogue.db import dispose_engine
 
     dispose_engine(url)
 
@@ -165,7 +165,7 @@ def module_database_url(request, tmp_path_factory):
     only read what one setup wrote (a seeded catalogue), so that it is written once per back
     end, not once per test. On PostgreSQL a database of its own, so that the per-test resets of
     `database_url` never touch it."""
-    from bot.catalogue.db import dispose_engine
+    from bot.services.catalogue.db import dispose_engine
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('module-db') / 'test.db'}"
@@ -203,9 +203,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(scope="module")
 def demo_matcher(tmp_path_factory):
     """The matching engine over the demo catalogue, seeded in a temporary SQLite file."""
-    from bot.catalogue.db import create_catalogue_engine, ensure_schema
-    from bot.catalogue.demo import seed_demo
-    from bot.matching import MatchingEngine
+    from bot.services.catalogue.db import create_catalogue_engine, ensure_schema
+    from bot.services.catalogue.demo import seed_demo
+    from bot.services.search import MatchingEngine
 
     engine = ensure_schema(create_catalogue_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'c.db'}"))
     seed_demo(engine)

@@ -84,7 +84,7 @@ def clone_course(engine, action_id: str, new_id: str, title: str) -> str:
     new_id, with the formation titled title; returns new_id."""
     from sqlalchemy import insert, select
 
-    from bot.catalogue.models import Action, Formation, Session
+    from bot.services.catalogue.models import Action, Formation, Session
 
     A, F, S = Action.__table__, Formation.__table__, Session.__table__
     with engine.begin() as conn:

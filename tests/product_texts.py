@@ -30,11 +30,11 @@ Item = tuple[str, str, str]
 # Code the person or an adviser never reads: tools for the operator and developers, whose
 # texts are English or technical (benchmarks, load tests, catalogue import reports, CLIs).
 OPERATOR_ONLY = {
-    "bot/bench_matching.py", "bot/bench.py", "bot/loadtest.py", "bot/nlu_report.py", "bot/nlu_lookups.py", "bot/serve.py",
-    "bot/endpoints.py", "bot/credentials.py", "bot/action_server.py", "bot/listen.py", "bot/logsafe.py",
-    "bot/config.py", "bot/accounts.py", "bot/directory.py", "bot/privacy.py", "bot/text.py",
-    "bot/vocab.py", "bot/french.py", "bot/profile", "bot/catalogue", "bot/matching/bench.py", "bot/geo",
-    "bot/gateway/__main__.py", "bot/broker_consumer.py", "bot/rasa_server.py",
+    "bot/tools/bench_matching.py", "bot/tools/bench.py", "bot/tools/loadtest.py", "bot/tools/nlu_report.py", "bot/tools/nlu_lookups.py", "bot/tools/serve.py",
+    "bot/tools/endpoints.py", "bot/tools/credentials.py", "bot/tools/action_server.py", "bot/tools/listen.py", "bot/core/logsafe.py",
+    "bot/core/config.py", "bot/services/accounts.py", "bot/services/directory.py", "bot/services/privacy.py", "bot/core/text.py",
+    "bot/core/vocab.py", "bot/core/french.py", "bot/core/profile", "bot/services/catalogue", "bot/matching/bench.py", "bot/core/geo",
+    "bot/gateway/__main__.py", "bot/tools/broker_consumer.py", "bot/tools/rasa_server.py",
 }
 _FRENCH_MARKERS = {
     "le", "la", "les", "de", "des", "du", "un", "une", "vous", "votre", "vos", "pour", "et", "est", "pas",
@@ -190,10 +190,10 @@ def _html_texts(markup: str) -> list[str]:
 
 
 def page_texts() -> Iterator[Item]:
-    from bot.privacy import notice_html
+    from bot.services.privacy import notice_html
 
     pages = {"bot/gateway/static/index.html": (ROOT / "bot/gateway/static/index.html").read_text(encoding="utf-8"),
-             "bot/privacy_notice.html (notice_html)": notice_html()}
+             "bot/services/privacy_notice.html (notice_html)": notice_html()}
     for where, markup in pages.items():
         for text in _html_texts(markup):
             if is_french_text(text):
@@ -227,9 +227,9 @@ def demo_courses() -> list[dict]:
     """Every action of the demonstration catalogue as MatchingEngine.course() gives it."""
     import tempfile
 
-    from bot.catalogue.db import dispose_engine, ensure_schema, get_engine
-    from bot.catalogue.demo import seed_demo
-    from bot.matching import MatchingEngine
+    from bot.services.catalogue.db import dispose_engine, ensure_schema, get_engine
+    from bot.services.catalogue.demo import seed_demo
+    from bot.services.search import MatchingEngine
 
     with tempfile.TemporaryDirectory() as work:
         url = f"sqlite:///{work}/catalogue.db"
@@ -257,8 +257,8 @@ def as_product_text(course: dict) -> dict:
 
 
 def rendered_texts(courses: list[dict]) -> Iterator[Item]:
-    from bot import course_facts, dialogue, handoff, messaging, questions, replies
-    from bot.refine import COURSE_TOPICS
+    from bot.core import course_facts, dialogue, handoff, messaging, questions, replies
+    from bot.core.refine import COURSE_TOPICS
 
     for slot in questions.ASKABLE_SLOTS:
         for attempts in (0, 1, 2):

@@ -14,8 +14,8 @@ from typing import Iterator
 
 import pytest
 
-from bot import config
-from bot.serve import ServersDidNotStart, build_replicas, latest_model, server_environment, servers_running
+from bot.core import config
+from bot.tools.serve import ServersDidNotStart, build_replicas, latest_model, server_environment, servers_running
 
 TOKEN = "integration-test-token"
 
@@ -68,9 +68,9 @@ class Assistant:
 
 
 def seed_catalogue(env: dict) -> None:
-    subprocess.run([sys.executable, "-m", "bot.catalogue", "seed-demo"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "bot.tools.catalogue", "seed-demo"], env=env, check=True,
                    cwd=config.PROJECT_ROOT, capture_output=True)
-    subprocess.run([sys.executable, "-m", "bot.directory", "seed-demo", "--if-empty"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "bot.tools.directory", "seed-demo", "--if-empty"], env=env, check=True,
                    cwd=config.PROJECT_ROOT, capture_output=True)
 
 

@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-from bot import accounts
-from bot.catalogue.db import ensure_schema, get_engine
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
+from bot.services import accounts
+from bot.services.catalogue.db import ensure_schema, get_engine
+from bot.tools import accounts as accounts_cli
 
 PASSWORD = "correct horse battery"
 T0 = dt.datetime(2026, 11, 28, 9, 0, 0)
@@ -144,7 +145,7 @@ def test_the_session_table_holds_no_usable_token(engine):
 
 def test_command_line_add_list_disable(tmp_path):
     url = f"sqlite:///{tmp_path / 'accounts.db'}"
-    cli = [sys.executable, "-m", "bot.accounts", "--database-url", url]
+    cli = [sys.executable, "-m", "bot.tools.accounts", "--database-url", url]
     env_run = dict(cwd=PROJECT_ROOT, capture_output=True, text=True)
     added = subprocess.run(cli + ["add", "cli@example.fr", "--role", "admin", "--password-stdin"],
                            input=PASSWORD + "\n", **env_run)
@@ -165,15 +166,15 @@ def test_passwd_on_the_command_line(tmp_path, monkeypatch, capsys):
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setattr("sys.stdin", io.StringIO("premier mot de passe\n"))
-    assert accounts.main(["--database-url", url, "add", "cli@example.fr", "--password-stdin"]) == 0
+    assert accounts_cli.main(["--database-url", url, "add", "cli@example.fr", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("second mot de passe\n"))
-    assert accounts.main(["--database-url", url, "passwd", "cli@example.fr", "--password-stdin"]) == 0
+    assert accounts_cli.main(["--database-url", url, "passwd", "cli@example.fr", "--password-stdin"]) == 0
     assert "Mot de passe changé" in capsys.readouterr().out
-    from bot.catalogue.db import get_engine
+    from bot.services.catalogue.db import get_engine
 
     engine = get_engine(url)
     assert accounts.authenticate(engine, "cli@example.fr", "second mot de passe", accounts.client_key("x"), T0).ok
     monkeypatch.setattr("sys.stdin", io.StringIO("court\n"))
-    assert accounts.main(["--database-url", url, "passwd", "cli@example.fr", "--password-stdin"]) == 1
+    assert accounts_cli.main(["--database-url", url, "passwd", "cli@example.fr", "--password-stdin"]) == 1
     monkeypatch.setattr("sys.stdin", io.StringIO("un mot de passe assez long\n"))
-    assert accounts.main(["--database-url", url, "passwd", "personne@example.fr", "--password-stdin"]) == 1
+    assert accounts_cli.main(["--database-url", url, "passwd", "personne@example.fr", "--password-stdin"]) == 1

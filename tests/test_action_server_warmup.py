@@ -3,11 +3,11 @@ import logging
 import sys
 import types
 
-from bot.action_server import warm_up
+from bot.tools.action_server import warm_up
 
 
 def test_warm_up_runs_the_actions_hook_and_the_first_extraction_is_then_loaded():
-    import bot.profile.jobs as jobs
+    import bot.core.profile.jobs as jobs
 
     jobs.clear_cache()
     warm_up("actions")
@@ -22,7 +22,7 @@ def test_a_failing_warm_up_is_logged_not_fatal(caplog):
 
     module.warm_up = warm_up_hook
     sys.modules[module.__name__] = module
-    with caplog.at_level(logging.WARNING, logger="bot.action_server"):
+    with caplog.at_level(logging.WARNING, logger="bot.tools.action_server"):
         warm_up(module.__name__)
     assert "Warm-up failed (RuntimeError)" in caplog.text
     del sys.modules[module.__name__]

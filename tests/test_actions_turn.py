@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import results
 from actions.turn import ActionTurn
-from bot import questions
+from bot.core import questions
 from tests.rasa_trackers import DOMAIN, domain_slots, make_tracker
 from tests.servers import BOBIGNY_PROFILE
 

@@ -1,4 +1,4 @@
-"""Analytics (bot.analytics) and the Region's report (bot.report), on a real database:
+"""Analytics (bot.services.analytics) and the Region's report (bot.services.report), on a real database:
 buckets only, no text and no sender id stored, k-anonymity, aggregation, erasure."""
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sqlalchemy import func, select, text
 
-from bot import analytics
-from bot.analytics import aggregate, analytics_daily, analytics_events, buckets, record
-from bot.catalogue.db import ensure_schema, get_engine
-from bot.privacy import erase_person
-from bot.report import (CONSTRAINT_LABELS, HANDOFF_LABELS, MASKED, SMALL, compute_report, protect,
-                        standalone_html, to_csv)
+from bot.services import analytics
+from bot.services.analytics import aggregate, analytics_daily, analytics_events, buckets, record
+from bot.services.catalogue.db import ensure_schema, get_engine
+from bot.services.privacy import erase_person
+from bot.services.report import (
+    CONSTRAINT_LABELS, HANDOFF_LABELS, MASKED, SMALL, compute_report, protect, standalone_html, to_csv,
+)
 from tests.lanes import examples
 
 SECRET = "analytics-test-secret"
@@ -91,7 +92,7 @@ def test_unknown_kind_is_refused(engine):
 
 
 def test_a_database_error_never_breaks_the_conversation(tmp_path, caplog):
-    from bot.catalogue.db import get_engine as bare
+    from bot.services.catalogue.db import get_engine as bare
 
     engine = bare(f"sqlite:///{tmp_path / 'empty.db'}")  # no migration: no table
     assert record("handoff", PROFILE, "web-x", details=["conseiller"], engine=engine) == 0
@@ -209,8 +210,8 @@ def test_link_tokens_are_bound_to_the_course():
 def test_catalogue_quality_checks(engine):
     from sqlalchemy import update
 
-    from bot.catalogue.demo import seed_demo
-    from bot.catalogue.models import Action, Formation, Session
+    from bot.services.catalogue.demo import seed_demo
+    from bot.services.catalogue.models import Action, Formation, Session
 
     today = dt.date(2026, 3, 10)
     empty = {c.key: c for c in compute_report(engine, dt.date(2026, 1, 1), today=today).quality}

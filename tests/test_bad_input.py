@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.cluster import http, running_cluster
 
@@ -167,7 +166,7 @@ def test_fuzzed_conversations_are_still_sound(pair):
 
 @pytest.fixture(scope="module")
 def gateway(pair, tmp_path_factory):
-    from bot.catalogue.db import ensure_schema, get_engine
+    from bot.services.catalogue.db import ensure_schema, get_engine
     from tests.gateway_server import running_gateway
 
     db = tmp_path_factory.mktemp("gateway-db") / "catalogue.db"

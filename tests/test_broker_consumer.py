@@ -1,12 +1,12 @@
-"""The reference broker consumer (bot.broker_consumer) without a broker: what it keeps of each
+"""The reference broker consumer (bot.tools.broker_consumer) without a broker: what it keeps of each
 message, and what is left of a person once their erasure event is read (nothing, on disk too)."""
 from __future__ import annotations
 
 import json
 import os
 
-from bot.broker_consumer import ERASURE_EVENT, archive_engine, broker_events, handle
-from bot.config import amqp_settings
+from bot.core.config import amqp_settings
+from bot.tools.broker_consumer import ERASURE_EVENT, archive_engine, broker_events, handle
 from capnum_rasa.tracker_store import ERASURE_EVENT as STORE_ERASURE_EVENT
 
 
@@ -56,7 +56,7 @@ def test_a_failed_publish_is_kept_and_logged_without_the_persons_words(caplog):
 
     from rasa.shared.utils.common import class_from_module_path
 
-    from bot.endpoints import BROKER_CLASS
+    from bot.tools.endpoints import BROKER_CLASS
     from capnum_rasa.broker import PikaEventBroker
 
     assert class_from_module_path(BROKER_CLASS) is PikaEventBroker  # what var/endpoints.yml names

@@ -19,11 +19,13 @@ import re
 
 import pytest
 
-from bot import accounts
-from bot.catalogue.db import ensure_schema, get_engine, session_factory
 from bot.gateway import create_app
+from bot.services import accounts
+from bot.services.catalogue.db import ensure_schema, get_engine, session_factory
 from tests import browser_support
-from tests.browser_support import ARTIFACTS, chat_sender, screenshot, type_in_chat, wait_for_chat_answer, walk_to_cards
+from tests.browser_support import (
+    ARTIFACTS, chat_sender, screenshot, type_in_chat, wait_for_chat_answer, walk_to_cards,
+)
 from tests.gateway_server import running_gateway
 from tests.servers import BOBIGNY_ANSWERS, running_assistant
 
@@ -85,8 +87,8 @@ def site(tmp_path_factory):
     with running_assistant(work, {"CAPNUM_ACTION_TIMEOUT": "30"}) as assistant:
         engine = ensure_schema(get_engine(f"sqlite:///{work / 'catalogue.db'}"))
         accounts.add_adviser(engine, ADMIN, PASSWORD, role="admin")
-        from bot.matching import MatchingEngine, Profile
-        from bot.recap import create_recap
+        from bot.services.recap import create_recap
+        from bot.services.search import MatchingEngine, Profile
 
         matching = MatchingEngine(engine)
         ids = [c["id"] for c in matching.recommend(Profile.from_slots(PROFILE), limit=2).courses]

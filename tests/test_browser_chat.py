@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from bot.catalogue.db import ensure_schema, get_engine
 from bot.gateway import create_app
-from bot.matching import MatchingEngine, Profile
+from bot.services.catalogue.db import ensure_schema, get_engine
+from bot.services.search import MatchingEngine, Profile
 from tests.browser_support import screenshot
 from tests.gateway_server import XSS, clone_course, running_gateway
 from tests.servers import BOBIGNY_ANSWERS, running_assistant

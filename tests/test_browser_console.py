@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
-from bot import accounts
-from bot.catalogue.db import ensure_schema, get_engine, session_factory
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
 from bot.gateway import create_app
-from bot.matching import MatchingEngine, Profile
+from bot.services import accounts
+from bot.services.catalogue.db import ensure_schema, get_engine, session_factory
+from bot.services.search import MatchingEngine, Profile
 from tests import browser_support
 from tests.browser_support import screenshot
 from tests.gateway_server import XSS, clone_course, free_port, running_gateway
@@ -42,7 +42,7 @@ def console(tmp_path_factory):
     url = f"sqlite:///{work / 'catalogue.db'}"
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "CAPNUM_VAR_DIR": str(work), "DATABASE_URL": url}
     seed_catalogue(env)
-    created = subprocess.run([sys.executable, "-m", "bot.accounts", "add", EMAIL, "--password-stdin"],
+    created = subprocess.run([sys.executable, "-m", "bot.tools.accounts", "add", EMAIL, "--password-stdin"],
                              input=PASSWORD + "\n", env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert created.returncode == 0, created.stderr
     engine = ensure_schema(get_engine(url))
@@ -52,7 +52,7 @@ def console(tmp_path_factory):
     expected = matching.recommend(Profile.from_slots(PROFILE), limit=10).courses
     matching.close()
 
-    from bot.recap import create_recap
+    from bot.services.recap import create_recap
 
     with session_factory(engine)() as db:
         code = create_recap(db, "web-browser-test", PROFILE, [c["id"] for c in expected[:2]])

@@ -8,11 +8,11 @@ import os
 
 import pytest
 
-from bot import accounts
-from bot.analytics import record
-from bot.catalogue.db import dispose_engine, ensure_schema, get_engine
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
 from bot.gateway import create_app
+from bot.services import accounts
+from bot.services.analytics import record
+from bot.services.catalogue.db import dispose_engine, ensure_schema, get_engine
 from tests import browser_support
 from tests.browser_support import screenshot
 from tests.gateway_server import free_port, running_gateway
@@ -36,7 +36,7 @@ def gateway(tmp_path_factory):
     engine = ensure_schema(get_engine(url))
     accounts.add_adviser(engine, ADMIN, PASSWORD, role="admin")
     accounts.add_adviser(engine, ADVISER, PASSWORD, role="adviser")
-    from bot.matching import MatchingEngine
+    from bot.services.search import MatchingEngine
 
     matching = MatchingEngine(engine)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -44,7 +44,7 @@ def gateway(tmp_path_factory):
     for people, departement, domaine, relaxed in GROUPS:
         profile = {"age": 18 + n % 30, "departement": departement, "domaine": domaine, "niveau": "bac",
                    "equipement": "ordinateur", "creneau": "indifferent"}
-        from bot.matching import Profile
+        from bot.services.search import Profile
 
         courses = [c["id"] for c in matching.recommend(Profile.from_slots(profile), limit=3).courses]
         for _ in range(people):

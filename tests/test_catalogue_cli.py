@@ -1,4 +1,4 @@
-"""The command line, run as a subprocess: python -m bot.catalogue ..."""
+"""The command line, run as a subprocess: python -m bot.tools.catalogue ..."""
 from __future__ import annotations
 
 import os
@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import LHEO_REFERENCE_DIR
+from bot.core.config import LHEO_REFERENCE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, database_url, cwd=None):
     env = dict(os.environ, DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "bot.catalogue", *args], cwd=cwd or ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "bot.tools.catalogue", *args], cwd=cwd or ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

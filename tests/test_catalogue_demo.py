@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import and_, func, or_, select
 
-from bot.catalogue.db import ensure_schema, get_engine
-from bot.catalogue.demo import seed_demo
-from bot.catalogue.models import Action, Formation, Organisme, Session
-from bot.catalogue.vocabulary_mapping import department_bit
-from bot.vocab import COURSE_DOMAINS, IDF_DEPARTMENTS, LEVEL_RANK
+from bot.core.vocab import COURSE_DOMAINS, IDF_DEPARTMENTS, LEVEL_RANK
+from bot.core.vocabulary_mapping import department_bit
+from bot.services.catalogue.db import ensure_schema, get_engine
+from bot.services.catalogue.demo import seed_demo
+from bot.services.catalogue.models import Action, Formation, Organisme, Session
 
 TODAY = dt.date(2031, 6, 15)
 
@@ -111,7 +111,7 @@ def test_codes_are_real(demo):
     """Formacode and ROME codes of the demo exist in the reference files (read in place)."""
     import csv
 
-    from bot.config import LHEO_REFERENCE_DIR, SHARED_DIR
+    from bot.core.config import LHEO_REFERENCE_DIR, SHARED_DIR
 
     formacodes = {r[0] for r in csv.reader(open(LHEO_REFERENCE_DIR / "formacode.csv", encoding="utf-8"), delimiter=";")}
     romes = {r["code_rome"] for r in csv.DictReader(open(SHARED_DIR / "reference" / "rome" / "rome_v4.csv", encoding="utf-8"))}

@@ -7,11 +7,11 @@ import textwrap
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import LHEO_REFERENCE_DIR
-from bot.catalogue.db import ensure_schema, get_engine, session_factory
-from bot.catalogue.importers import FileError, ImportAborted, import_file
-from bot.catalogue.models import Action, Formation, Organisme, Session
-from bot.catalogue.payload import course_payload
+from bot.core.config import LHEO_REFERENCE_DIR
+from bot.core.payload import course_payload
+from bot.services.catalogue.db import ensure_schema, get_engine, session_factory
+from bot.services.catalogue.importers import FileError, ImportAborted, import_file
+from bot.services.catalogue.models import Action, Formation, Organisme, Session
 
 ONISEP = LHEO_REFERENCE_DIR / "exemple-lheo-2.2-onisep.xml"
 REAL = LHEO_REFERENCE_DIR / "real"
@@ -427,7 +427,7 @@ def test_yaml_broken_files(engine, tmp_path, case, content, needle):
 
 
 def test_export_round_trip(engine, tmp_path):
-    from bot.catalogue.export import export_text
+    from bot.services.catalogue.export import export_text
 
     import_file(ONISEP, engine)
     import_file(REAL / "trefle_formation.xml", engine)

@@ -8,12 +8,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from bot.catalogue import vocabulary_mapping as vm
-from bot.catalogue.db import ensure_schema, get_engine, session_factory
-from bot.catalogue.models import Action, Base, Formation, Organisme, Session
-from bot.catalogue.payload import EXTRA_KEYS, PAYLOAD_KEYS, course_payload
-from bot.config import LHEO_REFERENCE_DIR, SHARED_DIR
-from bot.vocab import IDF_DEPARTMENTS
+from bot.core import vocabulary_mapping as vm
+from bot.core.config import LHEO_REFERENCE_DIR, SHARED_DIR
+from bot.core.payload import EXTRA_KEYS, PAYLOAD_KEYS, course_payload
+from bot.core.vocab import IDF_DEPARTMENTS
+from bot.services.catalogue.db import ensure_schema, get_engine, session_factory
+from bot.services.catalogue.models import Action, Base, Formation, Organisme, Session
 
 DESIGN_COLUMNS = {
     "organisme": "id nom siret ville code_postal telephone email url fictif",

@@ -18,18 +18,18 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
 
 
-# -- bot.report ------------------------------------------------------------------------------
+# -- bot.services.report ------------------------------------------------------------------------------
 
 def test_report_help_names_aggregate(capsys):
-    from bot.report.cli import main
+    from bot.tools.report import main
 
     with pytest.raises(SystemExit):
         main(["--help"])
-    assert "python -m bot.report aggregate" in capsys.readouterr().out
+    assert "python -m bot.tools.report aggregate" in capsys.readouterr().out
 
 
 def test_report_refuses_a_period_upside_down(tmp_path, capsys):
-    from bot.report.cli import main
+    from bot.tools.report import main
 
     status = main(["--since", "2026-06-30", "--until", "2026-01-01", "--csv", str(tmp_path / "r.csv"),
                    "--database-url", sqlite_url(tmp_path)])
@@ -38,11 +38,11 @@ def test_report_refuses_a_period_upside_down(tmp_path, capsys):
     assert not (tmp_path / "r.csv").exists()
 
 
-# -- bot.catalogue -------------------------------------------------------------------------
+# -- bot.services.catalogue -------------------------------------------------------------------------
 
 def test_catalogue_stats_into_a_closed_pipe_stays_quiet(tmp_path):
     """`stats | head -1`: the reader leaves before the output is written."""
-    proc = subprocess.Popen([sys.executable, "-m", "bot.catalogue", "stats", "--database-url", sqlite_url(tmp_path)],
+    proc = subprocess.Popen([sys.executable, "-m", "bot.tools.catalogue", "stats", "--database-url", sqlite_url(tmp_path)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()  # before Python has even started: every write meets a closed pipe
     err = proc.stderr.read().decode()
@@ -67,8 +67,8 @@ def _action(ident, **kw):
 
 
 def _import(tmp_path, path):
-    from bot.catalogue.db import ensure_schema, get_engine
-    from bot.catalogue.importers import import_file
+    from bot.services.catalogue.db import ensure_schema, get_engine
+    from bot.services.catalogue.importers import import_file
 
     warnings, errors = [], []
     engine = ensure_schema(get_engine(sqlite_url(tmp_path)))
@@ -87,9 +87,9 @@ def test_on_error_skip_leaves_out_the_bad_action_only(tmp_path):
 def test_import_warns_about_offers_no_one_will_be_shown(tmp_path):
     import datetime as dt
 
-    from bot.catalogue.db import ensure_schema, get_engine
-    from bot.catalogue.importers.base import Bundle
-    from bot.catalogue.importers.writer import store
+    from bot.services.catalogue.db import ensure_schema, get_engine
+    from bot.services.catalogue.importers.base import Bundle
+    from bot.services.catalogue.importers.writer import store
 
     soon = dt.date.today() + dt.timedelta(days=14)
     bundle = Bundle(
@@ -114,17 +114,17 @@ def test_import_warns_about_offers_no_one_will_be_shown(tmp_path):
 
 
 def test_undecided_domain_warning_speaks_french():
-    from bot.catalogue.importers.base import undecided_domain_warning
-    from bot.labels import DOMAIN_LABELS
+    from bot.core.labels import DOMAIN_LABELS
+    from bot.services.catalogue.importers.base import undecided_domain_warning
 
     warning = undecided_domain_warning("offres.xml ligne 3", "F-1")
     assert "indecis" not in warning and f"« {DOMAIN_LABELS['indecis']} »" in warning
     for parser in ("lheo_xml.py", "mcf_csv.py"):  # both parsers say it so
-        source = (ROOT / "bot" / "catalogue" / "importers" / parser).read_text(encoding="utf-8")
+        source = (ROOT / "bot" / "services" / "catalogue" / "importers" / parser).read_text(encoding="utf-8")
         assert "indecis »" not in source and "undecided_domain_warning(" in source
 
 
-# -- bot.directory ------------------------------------------------------------------------
+# -- bot.services.directory ------------------------------------------------------------------------
 
 HEADER = "type,nom,departement,communes,adresse,telephone,url,fictif\n"
 
@@ -135,7 +135,7 @@ HEADER = "type,nom,departement,communes,adresse,telephone,url,fictif\n"
     ("78646", "la commune '78646' est dans le département 78, pas dans le 93"),
 ])
 def test_directory_refuses_a_commune_unknown_or_elsewhere(tmp_path, communes, problem):
-    from bot.directory import DirectoryError, read_directory
+    from bot.services.directory import DirectoryError, read_directory
 
     path = tmp_path / "annuaire.csv"
     path.write_text(HEADER + f"mission_locale,ML test,93,{communes},1 rue A,,https://a.example.fr,non\n",
@@ -146,7 +146,7 @@ def test_directory_refuses_a_commune_unknown_or_elsewhere(tmp_path, communes, pr
 
 
 def test_directory_takes_a_commune_of_its_department(tmp_path):
-    from bot.directory import read_directory
+    from bot.services.directory import read_directory
 
     path = tmp_path / "annuaire.csv"
     path.write_text(HEADER + "mission_locale,ML test,93,Bobigny;93048,1 rue A,,https://a.example.fr,non\n",
@@ -154,11 +154,12 @@ def test_directory_takes_a_commune_of_its_department(tmp_path):
     assert read_directory(path)[0]["communes"] == "bobigny;montreuil"
 
 
-# -- bot.accounts --------------------------------------------------------------------------
+# -- bot.services.accounts --------------------------------------------------------------------------
 
 def test_accounts_add_refuses_a_duplicate_before_asking_the_password(tmp_path, monkeypatch, capsys):
-    from bot import accounts
-    from bot.catalogue.db import ensure_schema, get_engine
+    from bot.services import accounts
+    from bot.services.catalogue.db import ensure_schema, get_engine
+    from bot.tools import accounts as accounts_cli
 
     url = sqlite_url(tmp_path)
     accounts.add_adviser(ensure_schema(get_engine(url)), "deja@example.fr", "un mot de passe assez long")
@@ -166,27 +167,28 @@ def test_accounts_add_refuses_a_duplicate_before_asking_the_password(tmp_path, m
     def no_password(*_args, **_kw):
         raise AssertionError("the password was asked for an account that exists")
 
-    monkeypatch.setattr(accounts, "_read_password", no_password)
-    assert accounts.main(["--database-url", url, "add", "Deja@example.fr"]) == 1
+    monkeypatch.setattr(accounts_cli, "_read_password", no_password)
+    assert accounts_cli.main(["--database-url", url, "add", "Deja@example.fr"]) == 1
     assert "Un compte existe déjà pour deja@example.fr" in capsys.readouterr().err
 
 
 def test_accounts_enable_gives_back_a_disabled_account(tmp_path, capsys):
-    from bot import accounts
-    from bot.catalogue.db import ensure_schema, get_engine
+    from bot.services import accounts
+    from bot.services.catalogue.db import ensure_schema, get_engine
+    from bot.tools import accounts as accounts_cli
 
     url = sqlite_url(tmp_path)
     engine = ensure_schema(get_engine(url))
     accounts.add_adviser(engine, "a@example.fr", "un mot de passe assez long")
-    assert accounts.main(["--database-url", url, "disable", "a@example.fr"]) == 0
+    assert accounts_cli.main(["--database-url", url, "disable", "a@example.fr"]) == 0
     assert not accounts.authenticate(engine, "a@example.fr", "un mot de passe assez long", "k").ok
-    assert accounts.main(["--database-url", url, "enable", "a@example.fr"]) == 0
+    assert accounts_cli.main(["--database-url", url, "enable", "a@example.fr"]) == 0
     assert "Compte réactivé : a@example.fr." in capsys.readouterr().out
     assert accounts.authenticate(engine, "a@example.fr", "un mot de passe assez long", "k").ok
-    assert accounts.main(["--database-url", url, "enable", "personne@example.fr"]) == 1
+    assert accounts_cli.main(["--database-url", url, "enable", "personne@example.fr"]) == 1
 
 
-# -- bot.loadtest --------------------------------------------------------------------------
+# -- bot.tools.loadtest --------------------------------------------------------------------------
 
 class _RefusingRasa(BaseHTTPRequestHandler):
     """A Rasa HTTP API whose token is "le-bon": anything else gets 401."""
@@ -215,7 +217,7 @@ def refusing_rasa():
 
 
 def test_loadtest_verify_with_a_wrong_token_says_so(refusing_rasa, capsys):
-    from bot.loadtest import main
+    from bot.tools.loadtest import main
 
     status = main(["run", "--url", refusing_rasa, "--token", "le-mauvais", "--verify", "--duration", "1",
                    "--concurrency", "1"])
@@ -226,7 +228,7 @@ def test_loadtest_verify_with_a_wrong_token_says_so(refusing_rasa, capsys):
 
 
 def test_loadtest_speaks_french_and_shows_progress(refusing_rasa, capsys):
-    from bot.loadtest import main
+    from bot.tools.loadtest import main
 
     main(["run", "--url", refusing_rasa, "--duration", "2", "--concurrency", "1", "--progress", "0.5"])
     out = capsys.readouterr().out

@@ -1,9 +1,9 @@
-"""The cues that correct the NLU's intent where its mistakes cost most (bot.cues)."""
+"""The cues that correct the NLU's intent where its mistakes cost most (bot.core.cues)."""
 from __future__ import annotations
 
 import pytest
 
-from bot import cues
+from bot.core import cues
 
 
 @pytest.mark.parametrize("text", ["supprime mes données", "effacez tout svp", "je veux que vous oubliiez mes infos",

@@ -2,8 +2,8 @@
 (What a whole turn does is in tests/test_dialogue_properties.py.)"""
 from __future__ import annotations
 
-from bot import dialogue, questions
-from bot.dialogue import Heard, State
+from bot.core import dialogue, questions
+from bot.core.dialogue import Heard, State
 
 
 def test_first_question_is_the_most_important_missing_one():

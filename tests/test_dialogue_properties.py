@@ -1,4 +1,4 @@
-"""Properties of the planner (bot.dialogue) over random conversations (hypothesis).
+"""Properties of the planner (bot.core.dialogue) over random conversations (hypothesis).
 
 Whatever a person writes, in any order, the conversation reaches courses, a human or
 its end in a bounded number of turns; a pending question is either answered or counted;
@@ -6,11 +6,10 @@ nothing known or skipped is asked again.
 """
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from bot import dialogue, questions
-from bot.dialogue import Heard, State
+from bot.core import dialogue, questions
+from bot.core.dialogue import Heard, State
 from tests.lanes import examples
 
 VALUES = {

@@ -1,4 +1,4 @@
-"""The directory of places (bot/directory.py) and the handoff texts (bot/handoff.py)."""
+"""The directory of places (bot/services/directory.py) and the handoff texts (bot/core/handoff.py)."""
 from __future__ import annotations
 
 import csv
@@ -6,11 +6,12 @@ import csv
 import pytest
 from sqlalchemy import select
 
-from bot import handoff
-from bot.catalogue.db import dispose_engine, ensure_schema, get_engine
-from bot.directory import DEMO_DIRECTORY, DirectoryError, count_places, find_places, import_directory, main
-from bot.people import DirectoryPlace
-from bot.vocab import IDF_DEPARTMENTS
+from bot.core import handoff
+from bot.core.vocab import IDF_DEPARTMENTS
+from bot.services.catalogue.db import dispose_engine, ensure_schema, get_engine
+from bot.services.directory import DEMO_DIRECTORY, DirectoryError, count_places, find_places, import_directory
+from bot.services.people import DirectoryPlace
+from bot.tools.directory import main
 from tests.plain_french import problems
 
 HEADER = "type,nom,departement,communes,adresse,telephone,url,fictif\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.endpoints import TRACKER_STORE_CLASS, endpoints_settings, write_endpoints
+from bot.tools.endpoints import TRACKER_STORE_CLASS, endpoints_settings, write_endpoints
 
 
 def test_embedded_default_is_sqlite_without_lock_store_or_broker(tmp_path):

@@ -6,21 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import html
 import itertools
-from http.cookiejar import CookieJar
 import json
 import re
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
+from http.cookiejar import CookieJar
 
 import pytest
 from aiohttp import web
 
-from bot import accounts
-from bot.catalogue.db import ensure_schema, get_engine
 from bot.gateway import create_app
-from bot.gateway.console import CHOICE_FIELDS, parse_profile
 from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
+from bot.gateway.console import CHOICE_FIELDS, parse_profile
+from bot.services import accounts
+from bot.services.catalogue.db import ensure_schema, get_engine
 from tests.gateway_server import free_port, http, post_json, running_gateway
 
 PASSWORD = "un mot de passe solide"

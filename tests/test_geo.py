@@ -1,13 +1,13 @@
-"""Tests of bot.geo: where the user lives, read from one message."""
+"""Tests of bot.core.geo: where the user lives, read from one message."""
 from __future__ import annotations
 
 import importlib
 
 import pytest
 
-from bot import config, geo
-from bot.geo import CommunesFileError, Place, commune_index, department_label, find_place
-from bot.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
+from bot.core import config, geo
+from bot.core.geo import CommunesFileError, Place, commune_index, department_label, find_place
+from bot.core.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
 
 
 def expect(text, departement, commune=None, expecting=False, label=None):

@@ -41,7 +41,7 @@ def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
     found: set[str] = set()
 
     def add(target: str) -> None:
-        while target and target not in known:  # `bot.geo.find_place` is the module `bot.geo`
+        while target and target not in known:  # `bot.core.geo.find_place` is the module `bot.core.geo`
             target = target.rpartition(".")[0]
         if target and target != module:
             found.add(target)
@@ -52,7 +52,7 @@ def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
                 add(alias.name)
         elif isinstance(node, ast.ImportFrom):
             origin = _absolute(module, path, node.level, node.module)
-            for alias in node.names:  # `from bot.catalogue import models` imports the submodule
+            for alias in node.names:  # `from bot.services.catalogue import models` imports the submodule
                 add(f"{origin}.{alias.name}" if f"{origin}.{alias.name}" in known else origin)
     return found
 
@@ -124,7 +124,7 @@ def test_the_graph_is_read_from_the_code(tmp_path):
     tree = {"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.c"}, "pkg.c": {"pkg.a"}, "pkg.d": {"pkg.a"}}
     assert cycles(tree) == [["pkg.a", "pkg.b", "pkg.c"]]
     assert cycles({"pkg.a": {"pkg.b"}, "pkg.b": set()}) == []
-    assert design_layers()["bot.text"] == "core" and design_layers()["bot.gateway"] == "gateway"
+    assert design_layers()["bot.core.text"] == "core" and design_layers()["bot.gateway"] == "gateway"
 
 
 def test_no_import_cycle():
@@ -167,4 +167,23 @@ def test_services_never_import_the_gateway_or_the_tools():
     wrong = sorted(f"{module} → {target} ({layers.get(target)})"
                    for module, targets in graph.items() if layers.get(module) == "service"
                    for target in targets if layers.get(target) in {"gateway", "tools", "actions", "rasa"})
+    assert wrong == [], wrong
+
+
+FOLDER_LAYERS = {"bot.core": "core", "bot.services": "service", "bot.gateway": "gateway", "bot.tools": "tools",
+                 "actions": "actions", "capnum_rasa": "rasa"}
+
+
+def test_the_folder_says_the_layer():
+    """bot/ holds four packages by role, and nothing else but its marker."""
+    layers = design_layers()
+    wrong = []
+    for module in source_modules():
+        if module == "bot":
+            continue
+        folder = next((f for f in FOLDER_LAYERS if module == f or module.startswith(f + ".")), None)
+        if folder is None:
+            wrong.append(f"{module}: outside bot/core, bot/services, bot/gateway, bot/tools")
+        elif layers.get(module) != FOLDER_LAYERS[folder]:
+            wrong.append(f"{module}: in {folder} but {layers.get(module)} in docs/DESIGN.md")
     assert wrong == [], wrong

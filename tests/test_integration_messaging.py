@@ -8,14 +8,13 @@ themselves are covered by tests/test_messaging_render.py).
 """
 from __future__ import annotations
 
-import re
-
 import asyncio
 import copy
 import itertools
 import json
-import time
+import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,8 +23,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot import config
-from bot.webhook_security import messenger_signature, twilio_signature
+from bot.core import config
+from bot.core.webhook_security import messenger_signature, twilio_signature
 from tests.servers import running_assistant
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@
 The module's servers run with the messaging channels on (Telegram, WhatsApp through Twilio,
 their APIs a loopback stub), an action server secret, and, when RabbitMQ answers on
 127.0.0.1:5672 (CAPNUM_TEST_RABBITMQ_URL), the event broker with the reference consumer
-(bot.broker_consumer) on a queue of this run."""
+(bot.tools.broker_consumer) on a queue of this run."""
 from __future__ import annotations
 
 import asyncio
@@ -23,11 +23,12 @@ import pytest
 from aiohttp import web
 from sqlalchemy import create_engine, text
 
-from bot import config
-from bot.recap import lookup_recap, sender_key
+from bot.core import config
+from bot.services.recap import lookup_recap, sender_key
 from tests.servers import TOKEN, free_port, running_assistant
-from tests.test_integration_messaging import (PUBLIC_URL, PlatformStub, Telegram, WhatsApp,
-                                              drive_to_recommendations, keyboard, sent_texts)
+from tests.test_integration_messaging import (
+    PUBLIC_URL, PlatformStub, Telegram, WhatsApp, drive_to_recommendations, keyboard, sent_texts,
+)
 
 PHONE = "06 12 34 56 78"
 PHONE_MESSAGE = f"vous pouvez m'appeler au {PHONE}"
@@ -101,7 +102,8 @@ class BrokerObserver:
 
     def _run(self) -> None:
         import aio_pika
-        from bot.config import amqp_settings
+
+        from bot.core.config import amqp_settings
 
         asyncio.set_event_loop(self._loop)
 
@@ -139,7 +141,7 @@ class BrokerObserver:
 
 def rabbitmq_reason() -> str | None:
     """None when RabbitMQ answers, else why not."""
-    from bot.config import amqp_settings
+    from bot.core.config import amqp_settings
 
     settings = amqp_settings(RABBITMQ_URL)
     try:
@@ -151,7 +153,8 @@ def rabbitmq_reason() -> str | None:
 
 def delete_queue(name: str) -> None:
     import aio_pika
-    from bot.config import amqp_settings
+
+    from bot.core.config import amqp_settings
 
     async def delete():
         connection = await aio_pika.connect_robust(**amqp_settings(RABBITMQ_URL))
@@ -211,7 +214,7 @@ def server_env(work_dir, **extra) -> dict:
 @pytest.fixture(scope="module")
 def gateway(assistant, work_dir):
     """The real web gateway (python -m bot.gateway), its log beside the other servers'."""
-    from bot.serve import gateway_server, wait_until_healthy
+    from bot.tools.serve import gateway_server, wait_until_healthy
 
     server = gateway_server(free_port(), assistant.url, work_dir / "logs")
     server.start(server_env(work_dir))
@@ -225,7 +228,7 @@ def gateway(assistant, work_dir):
 
 @pytest.fixture(scope="module")
 def consumer(broker, assistant, work_dir):
-    """The reference broker consumer (python -m bot.broker_consumer) on this run's queue; yields
+    """The reference broker consumer (python -m bot.tools.broker_consumer) on this run's queue; yields
     a function counting its stored rows of a sender."""
     if broker is None:
         yield None
@@ -233,7 +236,7 @@ def consumer(broker, assistant, work_dir):
     archive = f"sqlite:///{work_dir / 'broker_archive.db'}"
     log_path = work_dir / "logs" / "broker_consumer.log"
     log = open(log_path, "ab")
-    process = subprocess.Popen([sys.executable, "-m", "bot.broker_consumer", "--queue", broker[0]],
+    process = subprocess.Popen([sys.executable, "-m", "bot.tools.broker_consumer", "--queue", broker[0]],
                                cwd=config.PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
                                env=server_env(work_dir, RABBITMQ_URL=RABBITMQ_URL, BROKER_ARCHIVE_URL=archive))
     try:
@@ -307,7 +310,7 @@ def test_recap_code_then_erasure_leaves_nothing_about_the_sender(assistant, work
     assistant.say(other, "bonjour, j'ai 30 ans")
     assert re.search(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", texts(assistant.say(other, "je veux un code pour mon conseiller")))
 
-    from bot.catalogue.db import dispose_engine, database_session
+    from bot.services.catalogue.db import database_session, dispose_engine
 
     with database_session(product_url) as session:
         recap = lookup_recap(session, code.lower(), client_key="test")
@@ -366,14 +369,14 @@ def test_the_logs_of_a_whole_conversation_hold_no_message_text_age_or_commune(as
 
 
 def analytics_rows(product_url: str, sender: str) -> int:
-    from bot.analytics import contributor_of
+    from bot.services.analytics import contributor_of
 
     return sql(product_url, "SELECT COUNT(*) FROM analytics_event WHERE contributor = :c", c=contributor_of(sender))[0][0]
 
 
 def test_erasure_reaches_every_copy_and_its_broker_event_carries_only_the_sender_id(assistant, broker, consumer,
                                                                                      work_dir):
-    """"supprimer mes données" (bot/privacy.py, capnum_rasa.tracker_store): the tracker store,
+    """"supprimer mes données" (bot/services/privacy.py, capnum_rasa.tracker_store): the tracker store,
     the recaps, the raw analytics events, and the broker's consumers, told by one event on the
     product's exchange that carries the sender id, the event name and a time, nothing else."""
     if broker is None:
@@ -441,8 +444,8 @@ def test_the_logs_of_a_whole_messaging_conversation_hold_no_secret_password_or_c
     contact details the people wrote; an adviser signing in at the real gateway (a wrong password,
     then the right one) and opening the recap; the platforms' APIs failing with errors that echo
     the request. Then no log line of any server holds a secret, a password or a contact detail."""
-    from bot.catalogue.db import dispose_engine, ensure_schema, get_engine
-    from bot.accounts import add_adviser
+    from bot.services.accounts import add_adviser
+    from bot.services.catalogue.db import dispose_engine, ensure_schema, get_engine
     from tests.test_gateway import Browser
 
     product_url = f"sqlite:///{work_dir / 'catalogue.db'}"
@@ -528,7 +531,7 @@ def logs_of(work_dir) -> str:
 
 
 def test_an_operators_erasure_tells_the_broker_consumers_too(assistant, broker, consumer, work_dir):
-    """`python -m bot.privacy erase SENDER_ID` (the operator's way): the same event on the
+    """`python -m bot.tools.privacy erase SENDER_ID` (the operator's way): the same event on the
     product's exchange, and the consumer's copy goes with the tracker store's."""
     if broker is None:
         pytest.skip(rabbitmq_reason())
@@ -538,7 +541,7 @@ def test_an_operators_erasure_tells_the_broker_consumers_too(assistant, broker, 
     assistant.say(sender, "bonjour")
     assistant.say(sender, AGE_WORDS)
     assert wait_for(lambda: consumer(sender) > 0, 30)
-    done = subprocess.run([sys.executable, "-m", "bot.privacy", "erase", sender, "--tracker-db-url", tracker_url],
+    done = subprocess.run([sys.executable, "-m", "bot.tools.privacy", "erase", sender, "--tracker-db-url", tracker_url],
                           cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=120,
                           env=server_env(work_dir, RABBITMQ_URL=RABBITMQ_URL, RABBITMQ_QUEUE=queue))
     assert done.returncode == 0, done.stderr
@@ -551,7 +554,7 @@ def test_an_operators_erasure_tells_the_broker_consumers_too(assistant, broker, 
     # RabbitMQ down: the erasure is done, and the operator is told the consumers were not.
     other = f"privacy-operator-{secrets.token_hex(3)}"
     assistant.say(other, "bonjour")
-    done = subprocess.run([sys.executable, "-m", "bot.privacy", "erase", other, "--tracker-db-url", tracker_url],
+    done = subprocess.run([sys.executable, "-m", "bot.tools.privacy", "erase", other, "--tracker-db-url", tracker_url],
                           cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=120,
                           env=server_env(work_dir, RABBITMQ_URL=f"amqp://guest:guest@127.0.0.1:{free_port()}"))
     assert done.returncode == 1 and "RabbitMQ injoignable" in done.stderr and "Traceback" not in done.stderr

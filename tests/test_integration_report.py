@@ -23,13 +23,13 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from bot import accounts, report as region_report
-from bot.report import figures as report_figures, render as report_render
-from bot.analytics import contributor_of
-from bot.catalogue.db import dispose_engine, ensure_schema, get_engine
-from bot.config import PROJECT_ROOT
+from bot.core.config import PROJECT_ROOT
 from bot.gateway import create_app
 from bot.gateway.links import tracked_link
+from bot.services import accounts, report as region_report
+from bot.services.analytics import contributor_of
+from bot.services.catalogue.db import dispose_engine, ensure_schema, get_engine
+from bot.services.report import figures as report_figures, render as report_render
 from tests.gateway_server import http, post_json, running_gateway
 from tests.servers import running_assistant
 
@@ -279,7 +279,7 @@ def test_report_page_csv_and_html_file_hide_small_cells(world):
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "DATABASE_URL": world["url"],
            "CAPNUM_VAR_DIR": str(world["work"])}
     since = (dt.date.today() - dt.timedelta(days=30)).isoformat()
-    run = subprocess.run([sys.executable, "-m", "bot.report", "--since", since, "--out", str(out)],
+    run = subprocess.run([sys.executable, "-m", "bot.tools.report", "--since", since, "--out", str(out)],
                          env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     document = out.read_text(encoding="utf-8")

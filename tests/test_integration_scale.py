@@ -1,5 +1,5 @@
 """Production topology on loopback: 2 Rasa servers + 2 action servers sharing a PostgreSQL
-tracker store and a Redis lock store; the load tool (bot.loadtest) runs 200 concurrent
+tracker store and a Redis lock store; the load tool (bot.tools.loadtest) runs 200 concurrent
 conversations (people pausing between messages, as in real use), each message sent to the
 next server in turn (round-robin), so that both
 servers serve every conversation. Then, read straight from PostgreSQL: no user message lost or
@@ -11,8 +11,8 @@ from collections import defaultdict
 
 import pytest
 
-from bot.loadtest import run_once
-from tests.cluster import TOKEN, fresh_postgres_database, redis_available, REDIS_URL, running_cluster
+from bot.tools.loadtest import run_once
+from tests.cluster import REDIS_URL, TOKEN, fresh_postgres_database, redis_available, running_cluster
 
 pytestmark = pytest.mark.integration
 

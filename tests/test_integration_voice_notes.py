@@ -19,11 +19,12 @@ import urllib.parse
 
 import pytest
 
-from bot.messaging import VOICE_NOTE_REPLY, quick_reply_title
-from bot.webhook_security import twilio_signature
-from tests.test_integration_messaging import (DELIVERY_IDS, PUBLIC_URL, SECRETS, Messenger, Telegram,
-                                              WhatsApp, assistant, keyboard, post, reference, sent_texts,
-                                              slots, stub, tracker, user_events)
+from bot.core.messaging import VOICE_NOTE_REPLY, quick_reply_title
+from bot.core.webhook_security import twilio_signature
+from tests.test_integration_messaging import (
+    DELIVERY_IDS, PUBLIC_URL, SECRETS, Messenger, Telegram, WhatsApp, assistant, keyboard, post, reference,
+    sent_texts, slots, stub, tracker, user_events,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from bot import config
-from bot.profile import jobs, lexicons
-from bot.profile.lexicons import LexiconError
+from bot.core import config
+from bot.core.profile import jobs, lexicons
+from bot.core.profile.lexicons import LexiconError
 
 SHIPPED = config.PROJECT_ROOT / "data" / "lexicons"
 
@@ -111,7 +111,7 @@ def test_an_adviser_word_is_understood_after_a_reload(copy):
     (copy / "domaine.csv").write_text(
         (SHIPPED / "domaine.csv").read_text(encoding="utf-8") + "drones,aéromodélisme,\n",
         encoding="utf-8")
-    code = ("from bot.profile import extract_profile\n"
+    code = ("from bot.core.profile import extract_profile\n"
             "print(extract_profile('je veux faire de l aeromodelismes').values.get('domaine'))")
     env = dict(os.environ, CAPNUM_LEXICONS_DIR=str(copy), PYTHONPATH=str(config.PROJECT_ROOT))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bot.matching import (
+from bot.core.matching.rules import V_CERTIF, V_CRENEAU, V_DOMAIN_OTHER, V_DOMAIN_RELATED, V_HEURES, V_MODALITE
+from bot.services.search import (
     RELAXATION_ORDER, MatchingEngine, Profile, Refinement, choose_relaxation, relaxation_sentence,
 )
-from bot.matching.rules import V_CERTIF, V_CRENEAU, V_DOMAIN_OTHER, V_DOMAIN_RELATED, V_HEURES, V_MODALITE
 from tests.plain_french import problems
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue, violations
 
@@ -349,7 +349,7 @@ def test_public_personas_on_demo_catalogue(tmp_path):
     import importlib.util
     import json
 
-    from bot import config
+    from bot.core import config
 
     converse_py = config.SHARED_DIR / "eval" / "converse.py"
     cases_json = config.SHARED_DIR / "eval" / "public_cases.json"
@@ -358,8 +358,8 @@ def test_public_personas_on_demo_catalogue(tmp_path):
     spec = importlib.util.spec_from_file_location("converse", converse_py)
     converse = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(converse)
-    from bot.catalogue.db import create_catalogue_engine
-    from bot.catalogue.demo import seed_demo
+    from bot.services.catalogue.db import create_catalogue_engine
+    from bot.services.catalogue.demo import seed_demo
 
     engine = create_catalogue_engine(f"sqlite:///{tmp_path / 'demo.db'}")
     seed_demo(engine)

@@ -9,17 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from bot.catalogue.vocabulary_mapping import served_departments
-from bot.matching import RELAXATION_ORDER, MatchingEngine, Profile, hard_violations
-from bot.vocab import (
-    CERTIFICATIONS, COURSE_MODES, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES, COURSE_DOMAINS, EQUIPEMENTS,
+from bot.core.vocab import (
+    CERTIFICATIONS, COURSE_DOMAINS, COURSE_MODES, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES, EQUIPEMENTS,
     IDF_DEPARTMENTS, LEVELS, MODALITES, SITUATIONS,
 )
-from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue, violations
+from bot.core.vocabulary_mapping import served_departments
+from bot.services.search import RELAXATION_ORDER, MatchingEngine, Profile, hard_violations
 from tests.lanes import examples
+from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue, violations
 
 maybe = lambda strategy: st.none() | strategy  # noqa: E731
 

@@ -10,10 +10,10 @@ import os
 import shutil
 import tempfile
 
-from bot.catalogue.db import create_catalogue_engine, ensure_schema
-from bot.catalogue.models import Action, Formation, Organisme, Session
-from bot.catalogue.vocabulary_mapping import departments_mask, served_departments
-from bot.vocab import LEVEL_RANK, LEVELS, RELATED_DOMAINS
+from bot.core.vocab import LEVEL_RANK, LEVELS, RELATED_DOMAINS
+from bot.core.vocabulary_mapping import departments_mask, served_departments
+from bot.services.catalogue.db import create_catalogue_engine, ensure_schema
+from bot.services.catalogue.models import Action, Formation, Organisme, Session
 
 TODAY = dt.date(2027, 1, 4)
 

@@ -1,9 +1,9 @@
 """Rendering bot turns for Telegram, Messenger and WhatsApp (pure, no server)."""
 from __future__ import annotations
 
-from bot import messaging
-from bot.messaging import ButtonMemory, split_text
-from bot.replies import recommendations_text as readable_list
+from bot.core import messaging
+from bot.core.messaging import ButtonMemory, split_text
+from bot.core.replies import recommendations_text as readable_list
 
 BUTTONS = [{"title": "Pas de diplôme", "payload": '/inform{"niveau":"sans_diplome"}'},
            {"title": "Bac", "payload": '/inform{"niveau":"bac"}'},

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import yaml
 
-from bot import config
-from bot.credentials import (MESSENGER_CHANNEL, REST_CHANNEL, TELEGRAM_CHANNEL, WHATSAPP_CHANNEL, credentials_settings,
-                             write_credentials)
-from bot.webhook_security import (form_pairs, messenger_signature, messenger_signature_ok, telegram_secret_ok,
-                                  twilio_signature, twilio_signature_ok)
+from bot.core import config
+from bot.core.webhook_security import (
+    form_pairs, messenger_signature, messenger_signature_ok, telegram_secret_ok, twilio_signature,
+    twilio_signature_ok,
+)
+from bot.tools.credentials import (
+    MESSENGER_CHANNEL, REST_CHANNEL, TELEGRAM_CHANNEL, WHATSAPP_CHANNEL, credentials_settings, write_credentials,
+)
 
 WEBHOOKS = config.SHARED_DIR / "reference" / "webhooks"
 

@@ -5,8 +5,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from bot.matching import MatchingEngine, Profile
-from bot.report import catalogue_quality
+from bot.services.report import catalogue_quality
+from bot.services.search import MatchingEngine, Profile
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ def _files(pattern: str) -> list[str]:
 
 
 def test_youth_age_limit_is_defined_once():
-    assert _files(r"^\s*YOUTH_AGE_LIMIT\s*=") == ["bot/vocab.py"]
+    assert _files(r"^\s*YOUTH_AGE_LIMIT\s*=") == ["bot/core/vocab.py"]
     assert _where(r"[<>]=?\s*26\b|\b26\s*[<>]") == []
 
 
@@ -37,12 +37,12 @@ def test_open_session_state_and_definition_live_in_the_catalogue_model():
     assert _where(r"etat_recrutement\s*==\s*1\b|ETAT_OUVERT\s*=\s*1") == [], "state 1 spelt outside models.py"
     assert len(_where(r"^ETAT_OUVERT, ETAT_FERME, ETAT_SUSPENDU = 1, 2, 3")) == 1
     assert _files(r"def session_is_open|def _open_session_clause|exists\(\)\.where\(.*etat_recrutement") \
-        == ["bot/catalogue/models.py"]
+        == ["bot/services/catalogue/models.py"]
 
 
 def test_utcnow_and_postgres_rewrite_are_defined_once():
     utcnow = _where(r"^def _?utcnow\(")
-    assert utcnow == ["bot/clock.py:7"], utcnow
+    assert utcnow == ["bot/core/clock.py:7"], utcnow
     assert len(_where(r'"postgres://"')) == 1, _where(r'"postgres://"')
 
 
@@ -67,7 +67,7 @@ def test_report_counts_the_sessions_matching_shows(tmp_path):
 def test_sql_prefilter_applies_the_weekly_hours_tolerance(tmp_path, monkeypatch):
     """With a 10 % tolerance, a 10 h course suits a person with 9.5 h, strictly (nothing relaxed),
     in SQL as in the Python rules."""
-    from bot.matching import rules
+    from bot.core.matching import rules
 
     engine = fresh_engine(str(tmp_path))
     insert_catalogue(engine, [action_spec("TEN", heures_semaine=10.0)])
@@ -94,7 +94,7 @@ def test_design_maps_every_module():
 
 
 def _contract_values() -> set:
-    from bot import vocab
+    from bot.core import vocab
     values = set(vocab.PROFILE_SLOTS) | {"true", "false"}
     for name in ("SITUATIONS", "DEPARTEMENTS", "LEVELS", "DOMAIN_SLOT_VALUES", "CRENEAUX", "EQUIPEMENTS", "MODALITES",
                  "COURSE_MODES", "CERTIFICATIONS"):
@@ -122,14 +122,14 @@ def _label_literals(path: Path):
 
 
 def test_labels_of_the_contract_values_live_in_bot_labels():
-    """A French label of a contract value is spelt in bot/labels.py only: no other module maps a
+    """A French label of a contract value is spelt in bot/core/labels.py only: no other module maps a
     value to words, and none re-types one of the labels as a literal."""
     import ast
 
-    from bot import labels
+    from bot.core import labels
 
-    home = ROOT / "bot" / "labels.py"
-    from bot.vocab import DEPARTMENT_NAMES
+    home = ROOT / "bot" / "core" / "labels.py"
+    from bot.core.vocab import DEPARTMENT_NAMES
 
     elsewhere = [f"{p.relative_to(ROOT)}:{line} {key!r}: {text!r}" for p in SOURCES if p != home
                  for line, key, text in _label_literals(p)

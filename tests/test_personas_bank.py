@@ -142,7 +142,7 @@ def test_greetings_and_closings_carry_no_fact(split):
     persona may write it in; only template ids are shown (held-out texts are never printed)."""
     import random
 
-    from bot.profile import extract_profile
+    from bot.core.profile import extract_profile
     from tests.personas.generate import DERIVED_FROM, _Writer
 
     bank = banks.load(split)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import dialogue, handoff, questions, replies
+from bot.core import dialogue, handoff, questions, replies
 from tests.plain_french import problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +81,9 @@ def test_the_planner_s_leads_are_plain_french(lead):
 import re  # noqa: E402
 
 from tests import product_texts  # noqa: E402
-from tests.plain_french import (KANDEL_MOLES_MIN, MIN_WORDS_SCORED, kandel_moles, long_sentences,  # noqa: E402
-                                readable_words, syllables)
+from tests.plain_french import (  # noqa: E402
+    KANDEL_MOLES_MIN, MIN_WORDS_SCORED, kandel_moles, long_sentences, readable_words, syllables,
+)
 
 ALL_TEXTS = product_texts.all_texts()
 MESSAGES = [(w, t) for w, t, kind in ALL_TEXTS if kind != "label"]
@@ -104,7 +105,7 @@ def test_every_french_text_is_found():
     for expected in ("domain.yml", "faq.yml", "questions.question", "handoff.handoff_text", "replies.course_line",
                      "replies.course_details_text", "course_facts.course_fact_text", "replies.comparison_text",
                      "messaging.VOICE_NOTE_REPLY", "bot/gateway/static/index.html", "bot/gateway/static/chat.js",
-                     "bot/privacy_notice.html ", "bot/gateway/console.py", "bot/gateway/region.py", "capnum_rasa/rest.py"):
+                     "bot/services/privacy_notice.html ", "bot/gateway/console.py", "bot/gateway/region.py", "capnum_rasa/rest.py"):
         assert any(w.startswith(expected) for w in wheres), (expected, sorted(wheres))
     assert any(w.startswith("actions/") for w in wheres)
     assert len(SCORED) > 300

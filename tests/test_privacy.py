@@ -1,4 +1,4 @@
-"""Privacy (bot/privacy.py): purge of old conversations, erasure of one person, the notice."""
+"""Privacy (bot/services/privacy.py): purge of old conversations, erasure of one person, the notice."""
 from __future__ import annotations
 
 import asyncio
@@ -10,12 +10,13 @@ import time
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from bot.catalogue.db import dispose_engine, database_session
-from bot.config import tracker_db_url
-from bot.endpoints import tracker_store_settings
-from bot.people import Recap
-from bot.privacy import erase_person, main, notice_html, parse_duration, purge
-from bot.recap import create_recap, sender_key
+from bot.core.config import tracker_db_url
+from bot.services.catalogue.db import database_session, dispose_engine
+from bot.services.people import Recap
+from bot.services.privacy import erase_person, notice_html, parse_duration, purge
+from bot.services.recap import create_recap, sender_key
+from bot.tools.endpoints import tracker_store_settings
+from bot.tools.privacy import main
 from tests.plain_french import problems
 
 DAY = 86400.0
@@ -165,7 +166,7 @@ def test_the_privacy_page_is_plain_french_and_complete():
 def test_the_short_notice_agrees_with_the_page():
     import yaml
 
-    from bot.config import PROJECT_ROOT
+    from bot.core.config import PROJECT_ROOT
 
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     notice = domain["responses"]["utter_privacy_notice"][0]["text"]

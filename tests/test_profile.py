@@ -1,4 +1,4 @@
-"""bot.profile: what users write -> canonical slot values (CONTRACT.md §1).
+"""bot.core.profile: what users write -> canonical slot values (CONTRACT.md §1).
 
 Each case gives the message, the question the bot just asked (or None) and the exact
 non-place values expected: a slot missing from `expected` must stay unset.
@@ -9,8 +9,8 @@ import datetime
 
 import pytest
 
-from bot.profile import Extraction, extract_profile, is_dont_know, normalise_slot
-from bot.vocab import AGE_RANGE, DOMAIN_SLOT_VALUES, PROFILE_SLOTS
+from bot.core.profile import Extraction, extract_profile, is_dont_know, normalise_slot
+from bot.core.vocab import AGE_RANGE, DOMAIN_SLOT_VALUES, PROFILE_SLOTS
 
 TODAY = datetime.date(2025, 6, 1)
 PLACE_SLOTS = ("departement", "commune")
@@ -515,8 +515,8 @@ def test_every_domain_value_is_reachable_from_its_name():
         assert normalise_slot("domaine", domain) == domain
 
 
-# Places come from bot.geo.find_place.
-from bot import geo  # noqa: E402
+# Places come from bot.core.geo.find_place.
+from bot.core import geo  # noqa: E402
 
 
 @pytest.mark.parametrize("text, requested, expected", [

@@ -10,8 +10,8 @@ import csv
 
 import pytest
 
-from bot import config
-from bot.profile import extract_profile
+from bot.core import config
+from bot.core.profile import extract_profile
 from tests.lanes import FAST
 
 OTHER_SLOTS = ("situation", "domaine", "modalite", "creneau", "certification", "equipement", "niveau", "handicap")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.profile import extract_profile
+from bot.core.profile import extract_profile
 
 FOLDER = Path(__file__).parent / "data" / "fresh_phrasings"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import config
+from bot.core import config
 
 ROOT = Path(__file__).resolve().parent.parent
 # A line that needs `make run` (or builds and runs everything itself: make run, make test, make bench).
@@ -45,8 +45,8 @@ def offline_commands() -> tuple[list[str], list[str]]:
 
 def test_every_command_block_is_read():
     run, elsewhere = offline_commands()
-    assert any("bot.catalogue import offres.xml" in c for c in run)
-    assert any("bot.accounts add" in c for c in run) and any("bot.report --since" in c for c in run)
+    assert any("bot.services.catalogue import offres.xml" in c for c in run)
+    assert any("bot.services.accounts add" in c for c in run) and any("bot.services.report --since" in c for c in run)
     assert any(c.startswith("make run") for c in elsewhere) and any(c.startswith("sudo ") for c in elsewhere)
     assert commands("a \\\n  --b  # x\n# only a comment\n\nc\n") == ["a  --b  # x", "c"]
 
@@ -61,8 +61,8 @@ def test_readme_commands_run_in_a_fresh_clone(tmp_path):
     (tmp_path / "shared").symlink_to(Path(config.SHARED_DIR).resolve())
     shutil.copy(config.LHEO_REFERENCE_DIR / "exemple-lheo-2.2-onisep.xml", clone / "offres.xml")
     (clone / "mcf.csv").write_text(MCF_HEADER + mcf_row(), encoding="utf-8")
-    shutil.copy(ROOT / "bot" / "catalogue" / "demo_catalogue.yml", clone / "catalogue.yml")
-    shutil.copy(ROOT / "bot" / "directory_demo.csv", clone / "annuaire.csv")
+    shutil.copy(ROOT / "bot" / "services" / "catalogue" / "demo_catalogue.yml", clone / "catalogue.yml")
+    shutil.copy(ROOT / "bot" / "services" / "directory_demo.csv", clone / "annuaire.csv")
     # The clone's own settings: nothing of this test session's environment.
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CAPNUM_", "RASA_", "PYTHON")) and k not in ("DATABASE_URL", "TRACKER_DB_URL",

@@ -1,4 +1,4 @@
-"""Recap codes (bot/recap.py): alphabet, length, storage, expiry, rate limit."""
+"""Recap codes (bot/services/recap.py): alphabet, length, storage, expiry, rate limit."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +8,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bot.catalogue.db import dispose_engine, database_session
-from bot.people import Recap, RecapLookupFailure
-from bot.recap import (ALPHABET, CODE_LENGTH, FAILURE_WINDOW, MAX_FAILED_LOOKUPS, TooManyAttempts,
-                       create_recap, delete_expired_recaps, lookup_recap, normalise_code)
+from bot.services.catalogue.db import database_session, dispose_engine
+from bot.services.people import Recap, RecapLookupFailure
+from bot.services.recap import (
+    ALPHABET, CODE_LENGTH, FAILURE_WINDOW, MAX_FAILED_LOOKUPS, TooManyAttempts, create_recap,
+    delete_expired_recaps, lookup_recap, normalise_code,
+)
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone.utc)
 PROFILE = {"age": 21.0, "departement": "93", "commune": "Bobigny", "niveau": "sans_diplome"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import config
+from bot.core import config
 
 ROOT = config.PROJECT_ROOT
 SHARED = ROOT.parent / "shared" / "reference"
@@ -58,11 +58,11 @@ def test_product_works_without_the_shared_directory(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAPNUM_")}
     env.update(CAPNUM_SHARED_DIR=str(tmp_path / "absent"), PYTHONPATH=str(ROOT))
     code = (
-        "from bot.geo import find_place; from bot.profile import extract_profile\n"
+        "from bot.core.geo import find_place; from bot.core.profile import extract_profile\n"
         "print(find_place('j habite a Argenteuil').departement)\n"
         "v = extract_profile('jveux devenir magasinier, jsui a Créteil, 23 ans').values\n"
         "print(v['departement'], v['domaine'], int(v['age']))\n"
-        "from bot.nlu_lookups import main; main(['x', %r])\n" % str(tmp_path / "communes.yml")
+        "from bot.tools.nlu_lookups import main; main(['x', %r])\n" % str(tmp_path / "communes.yml")
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                             text=True)

@@ -13,10 +13,10 @@ import re
 import pytest
 from sqlalchemy import select, text, update
 
-from bot import course_facts, handoff, replies
-from bot.catalogue.models import Action, Session
-from bot.matching import MatchingEngine, Profile
-from bot.refine import COURSE_TOPICS, course_question_topic, ranks_mentioned
+from bot.core import course_facts, handoff, replies
+from bot.core.refine import COURSE_TOPICS, course_question_topic, ranks_mentioned
+from bot.services.catalogue.models import Action, Session
+from bot.services.search import MatchingEngine, Profile
 from tests.plain_french import problems
 from tests.servers import BOBIGNY_PROFILE
 from tests.test_matching_support import TODAY, action_spec, fresh_engine, insert_catalogue
@@ -372,7 +372,7 @@ def test_decisive_slots_on_the_demo_catalogue(demo):
 
 # --- 8. the nearest place of help --------------------------------------------------------
 def test_handoff_names_the_nearest_place_as_such(demo):
-    from bot.directory import DEMO_DIRECTORY, find_places, import_directory
+    from bot.services.directory import DEMO_DIRECTORY, find_places, import_directory
 
     import_directory(DEMO_DIRECTORY, demo.engine)
     profile = {"age": 21, "departement": "93", "commune": "Montreuil", "handicap": True}
@@ -388,8 +388,8 @@ def test_handoff_names_the_nearest_place_as_such(demo):
 
 
 def test_a_place_in_the_persons_town_comes_before_the_general_one(demo):
-    from bot.directory import find_places
-    from bot.people import DirectoryPlace
+    from bot.services.directory import find_places
+    from bot.services.people import DirectoryPlace
 
     with demo.engine.begin() as conn:
         conn.execute(DirectoryPlace.__table__.insert(), [

@@ -1,7 +1,7 @@
-"""The ONE ROME -> domain rule (bot/catalogue/vocabulary_mapping.py) for courses and job titles.
+"""The ONE ROME -> domain rule (bot/core/vocabulary_mapping.py) for courses and job titles.
 
 Courses get their domain from `domain_for`; a job title read from a message gets the domain of
-its ROME code from `rome_domain` (bot/profile/jobs.py). Both read DOMAIN_BY_ROME,
+its ROME code from `rome_domain` (bot/core/profile/jobs.py). Both read DOMAIN_BY_ROME,
 ROME_WITHOUT_DOMAIN and the family defaults, so a user who wants to be a pentester is offered
 the courses of the pentester's ROME code.
 """
@@ -11,10 +11,9 @@ import csv
 
 import pytest
 
-from bot import config
-from bot.catalogue import vocabulary_mapping as vm
-from bot.profile import jobs, lexicons
-from bot.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
+from bot.core import config, vocabulary_mapping as vm
+from bot.core.profile import jobs, lexicons
+from bot.core.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
 
 SHEETS = config.SHARED_DIR / "reference" / "rome" / "rome_v4.csv"
 TITLES = config.ROME_CSV

@@ -1,11 +1,11 @@
-"""The one server launcher (bot.serve) that `make bench` and the tests start servers with."""
+"""The one server launcher (bot.tools.serve) that `make bench` and the tests start servers with."""
 from __future__ import annotations
 
 import sys
 
 import pytest
 
-from bot.serve import Server, ServersDidNotStart, build_replicas, server_environment, servers_running
+from bot.tools.serve import Server, ServersDidNotStart, build_replicas, server_environment, servers_running
 from tests.servers import free_port
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import config
-from bot.listen import RefusedAddress, action_address, rasa_address
+from bot.core import config
+from bot.tools.listen import RefusedAddress, action_address, rasa_address
 
 UNITS_DIR = config.PROJECT_ROOT / "deploy" / "systemd"
 UNITS = {"gateway": "capnum-gateway.service", "rasa": "capnum-rasa@.service", "actions": "capnum-actions@.service"}
@@ -115,8 +115,8 @@ def _exec_start(parsed) -> list[str]:
 
 
 def test_the_units_start_the_guarded_entry_points_on_loopback():
-    expected = {"gateway": ("bot.gateway", "GATEWAY_HOST"), "rasa": ("bot.rasa_server", "RASA_INTERFACE"),
-                "actions": ("bot.action_server", "ACTION_INTERFACE")}
+    expected = {"gateway": ("bot.gateway", "GATEWAY_HOST"), "rasa": ("bot.tools.rasa_server", "RASA_INTERFACE"),
+                "actions": ("bot.tools.action_server", "ACTION_INTERFACE")}
     for kind, (module, variable) in expected.items():
         parsed = parse(UNITS[kind])
         argv = _exec_start(parsed)

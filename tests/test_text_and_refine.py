@@ -5,7 +5,7 @@ import doctest
 
 import pytest
 
-from bot import refine, text
+from bot.core import refine, text
 
 
 @pytest.mark.parametrize("module", [text, refine])

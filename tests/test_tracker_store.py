@@ -11,7 +11,7 @@ import itertools
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.endpoints import tracker_store_settings
+from bot.tools.endpoints import tracker_store_settings
 from capnum_rasa import tracker_store as ts
 from capnum_rasa.tracker_store import DECODE_STATS, ErasingSQLTrackerStore
 
@@ -204,7 +204,7 @@ def test_an_erasure_elsewhere_is_seen_at_once(database_url):
         for events in conversation(3):
             await handle(a, "gone", events)
         assert await b.retrieve("gone") is not None
-        await a.delete_sender("gone")  # another replica, or bot.privacy purge/erase
+        await a.delete_sender("gone")  # another replica, or bot.services.privacy purge/erase
         return await b.retrieve("gone"), await a.retrieve("gone")
 
     assert asyncio.run(play()) == (None, None)

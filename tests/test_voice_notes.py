@@ -1,8 +1,10 @@
-"""Recognising a voice note in each platform's payload (bot/messaging.py), and the answer."""
+"""Recognising a voice note in each platform's payload (bot/core/messaging.py), and the answer."""
 from __future__ import annotations
 
-from bot.messaging import (VOICE_NOTE_BUTTONS, VOICE_NOTE_REPLY, messenger_voice_note, telegram_voice_note,
-                           twilio_voice_note, voice_note_turn)
+from bot.core.messaging import (
+    VOICE_NOTE_BUTTONS, VOICE_NOTE_REPLY, messenger_voice_note, telegram_voice_note, twilio_voice_note,
+    voice_note_turn,
+)
 
 VOICE = {"file_id": "AwACAgQAAx", "file_unique_id": "AgAD", "duration": 3, "mime_type": "audio/ogg"}
 

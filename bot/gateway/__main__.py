@@ -15,7 +15,7 @@ from aiohttp import web
 
 
 def main() -> int:
-    from bot.logsafe import install
+    from bot.core.logsafe import install
 
     install()  # no token or password in any log line
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -7,11 +7,11 @@ Routes
   GET  /                      the chat page (static/index.html, chat.js, chat.css)
   POST /api/chat              {"message"} -> Rasa's list of messages (conversation: the cookie)
   POST /api/nouvelle-conversation   a new conversation cookie for this browser
-  GET  /confidentialite       the privacy notice (bot.privacy.notice_html())
+  GET  /confidentialite       the privacy notice (bot.services.privacy.notice_html())
   GET  /healthz               {"status": "ok"}
   GET  /go/<course_id>?s=...  counts a link followed, redirects to the catalogue's URL (bot.gateway.links)
   /conseiller...              the advisers' console (bot.gateway.console)
-  /conseiller/region[.csv]    the Region's report, admin only (bot.gateway.region, bot.report)
+  /conseiller/region[.csv]    the Region's report, admin only (bot.gateway.region, bot.services.report)
 
 The browser only ever talks to this origin: Rasa's port and token stay server-side.
 Every response carries the security headers (CSP without inline script, nosniff,
@@ -32,16 +32,16 @@ from typing import Callable, Optional
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from sqlalchemy.engine import Engine
 
-from bot import accounts
-from bot.clock import utcnow
+from bot.core.clock import utcnow
 from bot.gateway import console, links, region
 from bot.gateway.common import (
     SETTINGS_KEY, Settings, json_error, json_response, over_limit, same_origin, settings_of,
 )
 from bot.gateway.links import add_tracked_links
 from bot.gateway.pages import escape, page
-from bot.privacy import notice_html
-from bot.ratelimit import RateLimiter
+from bot.services import accounts
+from bot.services.privacy import notice_html
+from bot.services.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def new_conversation_cookie() -> str:
 
 def conversation_sender(cookie: str) -> str:
     """Rasa's sender id for a browser's conversation cookie."""
-    from bot.people import keyed_hash
+    from bot.services.people import keyed_hash
 
     return WEB_PREFIX + keyed_hash("web-conversation", cookie)[:32]
 
@@ -269,13 +269,13 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
                session_max_seconds: Optional[float] = None, limits: Optional[dict] = None,
                clock: Optional[Callable[[], dt.datetime]] = None) -> web.Application:
     """The gateway. engine: the product database (catalogue, advisers, recaps), migrated;
-    default: bot.catalogue.db.get_engine() migrated. clock: naive-UTC "now" (tests move it).
+    default: bot.services.catalogue.db.get_engine() migrated. clock: naive-UTC "now" (tests move it).
     trusted_proxies: how many reverse proxies stand in front (GATEWAY_TRUSTED_PROXIES; the
     older GATEWAY_TRUST_PROXY=1 means one). limits: {"chat": (count, seconds), "login": …} per
     client address (GATEWAY_CHAT_LIMIT "60/60", GATEWAY_LOGIN_LIMIT "20/900"), shared through
     Redis when REDIS_URL is set."""
     if engine is None:
-        from bot.catalogue.db import ensure_schema, get_engine
+        from bot.services.catalogue.db import ensure_schema, get_engine
 
         engine = ensure_schema(get_engine())
     if session_idle_seconds is None:
@@ -309,7 +309,7 @@ def create_app(rasa_url: str, engine: Optional[Engine] = None, *,
 
     async def start_http(app_: web.Application) -> None:
         settings.http = ClientSession()
-        from bot.matching import MatchingEngine
+        from bot.services.search import MatchingEngine
 
         settings.matching = MatchingEngine(engine)
 

@@ -13,7 +13,7 @@ from aiohttp import ClientSession, web
 from sqlalchemy.engine import Engine
 
 from bot.gateway.pages import escape, page
-from bot.ratelimit import TOO_MANY
+from bot.services.ratelimit import TOO_MANY
 
 SETTINGS_KEY = web.AppKey("settings", object)
 
@@ -28,7 +28,7 @@ class Settings:
     clock: Callable[[], dt.datetime]
     trusted_proxies: int = 0
     session_max_seconds: float = 12 * 3600
-    limits: dict = field(default_factory=dict)  # route name -> bot.ratelimit.RateLimiter
+    limits: dict = field(default_factory=dict)  # route name -> bot.services.ratelimit.RateLimiter
     http: Optional[ClientSession] = None
     matching: object = None
 

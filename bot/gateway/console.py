@@ -1,7 +1,7 @@
 """The advisers' console: sign-in, course search over the matching engine, recap by code.
 
   GET       /conseiller             sign-in form, or (signed in) the search and recap forms
-  POST      /conseiller/connexion   sign-in (rate-limited, see bot.accounts)
+  POST      /conseiller/connexion   sign-in (rate-limited, see bot.services.accounts)
   POST      /conseiller/recherche   profile -> ranked courses with reasons (printable)
   POST      /conseiller/recap       code given by the young person -> recap (printable)
   GET, POST /conseiller/logout      sign-out
@@ -16,22 +16,22 @@ from typing import Any, Mapping, Optional
 
 from aiohttp import web
 
-from bot import accounts
-from bot.gateway.common import client_address, in_thread, over_limit, same_origin, settings_of
-from bot.gateway.pages import escape
-from bot.recap import TooManyAttempts, format_code, lookup_recap, normalise_code
-from bot.gateway.session import (
-    LOGIN_CSRF_COOKIE, SESSION_COOKIE, console_header, console_page, current_session, drop_cookie,
-    login_page, require_session, set_cookie, tokens_match,
-)
-from bot.labels import (
+from bot.core.labels import (
     CERTIFICATION_TITLES, COURSE_EQUIPMENT_TITLES, COURSE_MODE_TITLES, CRENEAU_TITLES, DEPARTMENT_TITLES,
     DOMAIN_TITLES, EQUIPMENT_TITLES, HANDICAP_TITLES, LEVEL_TITLES, MODE_TITLES, SITUATION_TITLES,
 )
-from bot.vocab import (
-    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES,
-    EQUIPEMENTS, LEVELS, MODALITES, PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
+from bot.core.vocab import (
+    AGE_RANGE, CERTIFICATIONS, CRENEAUX, DEPARTEMENTS, DOMAIN_SLOT_VALUES, EQUIPEMENTS, LEVELS, MODALITES,
+    PROFILE_SLOTS, SITUATIONS, WEEKLY_HOURS_RANGE,
 )
+from bot.gateway.common import client_address, in_thread, over_limit, same_origin, settings_of
+from bot.gateway.pages import escape
+from bot.gateway.session import (
+    LOGIN_CSRF_COOKIE, SESSION_COOKIE, console_header, console_page, current_session, drop_cookie, login_page,
+    require_session, set_cookie, tokens_match,
+)
+from bot.services import accounts
+from bot.services.recap import TooManyAttempts, format_code, lookup_recap, normalise_code
 
 RESULTS_LIMIT = 10
 
@@ -182,7 +182,7 @@ def _hours(value) -> str:
 
 
 def _start(course: Mapping[str, Any]) -> str:
-    from bot.replies import start_text
+    from bot.core.replies import start_text
 
     return start_text(course)
 
@@ -248,7 +248,7 @@ async def search(request: web.Request) -> web.Response:
                  + "".join(f"<li>{escape(p)}</li>" for p in problems) + "</ul></div>")
         return console_page("<h1>Console des conseillers</h1>" + alert + _profile_form(session, raw),
                      status=400, header=console_header(session))
-    from bot.matching import Profile
+    from bot.services.search import Profile
 
     settings = settings_of(request)
     result = await in_thread(settings.matching.recommend, Profile.from_slots(slots), RESULTS_LIMIT)
@@ -288,15 +288,15 @@ def _value_label(name: str, value: Any) -> str:
 
 
 def _date(value: Optional[dt.datetime]) -> str:
-    from bot.french import french_date
+    from bot.core.french import french_date
 
     return french_date(value.date()) if value else "inconnue"
 
 
 def _lookup(engine, code: str, client: str, now: dt.datetime):
     """(recap, courses) or raises TooManyAttempts; courses are full details, None when gone."""
-    from bot.catalogue.db import session_factory
-    from bot.matching import MatchingEngine
+    from bot.services.catalogue.db import session_factory
+    from bot.services.search import MatchingEngine
 
     with session_factory(engine)() as db:
         recap = lookup_recap(db, code, client_key=client, now=now)

@@ -1,8 +1,8 @@
 """Links followed: /go/<course_id>?s=<opaque> records `link_followed` and redirects.
 
-- The target is always the catalogue's URL of that course (bot.matching's course details),
+- The target is always the catalogue's URL of that course (bot.services.search's course details),
   never a value from the request: no open redirect. Unknown course or no http(s) URL: 404.
-- `s` is bot.analytics.link_token(sender, course_id): a keyed hash of the sender (never the
+- `s` is bot.services.analytics.link_token(sender, course_id): a keyed hash of the sender (never the
   sender id) and a tag binding it to the course. Without a valid token the person is still
   redirected, but nothing is counted (so nobody can inflate the counts with forged links).
 - The chat API adds `lien` ("/go/...") to every course of a `recommendations` payload
@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot import analytics
 from bot.gateway.common import in_thread, settings_of
+from bot.services import analytics
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """The Region's report in the advisers' console (admin role only).
 
   GET /conseiller/region       the report (inline SVG charts, server-side; ?depuis=&jusqu_au=)
-  GET /conseiller/region.csv   the same figures as CSV (same suppression: bot.report.protect)
+  GET /conseiller/region.csv   the same figures as CSV (same suppression: bot.services.report.protect)
 
 An adviser without the admin role gets a French 403 page. Everything comes from
-bot.report.compute_report (one computation, one place for k-anonymity).
+bot.services.report.compute_report (one computation, one place for k-anonymity).
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from typing import Optional
 
 from aiohttp import web
 
-from bot import report as region_report
 from bot.gateway.common import in_thread, settings_of
 from bot.gateway.pages import escape
 from bot.gateway.session import console_header, console_page, require_session
+from bot.services import report as region_report
 
 DEFAULT_DAYS = 365
 REFUSED = ("<h1>Accès refusé</h1><p>Le rapport pour la Région est réservé aux administrateurs. Vous ne pouvez pas le voir avec ce compte.</p>"

@@ -12,9 +12,9 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from bot import accounts
 from bot.gateway.common import in_thread, same_origin, settings_of
 from bot.gateway.pages import escape, page
+from bot.services import accounts
 
 SESSION_COOKIE = "capnum_conseiller"
 LOGIN_CSRF_COOKIE = "capnum_connexion"

@@ -11,10 +11,10 @@ the dialogue benchmark's generator (`tests.personas.generate`, many seeds) and p
 assistant reads:
 
 1. the opening, with no question pending;
-2. then every slot the persona has not given yet, in the assistant's order (`bot.dialogue.ASKED_SLOTS`:
+2. then every slot the persona has not given yet, in the assistant's order (`bot.core.dialogue.ASKED_SLOTS`:
    the seven profile questions, then every preference, as if each one decided), the first phrasing, and the second
    when the first gave nothing for that slot;
-3. values merge as the action merges them (`bot.dialogue.merge_heard_values`): the answer to
+3. values merge as the action merges them (`bot.core.dialogue.merge_heard_values`): the answer to
    the question asked replaces, a value said in passing only fills an unknown slot.
 
 A persona is right when every fact ends right. Printed per split: personas right, and the
@@ -29,9 +29,9 @@ import argparse
 import collections
 from typing import Any
 
-from bot import cues
-from bot.dialogue import ASKED_SLOTS, merge_heard_values
-from bot.profile import extract_profile
+from bot.core import cues
+from bot.core.dialogue import ASKED_SLOTS, merge_heard_values
+from bot.core.profile import extract_profile
 from tests.personas import generate as personas_generate
 from tests.personas.slots import is_right
 
@@ -39,7 +39,7 @@ CHECKED = ASKED_SLOTS + ("commune",)
 
 
 def _read(state: dict, sources: dict, text: str, asked: str | None, source: str) -> None:
-    """One message read and merged as the action merges it (`bot.dialogue.merge_heard_values`)."""
+    """One message read and merged as the action merges it (`bot.core.dialogue.merge_heard_values`)."""
     extracted = extract_profile(text, requested_slot=asked).values
     changed, _ = merge_heard_values(state, asked, {}, extracted, may_replace=cues.corrects(text))
     state.update(changed)

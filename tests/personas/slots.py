@@ -7,7 +7,7 @@ Every phrasing of every slot in tests/personas/banks/{build,heldout}/ is filled 
 persona generator fills it (`tests.personas.generate._Writer`: digits or words, the typing slips
 of the typo register, the dictation of the dictated register) with a spread of values (ages,
 hours, every commune, Paris arrondissement and city outside the region of the split, every job
-title of a field), then read by `bot.profile.extract_profile`:
+title of a field), then read by `bot.core.profile.extract_profile`:
 
 - `asked`: with `requested_slot` set to the slot (the bot just asked that question; a place is
   asked as `departement`), for every phrasing;
@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.profile import extract_profile
+from bot.core.profile import extract_profile
 from tests.personas import banks
 from tests.personas.french import number_words
 from tests.personas.generate import DEP_IN, DEP_SLANG, DERIVED_FROM, HOURS, _fields, _inline, _Writer, place_fits

@@ -11,7 +11,7 @@ import sys
 
 from sanic import Sanic
 
-from bot.credentials import messaging_settings
+from bot.tools.credentials import messaging_settings
 from capnum_rasa.channels import MessengerChannel, TelegramChannel, WhatsAppChannel
 
 

@@ -1,4 +1,4 @@
-"""`python -m bot.serve` (what `make run` calls) on free loopback ports, for the security tests."""
+"""`python -m bot.tools.serve` (what `make run` calls) on free loopback ports, for the security tests."""
 from __future__ import annotations
 
 import subprocess
@@ -12,8 +12,8 @@ from typing import Iterator
 
 import pytest
 
-from bot import config
-from bot.serve import latest_model, server_environment
+from bot.core import config
+from bot.tools.serve import latest_model, server_environment
 from tests.servers import Assistant, free_port, seed_catalogue
 
 TOKEN = "launcher-test-token-0123456789"
@@ -77,7 +77,7 @@ def launched(work_dir: Path, extra_env: dict | None = None) -> Iterator[Launched
         if name not in (extra_env or {}):
             env.pop(name, None)
     seed_catalogue(env)
-    process = subprocess.Popen([sys.executable, "-m", "bot.serve"], cwd=config.PROJECT_ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "bot.tools.serve"], cwd=config.PROJECT_ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     run = Launched(process, Assistant(f"http://127.0.0.1:{rasa_port}", TOKEN),
                    f"http://127.0.0.1:{gateway_port}", work_dir, env)

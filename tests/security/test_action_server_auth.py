@@ -15,8 +15,8 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select
 
-from bot import config
-from bot.catalogue.db import ensure_schema, get_engine, session_factory
+from bot.core import config
+from bot.services.catalogue.db import ensure_schema, get_engine, session_factory
 from tests.servers import free_port
 
 TOKEN = "a-long-shared-secret-for-the-actions"
@@ -44,7 +44,7 @@ def start(tmp_path, env_extra: dict, *args: str):
     if "CAPNUM_ACTION_TOKEN" not in env_extra:
         env.pop("CAPNUM_ACTION_TOKEN", None)
     log = open(tmp_path / f"actions-{port}.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot.action_server", "--port", str(port), *args],
+    process = subprocess.Popen([sys.executable, "-m", "bot.tools.action_server", "--port", str(port), *args],
                                cwd=config.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -82,8 +82,8 @@ def delete_call(sender: str) -> dict:
 def victim_recap(tmp_path, monkeypatch):
     """A recap code of the victim in the product database; returns a function counting them."""
     monkeypatch.setenv("CAPNUM_SECRET", "secret-shared-by-the-test-and-its-servers")
-    from bot.people import Recap
-    from bot.recap import create_recap, sender_key
+    from bot.services.people import Recap
+    from bot.services.recap import create_recap, sender_key
 
     engine = ensure_schema(get_engine(f"sqlite:///{tmp_path / 'catalogue.db'}"))
     with session_factory(engine)() as session:
@@ -111,7 +111,7 @@ def test_without_token_the_action_server_listens_on_loopback_only(tmp_path):
 def test_it_refuses_another_interface_without_a_token(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(config.PROJECT_ROOT), "CAPNUM_VAR_DIR": str(tmp_path)}
     env.pop("CAPNUM_ACTION_TOKEN", None)
-    done = subprocess.run([sys.executable, "-m", "bot.action_server", "--port", str(free_port()),
+    done = subprocess.run([sys.executable, "-m", "bot.tools.action_server", "--port", str(free_port()),
                            "--interface", "0.0.0.0"], env=env, cwd=config.PROJECT_ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "sans jeton" in done.stderr

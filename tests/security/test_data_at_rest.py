@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.catalogue.db import create_catalogue_engine, ensure_schema, get_engine
-from bot.report import csv_cell, snap_to_months, to_csv
+from bot.services.catalogue.db import create_catalogue_engine, ensure_schema, get_engine
+from bot.services.report import csv_cell, snap_to_months, to_csv
 
 
 @pytest.mark.parametrize("value,shown", [
@@ -28,7 +28,7 @@ def test_csv_cells_are_neutralised(value, shown):
 
 
 def test_a_formula_title_from_the_catalogue_is_text_in_the_region_csv(tmp_path):
-    from bot.report import Cell, Report, Table
+    from bot.services.report import Cell, Report, Table
 
     report = Report(dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.datetime(2026, 2, 1))
     report.tables["top"] = Table("top", "Formations les plus proposées", ("Formation", "Personnes"),
@@ -50,7 +50,7 @@ def test_report_windows_are_whole_calendar_months(since, until, expected):
 
 
 def test_two_windows_one_day_apart_give_the_same_report(tmp_path):
-    from bot.report import compute_report
+    from bot.services.report import compute_report
 
     engine = ensure_schema(get_engine(f"sqlite:///{tmp_path / 'r.db'}"))
     a = compute_report(engine, dt.date(2026, 1, 1), dt.date(2026, 3, 15), today=dt.date(2026, 6, 1))
@@ -63,8 +63,8 @@ def mode(path) -> int:
 
 
 def test_files_holding_secrets_or_data_are_the_owner_s_only(tmp_path, monkeypatch):
-    from bot.credentials import write_credentials
-    from bot.endpoints import write_endpoints
+    from bot.tools.credentials import write_credentials
+    from bot.tools.endpoints import write_endpoints
 
     monkeypatch.setattr(os, "umask", os.umask)  # (restored below)
     old = os.umask(0o022)

@@ -25,7 +25,7 @@ def test_action_server_killed_under_the_launcher_is_restarted(tmp_path):
         assert run.assistant.slots(sender)["age"] == 21
         rasa_pid = run.child("rasa run")
 
-        os.kill(run.child("bot.action_server"), signal.SIGKILL)
+        os.kill(run.child("bot.tools.action_server"), signal.SIGKILL)
         # The person is told, within the usual few seconds, and nothing they said is lost.
         started = time.monotonic()
         reply = run.assistant.say(sender, BOBIGNY_ANSWERS["departement"])
@@ -52,12 +52,12 @@ import sys
 import threading
 import urllib.request
 
-from bot.serve import BIN, Server, Supervisor, gateway_server
+from bot.tools.serve import BIN, Server, Supervisor, gateway_server
 from tests.servers import free_port
 
 
 def _action_server(port: int, log_dir) -> Server:
-    return Server("serveur d'actions", [str(BIN / "python"), "-m", "bot.action_server",
+    return Server("serveur d'actions", [str(BIN / "python"), "-m", "bot.tools.action_server",
                                         "--actions", "tests.security.sample_actions", "--port", str(port)], port, "/health", log_dir / "actions.log")
 
 

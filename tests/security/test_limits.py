@@ -14,9 +14,9 @@ import urllib.parse
 import pytest
 from aiohttp import web
 
-from bot.catalogue.db import ensure_schema, get_engine
 from bot.gateway import create_app
-from bot.ratelimit import Deliveries, RateLimiter, TOO_MANY
+from bot.services.catalogue.db import ensure_schema, get_engine
+from bot.services.ratelimit import TOO_MANY, Deliveries, RateLimiter
 from tests.gateway_server import http, post_json, running_gateway
 from tests.security.test_action_server_auth import outside_address
 

@@ -15,9 +15,9 @@ import urllib.request
 
 import pytest
 
-from bot import config
-from bot.listen import RefusedAddress, action_address, is_loopback, rasa_address
-from bot.serve import build_servers, latest_model
+from bot.core import config
+from bot.tools.listen import RefusedAddress, action_address, is_loopback, rasa_address
+from bot.tools.serve import build_servers, latest_model
 from tests.security.test_action_server_auth import outside_address
 from tests.servers import free_port
 
@@ -48,7 +48,7 @@ def run(env: dict, *argv: str, timeout: float = 180) -> subprocess.CompletedProc
                           text=True, timeout=timeout)
 
 
-# ------------------------------------------------------------------ the rules (bot.listen)
+# ------------------------------------------------------------------ the rules (bot.tools.listen)
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True),
                                             ("localhost", True), ("0.0.0.0", False), ("::", False),
@@ -109,7 +109,7 @@ def test_rasa_refuses_the_network_without_the_override(tmp_path):
         (environment(tmp_path, RASA_INTERFACE="0.0.0.0", RASA_AUTH_TOKEN=""), [], "sans RASA_AUTH_TOKEN"),
     ]
     for env, extra, says in cases:
-        done = run(env, "bot.rasa_server", "--port", str(port), *extra, timeout=60)
+        done = run(env, "bot.tools.rasa_server", "--port", str(port), *extra, timeout=60)
         assert done.returncode == 2, (extra, done.stdout, done.stderr)
         assert "Le serveur Rasa refuse d'écouter" in done.stderr and says in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
@@ -121,7 +121,7 @@ def test_the_launcher_refuses_rasa_on_every_address_without_a_token(tmp_path):
     if latest_model() is None:
         pytest.fail("No trained model in models/: run `make test` (it trains first).")
     ports = {name: str(free_port()) for name in ("RASA_PORT", "ACTION_PORT", "GATEWAY_PORT")}
-    done = run(environment(tmp_path, RASA_INTERFACE="0.0.0.0", **ports), "bot.serve", timeout=120)
+    done = run(environment(tmp_path, RASA_INTERFACE="0.0.0.0", **ports), "bot.tools.serve", timeout=120)
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "sans RASA_AUTH_TOKEN" in done.stderr and "Traceback" not in done.stderr
     for port in ports.values():
@@ -135,7 +135,7 @@ def test_the_action_server_refuses_the_network_without_its_secret(tmp_path):
     for env, extra in ((environment(tmp_path), ["--interface", address]),
                        (environment(tmp_path, ACTION_INTERFACE="0.0.0.0"), []),
                        (environment(tmp_path, ACTION_INTERFACE=address, CAPNUM_ACTION_TOKEN="too-short"), [])):
-        done = run(env, "bot.action_server", "--port", str(port), *extra, timeout=120)
+        done = run(env, "bot.tools.action_server", "--port", str(port), *extra, timeout=120)
         assert done.returncode == 2, (extra, done.stdout, done.stderr)
         assert "Le serveur d'actions refuse d'écouter" in done.stderr or "trop court" in done.stderr, done.stderr
         assert "CAPNUM_ACTION_TOKEN" in done.stderr and "Traceback" not in done.stderr
@@ -147,7 +147,7 @@ def _start_rasa(tmp_path, name: str, env: dict, *argv: str):
     work.mkdir()
     env = {**env, "CAPNUM_VAR_DIR": str(work), "TRACKER_DB_URL": f"sqlite:///{work / 'conversations.db'}"}
     log = open(work / "rasa.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot.rasa_server", *argv], cwd=config.PROJECT_ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "bot.tools.rasa_server", *argv], cwd=config.PROJECT_ROOT,
                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return process, work / "rasa.log"
 

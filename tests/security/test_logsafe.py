@@ -1,17 +1,17 @@
-"""Tokens and passwords never reach a log line (bot.logsafe, installed in every server)."""
+"""Tokens and passwords never reach a log line (bot.core.logsafe, installed in every server)."""
 from __future__ import annotations
 
 import logging
 import subprocess
 import sys
 
-from bot import config
+from bot.core import config
 
 
 def test_every_log_line_of_a_process_is_redacted(tmp_path):
     script = r'''
 import logging, os
-from bot.logsafe import install
+from bot.core.logsafe import install
 install()
 logging.basicConfig(level=logging.INFO, format="%(message)s")
 log = logging.getLogger("any.module")

@@ -8,9 +8,9 @@ import urllib.parse
 
 import pytest
 
-from bot.catalogue.db import ensure_schema, get_engine
 from bot.gateway import create_app
 from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
+from bot.services.catalogue.db import ensure_schema, get_engine
 from tests.gateway_server import post_json, running_gateway
 from tests.servers import running_assistant
 

@@ -1,0 +1,2 @@
+"""The stored services: the catalogue and its search, people, advisers' accounts,
+recaps, analytics, privacy, rate limits, the Region's report (SQLAlchemy)."""
