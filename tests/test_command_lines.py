@@ -18,7 +18,7 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
 
 
-# -- bot.services.report ------------------------------------------------------------------------------
+# -- bot.tools.report ----------------------------------------------------------------------------------
 
 def test_report_help_names_aggregate(capsys):
     from bot.tools.report import main
@@ -38,7 +38,7 @@ def test_report_refuses_a_period_upside_down(tmp_path, capsys):
     assert not (tmp_path / "r.csv").exists()
 
 
-# -- bot.services.catalogue -------------------------------------------------------------------------
+# -- bot.tools.catalogue -----------------------------------------------------------------------------
 
 def test_catalogue_stats_into_a_closed_pipe_stays_quiet(tmp_path):
     """`stats | head -1`: the reader leaves before the output is written."""
@@ -124,7 +124,7 @@ def test_undecided_domain_warning_speaks_french():
         assert "indecis »" not in source and "undecided_domain_warning(" in source
 
 
-# -- bot.services.directory ------------------------------------------------------------------------
+# -- bot.tools.directory ----------------------------------------------------------------------------
 
 HEADER = "type,nom,departement,communes,adresse,telephone,url,fictif\n"
 
@@ -154,7 +154,7 @@ def test_directory_takes_a_commune_of_its_department(tmp_path):
     assert read_directory(path)[0]["communes"] == "bobigny;montreuil"
 
 
-# -- bot.services.accounts --------------------------------------------------------------------------
+# -- bot.tools.accounts -----------------------------------------------------------------------------
 
 def test_accounts_add_refuses_a_duplicate_before_asking_the_password(tmp_path, monkeypatch, capsys):
     from bot.services import accounts

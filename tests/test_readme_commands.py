@@ -45,8 +45,8 @@ def offline_commands() -> tuple[list[str], list[str]]:
 
 def test_every_command_block_is_read():
     run, elsewhere = offline_commands()
-    assert any("bot.services.catalogue import offres.xml" in c for c in run)
-    assert any("bot.services.accounts add" in c for c in run) and any("bot.services.report --since" in c for c in run)
+    assert any("bot.tools.catalogue import offres.xml" in c for c in run)
+    assert any("bot.tools.accounts add" in c for c in run) and any("bot.tools.report --since" in c for c in run)
     assert any(c.startswith("make run") for c in elsewhere) and any(c.startswith("sudo ") for c in elsewhere)
     assert commands("a \\\n  --b  # x\n# only a comment\n\nc\n") == ["a  --b  # x", "c"]
 

@@ -35,7 +35,7 @@ def test_reference_files_ship_with_a_source_note(relative):
 
 def test_defaults_point_inside_the_project():
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAPNUM_")}
-    code = ("from bot import config; print(config.COMMUNES_CSV); print(config.ROME_CSV); "
+    code = ("from bot.core import config; print(config.COMMUNES_CSV); print(config.ROME_CSV); "
             "print(config.LEXICONS_DIR)")
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.split()
@@ -47,7 +47,7 @@ def test_defaults_point_inside_the_project():
 def test_settings_are_overridable(tmp_path):
     env = dict(os.environ, CAPNUM_COMMUNES_CSV=str(tmp_path / "c.csv"),
                CAPNUM_ROME_CSV=str(tmp_path / "r.csv"), CAPNUM_LEXICONS_DIR=str(tmp_path))
-    code = "from bot import config; print(config.COMMUNES_CSV, config.ROME_CSV, config.LEXICONS_DIR)"
+    code = "from bot.core import config; print(config.COMMUNES_CSV, config.ROME_CSV, config.LEXICONS_DIR)"
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.split()
     assert out == [str(tmp_path / "c.csv"), str(tmp_path / "r.csv"), str(tmp_path)]
