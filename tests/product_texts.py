@@ -30,11 +30,10 @@ Item = tuple[str, str, str]
 # Code the person or an adviser never reads: tools for the operator and developers, whose
 # texts are English or technical (benchmarks, load tests, catalogue import reports, CLIs).
 OPERATOR_ONLY = {
-    "bot/tools/bench_matching.py", "bot/tools/bench.py", "bot/tools/loadtest.py", "bot/tools/nlu_report.py", "bot/tools/nlu_lookups.py", "bot/tools/serve.py",
-    "bot/tools/endpoints.py", "bot/tools/credentials.py", "bot/tools/action_server.py", "bot/tools/listen.py", "bot/core/logsafe.py",
-    "bot/core/config.py", "bot/services/accounts.py", "bot/services/directory.py", "bot/services/privacy.py", "bot/core/text.py",
-    "bot/core/vocab.py", "bot/core/french.py", "bot/core/profile", "bot/services/catalogue", "bot/matching/bench.py", "bot/core/geo",
-    "bot/gateway/__main__.py", "bot/tools/broker_consumer.py", "bot/tools/rasa_server.py",
+    "bot/tools",  # every command: launchers, benchmarks, load tests, import reports, command lines
+    "bot/gateway/__main__.py", "bot/core/logsafe.py", "bot/core/config.py", "bot/core/text.py", "bot/core/vocab.py",
+    "bot/core/french.py", "bot/core/profile", "bot/core/geo", "bot/services/catalogue", "bot/services/accounts.py",
+    "bot/services/directory.py", "bot/services/privacy.py",
 }
 _FRENCH_MARKERS = {
     "le", "la", "les", "de", "des", "du", "un", "une", "vous", "votre", "vos", "pour", "et", "est", "pas",
