@@ -71,3 +71,7 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
             handle.write(to_csv(report))
         print(f"CSV écrit : {args.csv}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
