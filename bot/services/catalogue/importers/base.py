@@ -133,13 +133,20 @@ def to_bool(value, what: str, default: Optional[bool] = None) -> Optional[bool]:
     raise RecordError(f"{what} invalide '{value}' (attendu 0 ou 1)")
 
 
-def to_int(value, what: str, minimum: Optional[int] = None, maximum: Optional[int] = None) -> Optional[int]:
+def _number(value, what: str) -> Optional[float]:
+    """value as a number (decimal comma or point); None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = float(str(value).strip().replace(",", "."))
+        return float(str(value).strip().replace(",", "."))
     except ValueError:
         raise RecordError(f"{what} invalide '{value}'") from None
+
+
+def to_int(value, what: str, minimum: Optional[int] = None, maximum: Optional[int] = None) -> Optional[int]:
+    number = _number(value, what)
+    if number is None:
+        return None
     if number != int(number):
         raise RecordError(f"{what} invalide '{value}' (nombre entier attendu)")
     number = int(number)
@@ -149,12 +156,9 @@ def to_int(value, what: str, minimum: Optional[int] = None, maximum: Optional[in
 
 
 def to_float(value, what: str, minimum: float = 0, maximum: Optional[float] = None) -> Optional[float]:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    number = _number(value, what)
+    if number is None:
         return None
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        raise RecordError(f"{what} invalide '{value}'") from None
     if number < minimum or (maximum is not None and number > maximum):
         raise RecordError(f"{what} hors bornes '{value}'")
     return number

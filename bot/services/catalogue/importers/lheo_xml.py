@@ -183,6 +183,12 @@ def _line(elem) -> Optional[int]:
     return int(value) if value else None
 
 
+def _numbered(elem, tag: str) -> tuple[Optional[int], Optional[str], str]:
+    """(line, numero, label for the errors) of an <action> or a <session>."""
+    ident = text(elem.get("numero"))
+    return _line(elem), ident, f"{tag} {ident or '?'}"
+
+
 def _extras(elem) -> dict:
     """The project's own extras: <extras info="cap-numerique"><extra info="k">v</extra>."""
     out = {}
@@ -282,9 +288,7 @@ def _formation_bundle(elem, location: str) -> Bundle:
 
 
 def _action(elem, bundle: Bundle, niveau_entree, entree_code, location) -> None:
-    line = _line(elem)
-    ident = text(elem.get("numero"))
-    label = f"action {ident or '?'}"
+    line, ident, label = _numbered(elem, "action")
     try:
         if not ident:
             raise RecordError("attribut numero manquant sur <action>")
@@ -377,9 +381,7 @@ def _action(elem, bundle: Bundle, niveau_entree, entree_code, location) -> None:
 
 
 def _session(elem, bundle: Bundle, action_id: str, entrees_permanentes: bool) -> None:
-    line = _line(elem)
-    ident = text(elem.get("numero"))
-    label = f"session {ident or '?'}"
+    line, ident, label = _numbered(elem, "session")
     try:
         if not ident:
             raise RecordError("attribut numero manquant sur <session>")
