@@ -132,6 +132,19 @@ def _forbidden() -> HTTPResponse:
 class _MessagingChannel(InputChannel):
     """What the three channels share: health route, handing a message to Rasa, delivery."""
 
+    # The credentials each channel requires, in the order of its __init__; its API's URL when
+    # the credentials name none.
+    REQUIRED_CREDENTIALS: tuple = ()
+    DEFAULT_API_URL = ""
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        keys = cls.REQUIRED_CREDENTIALS
+        if not credentials or not all(credentials.get(k) for k in keys):
+            cls.raise_missing_credentials_exception()
+        return cls(*(credentials[k] for k in keys), api_url=credentials.get("api_url") or cls.DEFAULT_API_URL,
+                   max_chars=credentials.get("max_chars"))
+
     def __init__(self, api_url: str, max_chars: Optional[int] = None) -> None:
         self.api_url = api_url.rstrip("/")
         self.max_chars = max_chars
@@ -222,12 +235,8 @@ class TelegramChannel(_MessagingChannel):
     def name(cls) -> Text:
         return "telegram"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        if not credentials or not credentials.get("access_token") or not credentials.get("secret_token"):
-            cls.raise_missing_credentials_exception()
-        return cls(credentials["access_token"], credentials["secret_token"],
-                   credentials.get("api_url") or "https://api.telegram.org", credentials.get("max_chars"))
+    REQUIRED_CREDENTIALS = ("access_token", "secret_token")
+    DEFAULT_API_URL = "https://api.telegram.org"
 
     def __init__(self, access_token: str, secret_token: str, api_url: str, max_chars: Optional[int] = None) -> None:
         super().__init__(api_url, max_chars)
@@ -292,14 +301,8 @@ class MessengerChannel(_MessagingChannel):
     def name(cls) -> Text:
         return "messenger"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        keys = ("page_access_token", "app_secret", "verify_token")
-        if not credentials or not all(credentials.get(k) for k in keys):
-            cls.raise_missing_credentials_exception()
-        return cls(*(credentials[k] for k in keys),
-                   api_url=credentials.get("api_url") or "https://graph.facebook.com/v19.0",
-                   max_chars=credentials.get("max_chars"))
+    REQUIRED_CREDENTIALS = ("page_access_token", "app_secret", "verify_token")
+    DEFAULT_API_URL = "https://graph.facebook.com/v19.0"
 
     def __init__(self, page_access_token: str, app_secret: str, verify_token: str, api_url: str,
                  max_chars: Optional[int] = None) -> None:
@@ -384,13 +387,8 @@ class WhatsAppChannel(_MessagingChannel):
     def name(cls) -> Text:
         return "whatsapp"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        keys = ("account_sid", "auth_token", "whatsapp_number", "public_url")
-        if not credentials or not all(credentials.get(k) for k in keys):
-            cls.raise_missing_credentials_exception()
-        return cls(*(credentials[k] for k in keys), api_url=credentials.get("api_url") or "https://api.twilio.com",
-                   max_chars=credentials.get("max_chars"))
+    REQUIRED_CREDENTIALS = ("account_sid", "auth_token", "whatsapp_number", "public_url")
+    DEFAULT_API_URL = "https://api.twilio.com"
 
     def __init__(self, account_sid: str, auth_token: str, whatsapp_number: str, public_url: str, api_url: str,
                  max_chars: Optional[int] = None) -> None:

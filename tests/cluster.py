@@ -2,13 +2,9 @@
 (scale, fault and bad-input tests). Built on tests/servers.py and bot/serve.py."""
 from __future__ import annotations
 
-import glob
 import json
 import os
 import secrets
-import shutil
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +17,7 @@ from typing import Iterator
 import pytest
 
 from bot.tools.serve import Server, ServersDidNotStart, build_replicas, servers_running, wait_until_healthy
+from tests.postgres_support import NoPostgresBinaries, PostgresCluster, scratch_database
 from tests.servers import TOKEN, environment_for, free_port, free_ports, trained_model
 
 REDIS_URL = os.environ.get("CAPNUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -102,61 +99,19 @@ def running_cluster(work_dir: Path, n: int = 1, extra_env: dict | None = None) -
         pytest.fail(f"{exc}\n{cluster.logs()}")
 
 
-@contextmanager
-def fresh_postgres_database(server_url: str) -> Iterator[str]:
+def fresh_postgres_database(server_url: str):
     """A new empty database beside the session's test database (dropped afterwards)."""
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    name = f"capnum_load_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(server_url)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        cur = admin.cursor()
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                    "AND pid <> pg_backend_pid()", (name,))
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
+    return scratch_database(server_url, f"capnum_load_{secrets.token_hex(4)}")
 
 
-class StoppableCluster:
+class StoppableCluster(PostgresCluster):
     """A private PostgreSQL cluster (Debian's binaries) that a test can stop and start again."""
 
     def __init__(self):
-        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-        if not bins:
-            pytest.skip("PostgreSQL server binaries missing (/usr/lib/postgresql/*/bin)")
-        self.bindir = Path(bins[-1]).parent
-        self.dir = Path(tempfile.mkdtemp(prefix="capnum-pg-fault-"))
-        self.port = free_port()
-        self.prefix = []
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-            self.prefix = ["runuser", "-u", "postgres", "--"]
-        self._run([str(self.bindir / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "-A", "trust",
-                   "--no-sync"])
-        self.start()
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _run(self, cmd):
-        subprocess.run(self.prefix + cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
-
-    def start(self):
-        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-w",
-                   "-o", f"-h 127.0.0.1 -p {self.port} -k {self.dir} -F", "start"])
-
-    def stop(self):
-        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"])
-
-    def destroy(self):
         try:
-            self.stop()
-        except Exception:
-            pass
-        shutil.rmtree(self.dir, ignore_errors=True)
+            super().__init__(free_port(), "capnum-pg-fault-")
+        except NoPostgresBinaries:
+            pytest.skip("PostgreSQL server binaries missing (/usr/lib/postgresql/*/bin)")
 
 
 def wait_for(predicate, timeout: float = 30, step: float = 0.5):

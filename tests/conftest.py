@@ -19,14 +19,10 @@ Rasa server. Modules that need the same plain assistant share one per test sessi
 """
 from __future__ import annotations
 
-import glob
 import os
 import secrets
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +31,8 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
+
+from tests.postgres_support import PostgresCluster, scratch_database  # noqa: E402
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -59,36 +57,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class _Cluster:
-    """A throwaway PostgreSQL cluster from Debian's server binaries."""
-
-    def __init__(self):
-        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-        if not bins:
-            raise RuntimeError("aucun binaire PostgreSQL (/usr/lib/postgresql/*/bin/initdb)")
-        self.bindir = Path(bins[-1]).parent
-        self.dir = Path(tempfile.mkdtemp(prefix="capnum-pg-"))
-        self.port = _free_port()
-        self.prefix = []
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-            self.prefix = ["runuser", "-u", "postgres", "--"]
-        data = self.dir / "data"
-        self._run([str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"])
-        self._run([str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"), "-w", "-o",
-                   f"-h 127.0.0.1 -p {self.port} -k {self.dir} -F", "start"])
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _run(self, cmd):
-        subprocess.run(self.prefix + cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
-
-    def stop(self):
-        try:
-            self._run([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"])
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_server_url():
     """URL of a PostgreSQL database created for this test session (dropped afterwards)."""
@@ -101,33 +69,18 @@ def postgres_server_url():
         server = DEFAULT_LOCAL_URL
     if not server:
         try:
-            cluster = _Cluster()
+            cluster = PostgresCluster(_free_port())
             server = cluster.url
         except Exception as exc:  # no binaries, or they cannot start here
             reason = f"PostgreSQL indisponible : {exc}"
             _pg_skip_reasons.append(reason)
             pytest.skip(reason)
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    name = f"capnum_test_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(server)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
-        yield url
+        with scratch_database(server, f"capnum_test_{secrets.token_hex(4)}") as url:
+            yield url
     finally:
-        from bot.services.catalogue.db import dispose_engine
-
-        dispose_engine(url)
-        cur = admin.cursor()
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                    "AND pid <> pg_backend_pid()", (name,))
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
         if cluster is not None:
-            cluster.stop()
+            cluster.destroy(quiet=False)
 
 
 def _reset_postgres(url: str) -> None:
@@ -172,21 +125,11 @@ def module_database_url(request, tmp_path_factory):
         yield url
         dispose_engine(url)
         return
-    import psycopg2
     from sqlalchemy.engine import make_url
 
     server = request.getfixturevalue("postgres_server_url")
-    name = f"{make_url(server).database}_m{secrets.token_hex(3)}"
-    admin = psycopg2.connect(server)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_database(server, f"{make_url(server).database}_m{secrets.token_hex(3)}") as url:
         yield url
-    finally:
-        dispose_engine(url)
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

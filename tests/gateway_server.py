@@ -55,6 +55,15 @@ def running_gateway(app: web.Application, host: str = "127.0.0.1") -> Iterator[s
         loop.close()
 
 
+@contextmanager
+def running_fake(fake):
+    """fake (a stand-in server with an aiohttp `app`, e.g. a fake Rasa) served on loopback, its
+    `url` set."""
+    with running_gateway(fake.app) as url:
+        fake.url = url
+        yield fake
+
+
 def http(method: str, url: str, body: bytes | None = None, headers: dict | None = None):
     """(status, headers, body bytes), without raising on 4xx/5xx and without following redirects."""
 

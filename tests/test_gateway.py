@@ -21,7 +21,7 @@ from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
 from bot.gateway.console import CHOICE_FIELDS, parse_profile
 from bot.services import accounts
 from bot.services.catalogue.db import ensure_schema, get_engine
-from tests.gateway_server import free_port, http, post_json, running_gateway
+from tests.gateway_server import free_port, http, post_json, running_fake, running_gateway
 
 PASSWORD = "un mot de passe solide"
 
@@ -56,9 +56,7 @@ def engine(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rasa():
-    fake = FakeRasa()
-    with running_gateway(fake.app) as url:
-        fake.url = url
+    with running_fake(FakeRasa()) as fake:
         yield fake
 
 

@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core import config, geo
 from bot.core.geo import CommunesFileError, Place, commune_index, department_label, find_place
 from bot.core.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
+
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "geo_cases.yml").read_text(encoding="utf-8"))
+
+
+def rows(group: str) -> list:
+    """The cases of one group of tests/data/geo_cases.yml: each the list of the test's parameters."""
+    return CASES[group]
 
 
 def expect(text, departement, commune=None, expecting=False, label=None):
@@ -21,36 +31,7 @@ def expect(text, departement, commune=None, expecting=False, label=None):
 
 # --- communes of the CSV ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, departement, commune, expecting", [
-    ("j'habite à Créteil", "94", "Créteil", False),
-    ("Bonjour, j'ai 22 ans et j'habite à Créteil", "94", "Créteil", False),
-    ("je vis dans le 93, à Saint-Denis", "93", "Saint-Denis", False),
-    ("jsui a evry g 19 ans", "91", "Évry-Courcouronnes", False),
-    ("sarcelles", "95", "Sarcelles", True),
-    ("Meaux", "77", "Meaux", True),
-    ("Meaux", "77", "Meaux", False),
-    ("Bobigny", "93", "Bobigny", False),
-    ("j'habite à Bobigny", "93", "Bobigny", False),
-    ("argenteuil", "95", "Argenteuil", False),
-    ("ARGENTEUIL", "95", "Argenteuil", False),
-    ("creteil", "94", "Créteil", False),
-    ("j'habite à L'Haÿ-les-Roses", "94", "L'Haÿ-les-Roses", False),
-    ("lhay les roses", "94", "L'Haÿ-les-Roses", False),
-    ("j'habite à la courneuve", "93", "La Courneuve", False),
-    ("j'habite aux Mureaux", "78", "Les Mureaux", False),
-    ("j'habite aux Lilas", "93", "Les Lilas", False),
-    ("Versailles", "78", "Versailles", False),
-    ("Nanterre", "92", "Nanterre", False),
-    ("Montreuil", "93", "Montreuil", False),
-    ("Orly", "94", "Orly", False),
-    ("Cergy", "95", "Cergy", False),
-    ("Mantes la jolie", "78", "Mantes-la-Jolie", False),
-    ("Garges les gonesse", "95", "Garges-lès-Gonesse", False),
-    ("j'ai 19 ans et j'habite à Sarcelles", "95", "Sarcelles", False),
-    ("née en 2004, j'habite à Bondy", "93", "Bondy", False),
-    ("je vis à Évry-Courcouronnes, 91", "91", "Évry-Courcouronnes", False),
-    ("saintdenis", "93", "Saint-Denis", False),
-])
+@pytest.mark.parametrize("text, departement, commune, expecting", rows("commune_names"))
 def test_commune_names(text, departement, commune, expecting):
     expect(text, departement, commune, expecting)
 
@@ -62,31 +43,7 @@ def test_commune_label_keeps_csv_accents():
 
 # --- short, old and abbreviated forms -------------------------------------------------------
 
-@pytest.mark.parametrize("text, departement, commune", [
-    ("Évry", "91", "Évry-Courcouronnes"),
-    ("Evry", "91", "Évry-Courcouronnes"),
-    ("Courcouronnes", "91", "Évry-Courcouronnes"),
-    ("St Denis", "93", "Saint-Denis"),
-    ("st-ouen", "93", "Saint-Ouen-sur-Seine"),
-    ("saint ouen 95", "95", "Saint-Ouen-l'Aumône"),
-    ("st ouen l'aumone", "95", "Saint-Ouen-l'Aumône"),
-    ("St Maur", "94", "Saint-Maur-des-Fossés"),
-    ("Noisy le grand", "93", "Noisy-le-Grand"),
-    ("noisy-le-sec", "93", "Noisy-le-Sec"),
-    ("Boulogne", "92", "Boulogne-Billancourt"),
-    ("Champigny", "94", "Champigny-sur-Marne"),
-    ("Issy", "92", "Issy-les-Moulineaux"),
-    ("Rueil", "92", "Rueil-Malmaison"),
-    ("Neuilly s/ Marne", "93", "Neuilly-sur-Marne"),
-    ("rosny ss bois", "93", "Rosny-sous-Bois"),
-    ("Ste Genevieve des Bois", "91", "Sainte-Geneviève-des-Bois"),
-    ("St Germain en Laye", "78", "Saint-Germain-en-Laye"),
-    ("blanc mesnil", "93", "Le Blanc-Mesnil"),
-    ("le kremlin bicetre", "94", "Le Kremlin-Bicêtre"),
-    ("Villeneuve-Saint-Georges", "94", "Villeneuve-Saint-Georges"),
-    ("villeneuve st georges", "94", "Villeneuve-Saint-Georges"),
-    ("Villeneuve-le-Roi", "94", "Villeneuve-le-Roi"),
-])
+@pytest.mark.parametrize("text, departement, commune", rows("short_forms_and_abbreviations"))
 def test_short_forms_and_abbreviations(text, departement, commune):
     expect(text, departement, commune)
 
@@ -114,15 +71,7 @@ def test_ambiguous_partial_name_with_department():
 
 # --- typos -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expecting, departement, commune", [
-    ("j'habite à argentueil", False, "95", "Argenteuil"),
-    ("argentueil", True, "95", "Argenteuil"),
-    ("creteuil", True, "94", "Créteil"),
-    ("je vis a creteuil", False, "94", "Créteil"),
-    ("j'habite a bobignie", False, "93", "Bobigny"),
-    ("je vis a sarcell", False, "95", "Sarcelles"),
-    ("aubervillier", True, "93", "Aubervilliers"),
-])
+@pytest.mark.parametrize("text, expecting, departement, commune", rows("typos"))
 def test_typos(text, expecting, departement, commune):
     expect(text, departement, commune, expecting)
 
@@ -132,14 +81,7 @@ def test_no_typo_match_when_two_communes_are_equally_close():
     assert find_place("chaury", expecting_place=True) is None
 
 
-@pytest.mark.parametrize("text", [
-    "je suis en fauteuil roulant",          # Auteuil
-    "je voudrais travailler dans le bâtiment",  # Coudray
-    "j'ai mon permis",                       # Perray
-    "ça marche",                             # Garches
-    "dans ma chambre",                       # Chambry
-    "je veux changer de métier",             # Mézières
-])
+@pytest.mark.parametrize("text", rows("no_typo_match_on_everyday_words"))
 def test_no_typo_match_on_everyday_words(text):
     assert find_place(text) is None
     assert find_place(text, expecting_place=True) is None
@@ -147,18 +89,7 @@ def test_no_typo_match_on_everyday_words(text):
 
 # --- postal codes --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, departement, commune", [
-    ("93200", "93", "Saint-Denis"),
-    ("95100", "95", "Argenteuil"),
-    ("code postal 95100", "95", "Argenteuil"),
-    ("code postal 91000", "91", "Évry-Courcouronnes"),
-    ("Créteil 94000", "94", "Créteil"),
-    ("77000", "77", None),                   # Melun and its neighbours share it
-    ("69001", OUTSIDE_REGION, None),
-    ("code postal 13008", OUTSIDE_REGION, None),
-    ("cp 69001", OUTSIDE_REGION, None),
-    ("mon cp c'est 33000", OUTSIDE_REGION, None),
-])
+@pytest.mark.parametrize("text, departement, commune", rows("postal_codes"))
 def test_postal_codes(text, departement, commune):
     expect(text, departement, commune)
 
@@ -168,30 +99,14 @@ def test_unknown_idf_postal_code_needs_a_place_context():
     assert find_place("j'ai gagné 93999 points au jeu") is None
 
 
-@pytest.mark.parametrize("text", [
-    "je gagne 95000 euros", "j'ai 22 ans", "née en 2004", "de 9h à 17h", "je peux faire 35 heures",
-    "j'ai eu 13008 vues sur ma vidéo",
-])
+@pytest.mark.parametrize("text", rows("numbers_that_are_not_postal_codes"))
 def test_numbers_that_are_not_postal_codes(text):
     assert find_place(text) is None
 
 
 # --- Paris and its arrondissements -------------------------------------------------------
 
-@pytest.mark.parametrize("text, label, expecting", [
-    ("Paris 18e", "Paris 18e (75)", False),
-    ("paris 18", "Paris 18e (75)", False),
-    ("dans le 18eme", "Paris 18e (75)", False),
-    ("18ème arrondissement", "Paris 18e (75)", False),
-    ("75018", "Paris 18e (75)", False),
-    ("Paris 1er", "Paris 1er (75)", False),
-    ("dans le 1er", "Paris 1er (75)", False),
-    ("le 5e arrondissement", "Paris 5e (75)", False),
-    ("j'habite Paris 20ème", "Paris 20e (75)", False),
-    ("75116", "Paris 16e (75)", False),
-    ("j'habite dans le 13", "Paris 13e (75)", False),
-    ("18e", "Paris 18e (75)", True),
-])
+@pytest.mark.parametrize("text, label, expecting", rows("paris_arrondissements"))
 def test_paris_arrondissements(text, label, expecting):
     expect(text, "75", "Paris", expecting, label)
 
@@ -209,33 +124,7 @@ def test_not_an_arrondissement_nor_paris(text):
 
 # --- departments -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, departement, expecting", [
-    ("dans le 93", "93", False),
-    ("le 77", "77", False),
-    ("j'habite le 94", "94", False),
-    ("je suis du 93", "93", False),
-    ("département 93", "93", False),
-    ("92", "92", True),
-    ("93 ", "93", True),
-    ("le 95", "95", True),
-    ("dans le quatre vingt treize", "93", False),
-    ("Seine-Saint-Denis", "93", False),
-    ("seine st denis", "93", False),
-    ("en Seine-Saint-Denis", "93", False),
-    ("val de marne", "94", False),
-    ("essonne", "91", False),
-    ("dans l'Essonne", "91", False),
-    ("hauts de seine", "92", False),
-    ("val d'oise", "95", False),
-    ("yvelines", "78", False),
-    ("seine et marne", "77", False),
-    ("le 9-3", "93", False),
-    ("9.3", "93", False),
-    ("neuf trois", "93", False),
-    ("neuf-trois", "93", False),
-    ("le 9 4", "94", False),
-    ("le neuf quatre", "94", False),
-])
+@pytest.mark.parametrize("text, departement, expecting", rows("departments"))
 def test_departments(text, departement, expecting):
     place = expect(text, departement, None, expecting)
     assert place.label == department_label(departement)
@@ -263,12 +152,7 @@ def test_department_label():
 
 # --- outside the region ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "Lyon", "j'habite à Lyon", "Marseille", "Lille", "Bordeaux", "Toulouse", "Nantes", "Rouen",
-    "Orléans", "Reims", "Amiens", "Beauvais", "Chartres", "Lyon 3e", "Lyon 3e arrondissement",
-    "en Bretagne", "en province", "dans le 69", "à l'étranger", "en Belgique", "en Algérie",
-    "j'habite dans le 2A", "en Corse", "Boulogne sur mer", "je vis à Tours", "dans le Nord",
-])
+@pytest.mark.parametrize("text", rows("outside_region"))
 def test_outside_region(text):
     place = expect(text, OUTSIDE_REGION, None)
     assert place.label.endswith("(hors Île-de-France)")
@@ -300,23 +184,12 @@ def test_not_a_place(text):
     assert find_place(text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "je sais pas", "non", "oui", "rien", "bof", "avec plaisir", "c'est trop cher", "un château",
-    "je m'appelle Nancy", "je fais du baby-sitting", "à la maison", "je suis vert de rage",
-])
+@pytest.mark.parametrize("text", rows("not_a_place_even_when_expecting_one"))
 def test_not_a_place_even_when_expecting_one(text):
     assert find_place(text, expecting_place=True) is None
 
 
-@pytest.mark.parametrize("text, expecting, commune", [
-    ("j'habite à Marines", False, "Marines"),
-    ("Marines 95", False, "Marines"),
-    ("marines", True, "Marines"),
-    ("j'habite à Us", False, "Us"),
-    ("Us", True, "Us"),
-    ("j'habite à Plaisir", False, "Plaisir"),
-    ("je vis à Moisson", False, "Moisson"),
-])
+@pytest.mark.parametrize("text, expecting, commune", rows("common_word_communes_need_a_place_cue"))
 def test_common_word_communes_need_a_place_cue(text, expecting, commune):
     place = find_place(text, expecting_place=expecting)
     assert place is not None and place.commune == commune

@@ -25,7 +25,7 @@ from aiohttp import web
 
 from bot.core import config
 from bot.core.webhook_security import messenger_signature, twilio_signature
-from tests.servers import running_assistant
+from tests.servers import BOBIGNY_ANSWERS, running_assistant
 
 pytestmark = pytest.mark.integration
 
@@ -38,19 +38,7 @@ SECRETS = {
     "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000", "TWILIO_AUTH_TOKEN": "twilio-token",
     "TWILIO_WHATSAPP_NUMBER": "+14155238886", "PUBLIC_URL": PUBLIC_URL,
 }
-ANSWERS = {
-    "age": "j'ai vingt et un ans",
-    "departement": "j'habite à Bobigny",
-    "commune": "Bobigny",
-    "situation": "je suis au chômage",
-    "domaine": "je voudrais créer des sites internet",
-    "heures_semaine": "20 heures par semaine",
-    "equipement": "j'ai un ordi portable",
-    "creneau": "peu importe",
-    "modalite": "peu importe",
-    "certification": "peu importe",
-    "handicap": "non",
-}
+ANSWERS = {**BOBIGNY_ANSWERS, "commune": "Bobigny"}  # niveau: a button (pick_niveau)
 
 
 class PlatformStub:
@@ -107,11 +95,17 @@ class PlatformStub:
         return calls
 
 
-@pytest.fixture(scope="module")
-def stub():
-    platform = PlatformStub().start()
-    yield platform
-    platform.stop()
+def stub_fixture(platform_class: type) -> Any:
+    """A module fixture `stub`: a platform_class started on loopback, stopped at the end."""
+    @pytest.fixture(scope="module", name="stub")
+    def stub():
+        platform = platform_class().start()
+        yield platform
+        platform.stop()
+    return stub
+
+
+stub = stub_fixture(PlatformStub)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from bot.core import config
 from bot.services.recap import lookup_recap, sender_key
 from tests.servers import TOKEN, free_port, running_assistant
 from tests.test_integration_messaging import (
-    PUBLIC_URL, PlatformStub, Telegram, WhatsApp, drive_to_recommendations, keyboard, sent_texts,
+    PUBLIC_URL, PlatformStub, Telegram, WhatsApp, drive_to_recommendations, keyboard, sent_texts, stub_fixture,
 )
 
 PHONE = "06 12 34 56 78"
@@ -169,11 +169,7 @@ def work_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("privacy")
 
 
-@pytest.fixture(scope="module")
-def stub():
-    platform = EchoingPlatform().start()
-    yield platform
-    platform.stop()
+stub = stub_fixture(EchoingPlatform)
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ from bot.services.analytics import contributor_of
 from bot.services.catalogue.db import dispose_engine, ensure_schema, get_engine
 from bot.services.report import figures as report_figures, render as report_render
 from tests.gateway_server import http, post_json, running_gateway
+from tests.personas.simulator import recommendations
 from tests.servers import running_assistant
 
 pytestmark = pytest.mark.integration
@@ -75,14 +76,6 @@ PREFERENCES = (", n'importe quand, à distance ou sur place peu importe, le dipl
 def whole_profile_message(i: int) -> str:
     """Everything in one message: the first answer shows the courses."""
     return first_message(i) + PREFERENCES
-
-
-def recommendations(messages):
-    for message in messages:
-        custom = message.get("custom")
-        if isinstance(custom, dict) and custom.get("type") == "recommendations":
-            return custom
-    return None
 
 
 async def say(session, rasa_url, sender, message):

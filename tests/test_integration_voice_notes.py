@@ -48,6 +48,16 @@ def to_the_situation_question(assistant, sender: str, say) -> None:
     assert slots(assistant, sender)["requested_slot"] == "situation"
 
 
+def voice_note_at_the_situation_question(assistant, sender: str, chat) -> tuple[tuple, list[dict]]:
+    """Brings the chat to the situation question, then sends a voice note (accepted): the
+    conversation's state before the note, and the platform calls the note caused."""
+    to_the_situation_question(assistant, sender, texting(chat))
+    before = state(assistant, sender)
+    status, calls = chat.voice()
+    assert status == 200
+    return before, calls
+
+
 def texting(chat):
     """say(text) for a channel's chat: posts the text, checks it was accepted and answered."""
     def say(text):
@@ -93,10 +103,7 @@ def test_telegram_voice_note(assistant, stub):
     assert keyboard(calls[0])[0]["callback_data"] == "/greet"
     assert user_events(assistant, sender) == []
 
-    to_the_situation_question(assistant, sender, texting(chat))
-    before = state(assistant, sender)
-    status, calls = chat.voice()
-    assert status == 200
+    before, calls = voice_note_at_the_situation_question(assistant, sender, chat)
     assert sent_texts(calls) == [VOICE_NOTE_REPLY]
     keys = keyboard(calls[0])
     assert [k["text"] for k in keys] == SITUATION_TITLES  # the pending question's choices
@@ -136,10 +143,7 @@ def test_messenger_voice_note(assistant, stub):
     assert [q["title"] for q in quick_replies(calls[0])] == [quick_reply_title(t) for t in DEFAULT_TITLES]
     assert user_events(assistant, sender) == []
 
-    to_the_situation_question(assistant, sender, texting(chat))
-    before = state(assistant, sender)
-    status, calls = chat.voice()
-    assert status == 200
+    before, calls = voice_note_at_the_situation_question(assistant, sender, chat)
     assert sent_texts(calls) == [VOICE_NOTE_REPLY]
     replies = quick_replies(calls[-1])
     assert [q["title"] for q in replies] == [quick_reply_title(t) for t in SITUATION_TITLES]
@@ -184,18 +188,14 @@ def test_whatsapp_voice_note(assistant, stub):
     assert "1. Continuer\n2. Parler à un conseiller" in body and body.endswith("Répondez 1 ou 2.")
     assert user_events(assistant, sender) == []
 
-    say = texting(chat)
-    to_the_situation_question(assistant, sender, say)
-    before = state(assistant, sender)
-    status, calls = chat.voice()
-    assert status == 200
+    before, calls = voice_note_at_the_situation_question(assistant, sender, chat)
     body = "\n".join(sent_texts(calls))
     assert body.startswith(VOICE_NOTE_REPLY)
     assert "\n".join(f"{i}. {t}" for i, t in enumerate(SITUATION_TITLES, 1)) in body
     assert state(assistant, sender) == before
 
     # "2" still answers the pending question: nothing was lost.
-    say("2")
+    texting(chat)("2")
     assert slots(assistant, sender)["situation"] == "jeune_decrocheur"
 
 

@@ -41,40 +41,25 @@ def test_every_value_file_uses_contract_values_only():
         assert all(e.where.startswith(str(SHIPPED / f"{name}.csv:")) for e in entries)
 
 
-def test_a_value_outside_the_contract_names_file_and_line(copy):
-    line = _append(copy / "domaine.csv", "sante,infirmier de bloc,")
-    with pytest.raises(LexiconError, match=rf"domaine\.csv:{line}: value 'sante' is not a contract value"):
-        lexicons.value_entries("domaine", copy)
+# (file, the row appended, what the error says: {line} is the row's line number)
+BAD_ROWS = {
+    "a_value_outside_the_contract_names_file_and_line": (
+        "domaine", "sante,infirmier de bloc,", r"domaine\.csv:{line}: value 'sante' is not a contract value"),
+    "a_malformed_row_names_file_and_line": (
+        "creneau", "soir_weekend,le soir,question,en trop", r"creneau\.csv:{line}: expected 3 columns"),
+    "a_broken_regular_expression_names_file_and_line": (
+        "modalite", "distance,(?:en ligne,", r"modalite\.csv:{line}: .*not a valid regular expression"),
+    "a_regular_expression_must_be_folded": ("modalite", "distance,(?:télé)travail,", "must be written folded"),
+    "an_unknown_condition_is_refused": ("equipement", "ordinateur,mon pc,parfois", "quand must be"),
+    "hours_must_be_in_the_contract_range": ("heures", "60,à fond,", "heures.csv:.*from 1 to 45"),
+}
 
 
-def test_a_malformed_row_names_file_and_line(copy):
-    line = _append(copy / "creneau.csv", "soir_weekend,le soir,question,en trop")
-    with pytest.raises(LexiconError, match=rf"creneau\.csv:{line}: expected 3 columns"):
-        lexicons.value_entries("creneau", copy)
-
-
-def test_a_broken_regular_expression_names_file_and_line(copy):
-    line = _append(copy / "modalite.csv", "distance,(?:en ligne,")
-    with pytest.raises(LexiconError, match=rf"modalite\.csv:{line}: .*not a valid regular expression"):
-        lexicons.value_entries("modalite", copy)
-
-
-def test_a_regular_expression_must_be_folded(copy):
-    _append(copy / "modalite.csv", "distance,(?:télé)travail,")
-    with pytest.raises(LexiconError, match="must be written folded"):
-        lexicons.value_entries("modalite", copy)
-
-
-def test_an_unknown_condition_is_refused(copy):
-    _append(copy / "equipement.csv", "ordinateur,mon pc,parfois")
-    with pytest.raises(LexiconError, match="quand must be"):
-        lexicons.value_entries("equipement", copy)
-
-
-def test_hours_must_be_in_the_contract_range(copy):
-    _append(copy / "heures.csv", "60,à fond,")
-    with pytest.raises(LexiconError, match="heures.csv:.*from 1 to 45"):
-        lexicons.value_entries("heures", copy)
+@pytest.mark.parametrize("name, row, message", BAD_ROWS.values(), ids=BAD_ROWS.keys())
+def test_a_bad_row_is_refused(copy, name, row, message):
+    line = _append(copy / f"{name}.csv", row)
+    with pytest.raises(LexiconError, match=message.replace("{line}", str(line))):
+        lexicons.value_entries(name, copy)
 
 
 def test_a_wrong_header_is_refused(copy):

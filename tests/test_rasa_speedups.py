@@ -58,6 +58,18 @@ def test_spacy_runs_without_its_named_entity_pipe_and_gives_the_same_features():
         assert (a.vector == b.vector).all()
 
 
+def _small_domain(actions: str, forms: tuple = (), extra_slots: str = ""):
+    """A domain of one `age` slot (and extra_slots), the intents greet, inform and faq, each of
+    forms asking for the age."""
+    from rasa.shared.core.domain import Domain
+
+    form_lines = "".join(f"  {form}: {{required_slots: [age]}}\n" for form in forms)
+    return Domain.from_yaml(
+        'version: "3.1"\nintents: [greet, inform, faq]\nentities: [age]\nslots:\n'
+        "  age: {type: float, influence_conversation: true, mappings: [{type: custom}]}\n"
+        + extra_slots + ("forms:\n" + form_lines if forms else "") + f"actions: {actions}\n")
+
+
 def _conversation_events(turns: int, with_undo: bool = False):
     from rasa.shared.core.events import (ActionExecuted, BotUttered, Restarted, SessionStarted, SlotSet,
                                          UserUttered, UserUtteranceReverted)
@@ -81,20 +93,12 @@ def _conversation_events(turns: int, with_undo: bool = False):
 
 @pytest.mark.parametrize("with_undo", [False, True])
 def test_tracker_states_are_rasas_at_every_step_of_a_conversation(with_undo):
-    from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from capnum_rasa import tracker_states
 
     tracker_states.install()
-    domain = Domain.from_yaml("""
-version: "3.1"
-intents: [greet, inform, faq]
-entities: [age]
-slots:
-  age: {type: float, influence_conversation: true, mappings: [{type: custom}]}
-actions: [action_turn]
-""")
+    domain = _small_domain(actions="[action_turn]")
     rasa_way = tracker_states._rasa_states_for_tracker_history
     tracker = DialogueStateTracker("s", domain.slots)
     incremental_before = tracker_states.STATS["incremental"]
@@ -122,7 +126,6 @@ def test_the_action_server_reads_the_same_turn_from_the_recent_events():
     the actions read of the events (rasa_sdk's slots to validate, the action before the user's
     message, the latest message) is the same."""
     from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
@@ -131,16 +134,7 @@ def test_the_action_server_reads_the_same_turn_from_the_recent_events():
     from actions.tracker_io import user_just_answered
     from capnum_rasa import action_calls
 
-    domain = Domain.from_yaml("""
-version: "3.1"
-intents: [greet, inform, faq]
-entities: [age]
-slots:
-  age: {type: float, influence_conversation: true, mappings: [{type: custom}]}
-forms:
-  profile_form: {required_slots: [age]}
-actions: [action_turn, validate_profile_form]
-""")
+    domain = _small_domain(forms=("profile_form",), actions="[action_turn, validate_profile_form]")
     tracker = DialogueStateTracker("s", domain.slots)
     for event in _conversation_events(30):
         tracker.update(event)
@@ -194,25 +188,15 @@ def _eventful_conversation():
 
 
 def test_a_tracker_copy_and_its_applied_events_are_rasas_at_every_step():
-    from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
     from rasa.shared.core.events import LoopInterrupted, SlotSet
 
     from capnum_rasa import tracker_replays
 
-    domain = Domain.from_yaml("""
-version: "3.1"
-intents: [greet, inform, faq]
-entities: [age]
-slots:
-  age: {type: float, influence_conversation: true, mappings: [{type: custom}]}
-  names: {type: list, influence_conversation: false, mappings: [{type: custom}]}
-forms:
-  profile_form: {required_slots: [age]}
-  other_form: {required_slots: [age]}
-actions: [action_turn]
-""")
+    domain = _small_domain(
+        extra_slots="  names: {type: list, influence_conversation: false, mappings: [{type: custom}]}\n",
+        forms=("profile_form", "other_form"), actions="[action_turn]")
     assert DialogueStateTracker.copy is tracker_replays.fast_copy  # installed on import
     tracker = DialogueStateTracker("s", domain.slots)
     for event in _eventful_conversation():

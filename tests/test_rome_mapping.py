@@ -8,12 +8,23 @@ the courses of the pentester's ROME code.
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core import config, vocabulary_mapping as vm
 from bot.core.profile import jobs, lexicons
 from bot.core.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
+
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "rome_mapping_cases.yml").read_text(encoding="utf-8"))
+
+
+def rows(group: str) -> list:
+    """The cases of one group of tests/data/rome_mapping_cases.yml: each the list of the test's parameters."""
+    return CASES[group]
+
 
 SHEETS = config.SHARED_DIR / "reference" / "rome" / "rome_v4.csv"
 TITLES = config.ROME_CSV
@@ -28,24 +39,7 @@ SHEET_TITLES = _sheet_titles()
 MAPPED = sorted(set(vm.DOMAIN_BY_ROME) | vm.ROME_WITHOUT_DOMAIN)
 
 
-@pytest.mark.parametrize("code,title,domain", [
-    ("M1866", "Pentesteur / Pentesteuse", "cybersecurite"),
-    ("M1844", "Analyste en cybersécurité", "cybersecurite"),
-    ("M1855", "Développeur / Développeuse web", "developpement_web"),
-    ("M1805", "Développeur / Développeuse informatique", "developpement_web"),
-    ("M1854", "Administrateur / Administratrice réseau informatique", "systemes_reseaux"),
-    ("M1827", "Ingénieur / Ingénieure DevOps", "systemes_reseaux"),
-    ("M1889", "Ingénieur / Ingénieure en Intelligence Artificielle (IA)", "data_ia"),
-    ("M1419", "Data analyst", "data_ia"),
-    ("M1869", "Gestionnaire de parc informatique", "support_informatique"),
-    ("M1809", "Météorologue", None),
-    ("M1808", "Cartographe", None),
-    ("K1212", "Ministre du culte", None),
-    ("J1501", "Aide-soignant / Aide-soignante", "sante_social"),
-    ("K1304", None, "sante_social"),  # family default K13
-    ("N1103", None, "logistique"),  # family default N11
-    ("A1203", None, None),  # a family of no contract domain
-])
+@pytest.mark.parametrize("code,title,domain", rows("real_rome_codes"))
 def test_real_rome_codes(code, title, domain):
     if title is not None:
         assert SHEET_TITLES[code] == title

@@ -30,11 +30,19 @@ TELEGRAM_API = "https://api.telegram.org"
 MESSENGER_API = "https://graph.facebook.com/v19.0"
 TWILIO_API = "https://api.twilio.com"
 
-REQUIRED = {
-    TELEGRAM_CHANNEL: ("TELEGRAM_TOKEN", "TELEGRAM_SECRET_TOKEN"),
-    MESSENGER_CHANNEL: ("MESSENGER_PAGE_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN"),
-    WHATSAPP_CHANNEL: ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER", "PUBLIC_URL"),
+# Each messaging channel: its settings read from its required variables (setting, variable),
+# then the variable of its API URL and that URL's default.
+CHANNEL_SETTINGS = {
+    TELEGRAM_CHANNEL: ((("access_token", "TELEGRAM_TOKEN"), ("secret_token", "TELEGRAM_SECRET_TOKEN")),
+                       "TELEGRAM_API_URL", TELEGRAM_API),
+    MESSENGER_CHANNEL: ((("page_access_token", "MESSENGER_PAGE_TOKEN"), ("app_secret", "MESSENGER_APP_SECRET"),
+                         ("verify_token", "MESSENGER_VERIFY_TOKEN")), "MESSENGER_API_URL", MESSENGER_API),
+    WHATSAPP_CHANNEL: ((("account_sid", "TWILIO_ACCOUNT_SID"), ("auth_token", "TWILIO_AUTH_TOKEN"),
+                        ("whatsapp_number", "TWILIO_WHATSAPP_NUMBER"), ("public_url", "PUBLIC_URL")),
+                       "TWILIO_API_URL", TWILIO_API),
 }
+REQUIRED = {channel: tuple(variable for _, variable in fields)
+            for channel, (fields, _, _) in CHANNEL_SETTINGS.items()}
 
 BASE_CREDENTIALS = config.PROJECT_ROOT / "credentials.yml"
 
@@ -42,6 +50,10 @@ BASE_CREDENTIALS = config.PROJECT_ROOT / "credentials.yml"
 def _whatsapp_address(number: str) -> str:
     number = number.strip()
     return number if number.startswith("whatsapp:") else f"whatsapp:{number}"
+
+
+# How a setting is read from its variable when not merely stripped.
+_READERS = {"whatsapp_number": _whatsapp_address, "public_url": lambda value: value.strip().rstrip("/")}
 
 
 def messaging_settings(environ: dict | None = None) -> dict:
@@ -52,24 +64,11 @@ def messaging_settings(environ: dict | None = None) -> dict:
     if (env.get("MESSAGING_MAX_CHARS") or "").strip().isdigit():
         extra["max_chars"] = int(env["MESSAGING_MAX_CHARS"])
     settings: dict = {}
-    if TELEGRAM_CHANNEL in enabled:
-        settings[TELEGRAM_CHANNEL] = {
-            "access_token": env["TELEGRAM_TOKEN"].strip(),
-            "secret_token": env["TELEGRAM_SECRET_TOKEN"].strip(),
-            "api_url": (env.get("TELEGRAM_API_URL") or TELEGRAM_API).rstrip("/"), **extra}
-    if MESSENGER_CHANNEL in enabled:
-        settings[MESSENGER_CHANNEL] = {
-            "page_access_token": env["MESSENGER_PAGE_TOKEN"].strip(),
-            "app_secret": env["MESSENGER_APP_SECRET"].strip(),
-            "verify_token": env["MESSENGER_VERIFY_TOKEN"].strip(),
-            "api_url": (env.get("MESSENGER_API_URL") or MESSENGER_API).rstrip("/"), **extra}
-    if WHATSAPP_CHANNEL in enabled:
-        settings[WHATSAPP_CHANNEL] = {
-            "account_sid": env["TWILIO_ACCOUNT_SID"].strip(),
-            "auth_token": env["TWILIO_AUTH_TOKEN"].strip(),
-            "whatsapp_number": _whatsapp_address(env["TWILIO_WHATSAPP_NUMBER"]),
-            "public_url": env["PUBLIC_URL"].strip().rstrip("/"),
-            "api_url": (env.get("TWILIO_API_URL") or TWILIO_API).rstrip("/"), **extra}
+    for channel, (fields, api_variable, api_default) in CHANNEL_SETTINGS.items():
+        if channel in enabled:
+            settings[channel] = {setting: _READERS.get(setting, str.strip)(env[variable])
+                                 for setting, variable in fields}
+            settings[channel].update(api_url=(env.get(api_variable) or api_default).rstrip("/"), **extra)
     return settings
 
 

@@ -17,7 +17,7 @@ from aiohttp import web
 from bot.gateway import create_app
 from bot.services.catalogue.db import ensure_schema, get_engine
 from bot.services.ratelimit import TOO_MANY, Deliveries, RateLimiter
-from tests.gateway_server import http, post_json, running_gateway
+from tests.gateway_server import http, post_json, running_fake, running_gateway
 from tests.security.test_action_server_auth import outside_address
 
 
@@ -44,9 +44,7 @@ def engine(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rasa():
-    fake = CountingRasa()
-    with running_gateway(fake.app) as url:
-        fake.url = url
+    with running_fake(CountingRasa()) as fake:
         yield fake
 
 

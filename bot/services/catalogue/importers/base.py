@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from bot.core import vocabulary_mapping as vm
 from bot.core.labels import DOMAIN_LABELS
@@ -133,13 +133,20 @@ def to_bool(value, what: str, default: Optional[bool] = None) -> Optional[bool]:
     raise RecordError(f"{what} invalide '{value}' (attendu 0 ou 1)")
 
 
-def to_int(value, what: str, minimum: Optional[int] = None, maximum: Optional[int] = None) -> Optional[int]:
+def _number(value, what: str) -> Optional[float]:
+    """value as a number (decimal comma or point); None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = float(str(value).strip().replace(",", "."))
+        return float(str(value).strip().replace(",", "."))
     except ValueError:
         raise RecordError(f"{what} invalide '{value}'") from None
+
+
+def to_int(value, what: str, minimum: Optional[int] = None, maximum: Optional[int] = None) -> Optional[int]:
+    number = _number(value, what)
+    if number is None:
+        return None
     if number != int(number):
         raise RecordError(f"{what} invalide '{value}' (nombre entier attendu)")
     number = int(number)
@@ -149,12 +156,9 @@ def to_int(value, what: str, minimum: Optional[int] = None, maximum: Optional[in
 
 
 def to_float(value, what: str, minimum: float = 0, maximum: Optional[float] = None) -> Optional[float]:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    number = _number(value, what)
+    if number is None:
         return None
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        raise RecordError(f"{what} invalide '{value}'") from None
     if number < minimum or (maximum is not None and number > maximum):
         raise RecordError(f"{what} hors bornes '{value}'")
     return number
@@ -196,6 +200,14 @@ def iso_date(value, what: str) -> Optional[dt.date]:
     raise RecordError(f"{what} invalide '{raw}' (format AAAA-MM-JJ attendu)")
 
 
+def checked(convert: Callable, *args):
+    """convert(*args), its ValueError (a value outside a vocabulary) as a RecordError."""
+    try:
+        return convert(*args)
+    except ValueError as exc:
+        raise RecordError(str(exc)) from None
+
+
 def codes(values: Iterable) -> list[str]:
     out = []
     for value in values:
@@ -207,16 +219,24 @@ def codes(values: Iterable) -> list[str]:
 
 # --- derived values (the importers' common finishing step) ----------------------------
 
+def _require(row: dict, key: str, message: str) -> None:
+    """A RecordError with message when row has no text under key."""
+    if not text(row.get(key)):
+        raise RecordError(message)
+
+
+def _flags(row: dict, *keys: str) -> None:
+    """Each of keys as a plain bool (missing: False)."""
+    for key in keys:
+        row[key] = bool(row.get(key) or False)
+
+
 def finish_formation(row: dict) -> dict:
     row = dict(row)
-    if not text(row.get("id")):
-        raise RecordError("identifiant de formation manquant")
-    if not text(row.get("intitule")):
-        raise RecordError("intitulé de formation manquant")
-    if not text(row.get("organisme_responsable_id")):
-        raise RecordError("organisme responsable manquant")
-    for key in ("certifiante", "eligible_cpf", "label_gen"):
-        row[key] = bool(row.get(key) or False)
+    _require(row, "id", "identifiant de formation manquant")
+    _require(row, "intitule", "intitulé de formation manquant")
+    _require(row, "organisme_responsable_id", "organisme responsable manquant")
+    _flags(row, "certifiante", "eligible_cpf", "label_gen")
     if row.get("niveau_sortie") is not None:
         vm.check_choice(row["niveau_sortie"], LEVELS, "niveau de sortie")
     if not row.get("domaine"):
@@ -230,8 +250,7 @@ def finish_formation(row: dict) -> dict:
 def finish_action(row: dict, formation: dict) -> dict:
     """Check one action and derive the contract columns (modalite, departements, ...)."""
     row = dict(row)
-    if not text(row.get("id")):
-        raise RecordError("identifiant d'action manquant")
+    _require(row, "id", "identifiant d'action manquant")
     row.setdefault("formation_id", formation["id"])
     row["organisme_formateur_id"] = row.get("organisme_formateur_id") or formation["organisme_responsable_id"]
     row["domaine"] = formation["domaine"]
@@ -245,12 +264,11 @@ def finish_action(row: dict, formation: dict) -> dict:
     level = row.get("niveau_entree") or LEVELS[0]
     row["niveau_entree"] = vm.check_choice(level, LEVELS, "niveau d'entrée")
     row["niveau_entree_rank"] = vm.level_rank(row["niveau_entree"])
-    row["niveau_entree_obligatoire"] = bool(row.get("niveau_entree_obligatoire") or False)
+    _flags(row, "niveau_entree_obligatoire")
     row["creneau"] = vm.check_creneau(row.get("creneau") or "indifferent")
     row["equipement_requis"] = vm.check_equipement(row.get("equipement_requis") or vm.default_equipment(row["modalite"]))
-    for key in ("equipement_prete", "accessible_handicap", "remuneree", "public_demandeur_emploi",
-                "public_jeune", "public_salarie", "public_tous"):
-        row[key] = bool(row.get(key) or False)
+    _flags(row, "equipement_prete", "accessible_handicap", "remuneree", "public_demandeur_emploi", "public_jeune",
+           "public_salarie", "public_tous")
     age_min, age_max = row.get("age_min"), row.get("age_max")
     if age_min is not None and age_max is not None and age_min > age_max:
         raise RecordError(f"tranche d'âge invalide {age_min}-{age_max}")
@@ -268,10 +286,9 @@ def finish_action(row: dict, formation: dict) -> dict:
 
 def finish_session(row: dict, action: dict) -> dict:
     row = dict(row)
-    if not text(row.get("id")):
-        raise RecordError("identifiant de session manquant")
+    _require(row, "id", "identifiant de session manquant")
     row.setdefault("action_id", action["id"])
-    row["entrees_permanentes"] = bool(row.get("entrees_permanentes") or False)
+    _flags(row, "entrees_permanentes")
     etat = row.get("etat_recrutement")
     row["etat_recrutement"] = ETAT_OUVERT if etat is None else etat
     if row["etat_recrutement"] not in (ETAT_OUVERT, ETAT_FERME, ETAT_SUSPENDU):
@@ -283,11 +300,9 @@ def finish_session(row: dict, action: dict) -> dict:
 
 def finish_organisme(row: dict) -> dict:
     row = dict(row)
-    if not text(row.get("id")):
-        raise RecordError("identifiant d'organisme manquant")
-    if not text(row.get("nom")):
-        raise RecordError(f"nom de l'organisme {row['id']} manquant")
-    row["fictif"] = bool(row.get("fictif") or False)
+    _require(row, "id", "identifiant d'organisme manquant")
+    _require(row, "nom", f"nom de l'organisme {row['id']} manquant")
+    _flags(row, "fictif")
     return row
 
 

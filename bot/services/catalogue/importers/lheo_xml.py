@@ -17,8 +17,8 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from bot.core import vocabulary_mapping as vm
 from bot.services.catalogue.importers.base import (
-    BadRecord, Bundle, FileError, ProgressFile, RecordError, codes, lheo_date, text, to_bool, to_float, to_int,
-    undecided_domain_warning,
+    BadRecord, Bundle, FileError, ProgressFile, RecordError, checked, codes, lheo_date, text, to_bool, to_float,
+    to_int, undecided_domain_warning,
 )
 
 NAMESPACES = ("http://www.lheo.org/2.2", "http://lheo.gouv.fr/2.3", "")
@@ -171,9 +171,22 @@ def _first_deep(elem, name):
     return next(elem.iter(name), None)
 
 
+def _required(value, tag: str):
+    """value, unless the element <tag> it was read from is missing (None)."""
+    if value is None:
+        raise RecordError(f"élément obligatoire <{tag}> manquant")
+    return value
+
+
 def _line(elem) -> Optional[int]:
     value = elem.get(LINE_ATTR)
     return int(value) if value else None
+
+
+def _numbered(elem, tag: str) -> tuple[Optional[int], Optional[str], str]:
+    """(line, numero, label for the errors) of an <action> or a <session>."""
+    ident = text(elem.get("numero"))
+    return _line(elem), ident, f"{tag} {ident or '?'}"
 
 
 def _extras(elem) -> dict:
@@ -232,30 +245,18 @@ def _formation_bundle(elem, location: str) -> Bundle:
     intitule = _text(elem, "intitule-formation")
     if not intitule:
         raise RecordError("élément obligatoire <intitule-formation> manquant ou vide")
-    certifiante = to_bool(_text(elem, "certifiante"), "certifiante")
-    if certifiante is None:
-        raise RecordError("élément obligatoire <certifiante> manquant")
+    certifiante = _required(to_bool(_text(elem, "certifiante"), "certifiante"), "certifiante")
     certification = _child(elem, "certification")
     code_rncp = _text(certification, "code-RNCP") if certification is not None else None
     code_rs = _text(certification, "code-RS") if certification is not None else None
     code_cpf = _text(certification, "code-CPF") if certification is not None else None
     sortie_code = to_int(_text(elem, "code-niveau-sortie"), "code-niveau-sortie")
-    try:
-        niveau_sortie = vm.exit_level(sortie_code) if sortie_code is not None else None
-    except ValueError as exc:
-        raise RecordError(str(exc)) from None
-    entree_code = to_int(_text(elem, "code-niveau-entree"), "code-niveau-entree")
-    if entree_code is None:
-        raise RecordError("élément obligatoire <code-niveau-entree> manquant")
-    try:
-        niveau_entree = vm.entry_level(entree_code)
-    except ValueError as exc:
-        raise RecordError(str(exc)) from None
+    niveau_sortie = checked(vm.exit_level, sortie_code) if sortie_code is not None else None
+    entree_code = _required(to_int(_text(elem, "code-niveau-entree"), "code-niveau-entree"), "code-niveau-entree")
+    niveau_entree = checked(vm.entry_level, entree_code)
     extras = _extras(elem)
 
-    resp = _child(elem, "organisme-formation-responsable")
-    if resp is None:
-        raise RecordError("élément obligatoire <organisme-formation-responsable> manquant")
+    resp = _required(_child(elem, "organisme-formation-responsable"), "organisme-formation-responsable")
     siret = _text(resp, "SIRET-organisme-formation", "SIRET")
     resp_id = text(resp.get("numero")) or (f"SIRET-{siret}" if siret else None)
     nom = _text(resp, "nom-organisme") or _text(resp, "raison-sociale")
@@ -287,20 +288,13 @@ def _formation_bundle(elem, location: str) -> Bundle:
 
 
 def _action(elem, bundle: Bundle, niveau_entree, entree_code, location) -> None:
-    line = _line(elem)
-    ident = text(elem.get("numero"))
-    label = f"action {ident or '?'}"
+    line, ident, label = _numbered(elem, "action")
     try:
         if not ident:
             raise RecordError("attribut numero manquant sur <action>")
         extras = _extras(elem)
-        mode_code = _text(elem, "modalites-enseignement")
-        if mode_code is None:
-            raise RecordError("élément obligatoire <modalites-enseignement> manquant")
-        try:
-            modalite = vm.course_mode(mode_code)
-        except ValueError as exc:
-            raise RecordError(str(exc)) from None
+        mode_code = _required(_text(elem, "modalites-enseignement"), "modalites-enseignement")
+        modalite = checked(vm.course_mode, mode_code)
         public_elems = _children(elem, "code-public-vise")
         if not public_elems:
             raise RecordError("élément obligatoire <code-public-vise> manquant")
@@ -387,15 +381,11 @@ def _action(elem, bundle: Bundle, niveau_entree, entree_code, location) -> None:
 
 
 def _session(elem, bundle: Bundle, action_id: str, entrees_permanentes: bool) -> None:
-    line = _line(elem)
-    ident = text(elem.get("numero"))
-    label = f"session {ident or '?'}"
+    line, ident, label = _numbered(elem, "session")
     try:
         if not ident:
             raise RecordError("attribut numero manquant sur <session>")
-        periode = _child(elem, "periode")
-        if periode is None:
-            raise RecordError("élément obligatoire <periode> manquant")
+        periode = _required(_child(elem, "periode"), "periode")
         debut = lheo_date(_text(periode, "debut"), "date de début")
         fin = lheo_date(_text(periode, "fin"), "date de fin")
         etat = to_int(_text(elem, "etat-recrutement"), "etat-recrutement")

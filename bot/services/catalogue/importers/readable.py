@@ -42,7 +42,8 @@ import yaml
 
 from bot.core import vocabulary_mapping as vm
 from bot.services.catalogue.importers.base import (
-    BadRecord, Bundle, FileError, LocatedError, RecordError, codes, iso_date, text, to_bool, to_float, to_int,
+    BadRecord, Bundle, FileError, LocatedError, RecordError, checked, codes, iso_date, text, to_bool, to_float,
+    to_int,
 )
 
 LINE_KEY = "__line__"
@@ -230,10 +231,7 @@ def _action(a: dict, bundle: Bundle, organismes: dict, today: dt.date) -> None:
     mode = a.get("modalites_enseignement")
     if mode is None and a.get("modalite") is None:
         raise RecordError("modalité manquante (modalite ou modalites_enseignement)")
-    try:
-        methodes = vm.normalise_methods(_list(a.get("methodes")))
-    except ValueError as exc:
-        raise RecordError(str(exc)) from None
+    methodes = checked(vm.normalise_methods, _list(a.get("methodes")))
     dep = text(str(a["departement_lieu"])) if a.get("departement_lieu") is not None else None
     financeurs = codes(_list(a.get("financeurs")))
     niveau = text(a.get("niveau_entree")) or "sans_diplome"
