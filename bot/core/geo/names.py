@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.labels import DEPARTMENT_TITLES
+from bot.core.profile import lexicons
 from bot.core.text import fold
 from bot.core.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
 
@@ -86,19 +87,8 @@ COMMUNE_ALIASES = {
 }
 COMMUNE_ALIASES.pop("Saint-Quentin-Fallavier")
 
-# Areas that are not communes: label -> department.
-AREAS = {
-    "La Défense": "92",
-    "Paris-La Défense": "92",
-    "Marne-la-Vallée": "77",
-    "Val d'Europe": "77",
-    "Sénart": "77",
-    "Cergy-Pontoise": "95",
-    "Saint-Quentin-en-Yvelines": "78",
-    "SQY": "78",
-    "Plateau de Saclay": "91",
-    "Paris-Saclay": "91",
-}
+# Areas that are not communes: label -> department (data/lexicons/zones.csv).
+AREAS = lexicons.areas()
 
 # Department names and nicknames of the region (besides the official names in vocab).
 DEPARTMENT_ALIASES = {
@@ -189,60 +179,9 @@ chateau port foret bourg fontaine vaux ferte mesnil plessis villiers montigny bo
 pont riviere roi orme ormes marolles isle
 """"".split())
 
-# Everyday words that are never taken as a place by the typo matcher (folded): a hand-written
-# list of the bot's own domain, plus the frequent French words (from a word frequency list) that
-# are one edit away from a name of the CSV after phonetic folding ("fauteuil" / Auteuil,
-# "voudrais" / Coudray, "choisir" / Choisy).
-NOT_PLACE_WORDS = frozenset("""
-formation formations semaine semaines travail travaille travailler merci bonjour bonsoir
-vendeuse vendeur vente ventes cuisine cuisinier maison maisons mairie centre centres
-chomage emploi emplois diplome diplomes heures journee soiree weekend ordinateur telephone
-internet portable comptable compta secretaire secretariat commerce marketing personne
-parents enfants enfant famille seule seulement maintenant actuellement toujours depuis
-pendant beaucoup surtout vraiment possible certifiante distance presentiel hybride
-handicap reconnaissance travailleur interim contrat stage stages alternance apprentissage
-demandeur demandeuse inscrit inscrite mission locale conseiller conseillere france travail
-region regions ville villes commune communes banlieue quartier campagne montagne plage
-""".split() + """
-abeille abeilles accueil accueille achete achetee achetees achetes acheve achevee adhere affilie
-affiliee affilies agneau amants amitie amities angeles arbore ardent argile arriere arrieres
-attrape aubaine aviron ballet ballon ballons banniere bannieres barons barriere barrieres batons
-billet billets bisous boisson boissons boitier bonbon bonbons bonnet bonnets bougie bougies
-bouquin bouquins bourse bourses bouton boutons branle briller briser bruler bureau bureaux cacher
-cadets cadette cannelle cantine carbone carnet carnets casser cassette caverne cerner cession
-chaire chalet chalets chambre chambres change changee changes chapeau chapeaux chapelle chapelles
-charmant charmante charmants charpente charte chartes charts chassis chaton chatons chauffeur
-chauffeurs chaussee cherie cheval chevaux cheveu cheveux cheville chevilles chevre chevres chienne
-chiens chimie chinoise chinoises choisi choisie choisies choisir choisis choisit chouette
-chouettes claire claires clairs cliche cliches coachs coherence colere coller collier colliers
-comedie comedies commence commencee comment commente commentee compagne compare comparee concue
-concues concus confie confiee confiees confies congres connais corbeille coreen coreenne couche
-couches couilles couleur couleurs country courant courante courantes courants courent courgettes
-couronne couronnee couronnes courriel courriels courtois couvert couverte couvertes couverts
-couvre crochet crochets croise croisee croisees croises croyais danger dangers danois delais
-demarre derriere dissous dormant douille douleur douleurs ecarte ecarts echelle echelles ecrans
-energie energies enerve ennemi ennemie ennemies ennemis envers epingle estampes etions etoile
-etoiles failli fauteuil fauteuils ferais fermer fermier fermiers feroce ferons fevrier fidele
-fideles fievre filets fillette fleuri fleurie fleuris fleurs fontaine fontaines forets formant
-formel formelle fouille fouilles freins gacher gallois garage garages gauche genese gentil
-gentille gentils hisser hivers isoler joindre lacher lamour langue langues lecher lisiere longue
-longues loyers maillot maillots maintes manette manger manteau manteaux marchant marche marches
-martiaux meandres mefier metier metiers millier milliers ministere ministeres modele modeles
-moindre moindres moitie montage montages montra montre montree montres mouille moyenne moyennes
-moyens museau noisette noisettes nomment normand normande occitan oiseau oiseaux onglet orient
-oriente orientee orientees orientes paiens paillettes palais palette palettes palier paliers
-pallier palmier palmiers panier paniers papier papiers parcelle parcelles pareil pareille parier
-parrain perche percue percues percus perdue perdues perdus perenne permis pochette pochettes
-poesie poesies poignee poignees poison poisson poissons portier poteau poteaux pourrai pourrais
-pourrons prenais priere prieres provinces puiser puisque puissiez quitter rabais rachete rachetee
-ranger rarete rayons rebelle rebelles relais remonte remontee remontees resonne revers rocher
-rochers rocheux roller romane romans rouille saisie saisies saisis saison saisons sapins sauver
-savais savoir savoirs savons sentie sentis serais serions serons servie servis severe severes
-sevrage soccer sonner souple souples soyons suggere talent talents taverne tourna tournage
-tournant tournante trottoir trottoirs valent vanille vanter veiller venant vendre vendue vendues
-vendus venons verdure vernis verrons verrou videos vignette vilain village villages violer violet
-violette visant vivant vivante vivantes vivants volets voudrai voudrais voulais voulions voulons
-""".split())
+# Everyday words that are never taken as a place by the typo matcher (folded): the bot's own
+# domain, and frequent French words one edit away from a commune name (data/lexicons/pas_des_lieux.csv).
+NOT_PLACE_WORDS = lexicons.not_place_words()
 
 ARTICLES = frozenset(("le", "la", "les", "l"))
 LINKING_WORDS = frozenset("sur sous en les le la l aux au de des du d lez et".split())

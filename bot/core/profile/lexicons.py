@@ -22,7 +22,8 @@ from pathlib import Path
 from bot.core import config
 from bot.core.text import fold, strip_accents
 from bot.core.vocab import (
-    CERTIFICATIONS, CRENEAUX, DOMAIN_SLOT_VALUES, EQUIPEMENTS, LEVELS, MODALITES, SITUATIONS, WEEKLY_HOURS_RANGE,
+    CERTIFICATIONS, CRENEAUX, DOMAIN_SLOT_VALUES, EQUIPEMENTS, IDF_DEPARTMENTS, LEVELS, MODALITES, SITUATIONS,
+    WEEKLY_HOURS_RANGE,
 )
 
 NO_DOMAIN = "aucun"
@@ -227,11 +228,38 @@ def rome_overrides(directory: Path | str | None = None) -> dict[str, str | None]
     return overrides
 
 
+def areas(directory: Path | str | None = None) -> dict[str, str]:
+    """Areas that are not communes ("La Défense" -> "92") of data/lexicons/zones.csv."""
+    found = {}
+    for name, department, where in _pairs("zones", ("nom", "departement"), _directory(directory)):
+        if department not in IDF_DEPARTMENTS:
+            raise LexiconError(f"{where}: departement {department!r} is not one of the region's "
+                               f"({', '.join(IDF_DEPARTMENTS)})")
+        found[name] = department
+    return found
+
+
+NOT_PLACE_ORIGINS = ("bot", "frequence")
+
+
+def not_place_words(directory: Path | str | None = None) -> frozenset[str]:
+    """Everyday words never taken as a place (data/lexicons/pas_des_lieux.csv), folded."""
+    words = set()
+    for word, origin, where in _pairs("pas_des_lieux", ("mot", "origine"), _directory(directory)):
+        if fold(word) != word or not word.isalpha():
+            raise LexiconError(f"{where}: mot {word!r} must be one word, folded (lowercase, no accents)")
+        if origin not in NOT_PLACE_ORIGINS:
+            raise LexiconError(f"{where}: origine must be 'bot' or 'frequence', not {origin!r}")
+        words.add(word)
+    return frozenset(words)
+
+
 def validate_all(directory: Path | str | None = None) -> int:
     """Load every lexicon (raises LexiconError on the first problem); the number of rows."""
     count = sum(len(value_entries(name, directory)) for name in VALUE_FILES)
     count += len(sms_tokens(directory)) + sum(map(len, typo_words(directory)))
     count += len(approximations(directory)) + len(rome_overrides(directory))
+    count += len(areas(directory)) + len(not_place_words(directory))
     return count
 
 
