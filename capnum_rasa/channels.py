@@ -31,9 +31,11 @@ from sanic.response import HTTPResponse
 from bot.core import messaging
 from bot.core.logsafe import redact
 from bot.core.messaging import ButtonMemory
+from bot.core.replies import TOO_LONG_REPLY
+from bot.core.vocab import MAX_MESSAGE_CHARS
 from bot.core.webhook_security import form_pairs, messenger_signature_ok, telegram_secret_ok, twilio_signature_ok
 from bot.services.ratelimit import TOO_MANY, Deliveries, RateLimiter
-from capnum_rasa.rest import MAX_TEXT_CHARS, TOO_LONG_REPLY, clean_text
+from capnum_rasa.rest import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +188,7 @@ class _MessagingChannel(InputChannel):
         text = clean_text(text)
         if not text:
             return
-        if len(text) > MAX_TEXT_CHARS:
+        if len(text) > MAX_MESSAGE_CHARS:
             await self.deliver(sender, [{"text": TOO_LONG_REPLY}])
             return
         output = TurnOutput(self.name(), self.deliver)

@@ -8,7 +8,7 @@ and same answer (a JSON list of bot messages) as Rasa's stock `RestInput`, plus:
   message `{"error": "..."}`, and nothing reaches the tracker.
 - **Normalisation** before NLU: invalid UTF-8 and lone surrogates replaced, control characters
   (NUL included, which PostgreSQL refuses) turned into spaces, Unicode NFC. An empty message
-  or one longer than `MAX_TEXT_CHARS` gets a polite French reply and is not stored.
+  or one longer than `MAX_MESSAGE_CHARS` gets a polite French reply and is not stored.
 - **Action server down or slow.** Rasa's `RemoteAction` waits up to 5 minutes and, when the
   call fails, logs the error and goes on without the action's events: the user would get
   silence. The agent's action endpoint is wrapped (`GuardedActionEndpoint`): one shared HTTP
@@ -46,21 +46,17 @@ logger = logging.getLogger(__name__)
 # Rasa loads this module at start (the REST channel is always on): from then on no log line
 # of the Rasa process holds a token or a password (bot.core.logsafe).
 from bot.core.logsafe import install as _install_log_redaction  # noqa: E402
+from bot.core.replies import (  # noqa: E402
+    ACTION_SERVER_APOLOGY, EMPTY_REPLY, STORAGE_APOLOGY, TOO_LONG_REPLY,
+)
+from bot.core.vocab import MAX_MESSAGE_CHARS  # noqa: E402
 
 _install_log_redaction()
 
 MAX_BODY_BYTES = 256 * 1024
-MAX_TEXT_CHARS = 2000
 MAX_SENDER_CHARS = 128
 MAX_METADATA_BYTES = 8 * 1024
 
-ACTION_SERVER_APOLOGY = ("Désolé, un service ne répond pas pour le moment. Renvoyez votre dernier message "
-                         "dans un instant, le reste de vos réponses est gardé.")
-STORAGE_APOLOGY = ("Désolé, le service ne marche pas pour le moment. Réessayez dans quelques minutes : "
-                   "vos réponses sont gardées.")
-TOO_LONG_REPLY = (f"Votre message est trop long pour moi (plus de {MAX_TEXT_CHARS} caractères). "
-                  "Pouvez-vous le dire en quelques phrases ?")
-EMPTY_REPLY = "Je n'ai rien reçu. Écrivez-moi votre question ou votre réponse, avec des mots simples."
 
 # C0 and C1 control characters except tab and newline, plus lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -278,7 +274,7 @@ class RestChannel(RestInput):
             text = clean_text(raw_text)
             if not text:
                 return response.json([_bot(sender, EMPTY_REPLY)])
-            if len(text) > MAX_TEXT_CHARS:
+            if len(text) > MAX_MESSAGE_CHARS:
                 return response.json([_bot(sender, TOO_LONG_REPLY)])
             agent = getattr(request.app.ctx, "agent", None)
             if agent is not None:

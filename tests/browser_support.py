@@ -135,7 +135,7 @@ def walk_to_cards(page, assistant, answers: dict, *, chips_for: dict | None = No
     a person without a preference would). The apology of a busy action server asks to send the
     last message again: it is sent again. type_text(page, text) and choose(page, title) say
     how (mouse or keyboard)."""
-    from capnum_rasa.rest import ACTION_SERVER_APOLOGY
+    from bot.core.replies import ACTION_SERVER_APOLOGY
 
     chips_for = chips_for or {}
     cards = page.locator("#messages .card")

@@ -13,8 +13,8 @@ each test gets an empty schema (tables dropped between tests).
 Two lanes (`make test-fast`, `make test`): a test is ``integration`` when its module says so
 (``pytestmark``) or starts real servers (it imports ``running_assistant``,
 ``running_cluster`` or the whole launcher, ``launched``): marked here at collection, so that
-``-m "not integration"`` (the fast lane: pure core, SQLite and PostgreSQL, the gateway against a fake Rasa) never waits for a
-Rasa server. Modules that need the same plain assistant share one per test session
+``-m "not integration"`` (the fast lane: pure core, SQLite, the gateway against a fake Rasa) never
+waits for a Rasa server; there the storage tests run on SQLite only (``tests.lanes.BACK_ENDS``). Modules that need the same plain assistant share one per test session
 (``shared_assistant``) instead of starting their own.
 """
 from __future__ import annotations
@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.lanes import BACK_ENDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
@@ -92,9 +94,9 @@ def _reset_postgres(url: str) -> None:
     conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACK_ENDS)
 def database_url(request, tmp_path):
-    """An empty database URL, once on SQLite (temp file) and once on PostgreSQL."""
+    """An empty database URL, once on SQLite (temp file) and once on PostgreSQL (SQLite only in the fast lane)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'test.db'}"
         yield url
@@ -112,7 +114,7 @@ def database_url(request, tmp_path):
     dispose_engine(url)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=BACK_ENDS)
 def module_database_url(request, tmp_path_factory):
     """An empty database for one test module (SQLite, then PostgreSQL): for modules whose tests
     only read what one setup wrote (a seeded catalogue), so that it is written once per back
@@ -165,9 +167,27 @@ _SERVER_STARTERS = ("running_assistant", "running_cluster", "launched")
 _SLOW_BY_DESIGN = ("tests.test_accounts",)
 
 
+# The modules that take longest (wall time measured in `make test` and `make test-fast`), longest
+# first: they are handed to the workers first, so that the short ones fill the end of the run
+# instead of one long module running alone on one core at the end. Others keep their order.
+LONGEST_FIRST = (
+    "tests.test_integration_scale", "tests.test_readme_commands", "tests.test_integration_report",
+    "tests.test_integration_faults", "tests.security.test_listen_guard", "tests.test_integration_privacy",
+    "tests.security.test_launcher", "tests.test_accounts", "tests.test_integration_voice_notes",
+    "tests.test_integration_conversation", "tests.test_dialogue_fuzz", "tests.test_integration_messaging",
+    "tests.test_bad_input", "tests.test_browser_accessibility", "tests.security.test_takeover",
+    "tests.test_browser_chat", "tests.test_catalogue_cli", "tests.test_catalogue_import", "tests.test_rasa_speedups",
+    "tests.test_nlu_linear", "tests.test_matching_properties", "tests.security.test_webhooks",
+    "tests.test_tracker_store", "tests.security.test_action_server_auth", "tests.test_profile_fresh_phrasings",
+    "tests.security.test_limits",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Marks `integration` every test of a module that starts real servers, `slow` the tests
-    of the modules above."""
+    of the modules above; then puts the longest modules first (LONGEST_FIRST)."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(getattr(getattr(item, "module", None), "__name__", ""), len(rank)))
     for item in items:
         module = getattr(item, "module", None)
         if module is None:

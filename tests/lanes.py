@@ -1,5 +1,6 @@
 """Which lane runs the tests: `make test` (everything, at full strength) or `make test-fast`
-(CAPNUM_TEST_LANE=fast, the developers' loop), where property tests try fewer examples."""
+(CAPNUM_TEST_LANE=fast, the developers' loop), where property tests try fewer examples and the
+stored services run on SQLite only (`make test` runs them on PostgreSQL too)."""
 from __future__ import annotations
 
 import os
@@ -10,3 +11,7 @@ FAST = os.environ.get("CAPNUM_TEST_LANE") == "fast"
 def examples(full: int) -> int:
     """Hypothesis examples: `full` in `make test`, a quarter (at least 20) in the fast lane."""
     return max(20, full // 4) if FAST else full
+
+
+# The back ends every storage test runs on.
+BACK_ENDS = ["sqlite"] if FAST else ["sqlite", "postgresql"]

@@ -17,8 +17,8 @@ import time
 
 import pytest
 
+from bot.core.replies import ACTION_SERVER_APOLOGY, STORAGE_APOLOGY
 from bot.tools.loadtest import CAPNUM_SCRIPTS, is_recommendation
-from capnum_rasa.rest import ACTION_SERVER_APOLOGY, STORAGE_APOLOGY
 from tests.cluster import REDIS_URL, StoppableCluster, redis_available, running_cluster
 
 pytestmark = pytest.mark.integration

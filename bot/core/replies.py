@@ -13,7 +13,7 @@ from bot.core.labels import (
     CRENEAU_SHORT, CRENEAU_WANTED, DOMAIN_LABELS, IN_DEPARTMENT, MODE_ANSWERS, MODE_SHORT, MODE_WANTED,
 )
 from bot.core.questions import Button
-from bot.core.vocab import DEPARTMENT_NAMES, OUTSIDE_REGION, UNDECIDED_DOMAIN
+from bot.core.vocab import DEPARTMENT_NAMES, MAX_MESSAGE_CHARS, OUTSIDE_REGION, UNDECIDED_DOMAIN
 
 # No sentence of a course text is longer (bot.core.course_facts names the course by its rank instead).
 MAX_WORDS = 20
@@ -357,3 +357,13 @@ ERASURE_FAILED = "Je n'ai pas pu tout effacer. Réessayez dans quelques minutes.
 ERASED = "C'est fait : j'ai effacé vos réponses et notre conversation. Vous pouvez recommencer quand vous voulez."
 CATALOGUE_UNAVAILABLE = ("Le catalogue des formations est indisponible pour le moment. "
                          "Vos réponses sont gardées : réessayez dans quelques minutes.")
+
+
+# What the channels answer when the turn cannot be played (capnum_rasa.rest, capnum_rasa.channels).
+ACTION_SERVER_APOLOGY = ("Désolé, un service ne répond pas pour le moment. Renvoyez votre dernier message "
+                         "dans un instant, le reste de vos réponses est gardé.")
+STORAGE_APOLOGY = ("Désolé, le service ne marche pas pour le moment. Réessayez dans quelques minutes : "
+                   "vos réponses sont gardées.")
+TOO_LONG_REPLY = (f"Votre message est trop long pour moi (plus de {MAX_MESSAGE_CHARS} caractères). "
+                  "Pouvez-vous le dire en quelques phrases ?")
+EMPTY_REPLY = "Je n'ai rien reçu. Écrivez-moi votre question ou votre réponse, avec des mots simples."

@@ -89,3 +89,7 @@ PROFILE_SLOTS = (
     "situation", "age", "departement", "commune", "niveau", "domaine", "heures_semaine",
     "creneau", "equipement", "modalite", "certification", "handicap",
 )
+
+# The longest message read, on every channel (web, REST, Telegram, Messenger, WhatsApp): longer
+# ones get TOO_LONG_REPLY (bot.core.replies) and are not stored.
+MAX_MESSAGE_CHARS = 2000

@@ -33,6 +33,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from sqlalchemy.engine import Engine
 
 from bot.core.clock import utcnow
+from bot.core.vocab import MAX_MESSAGE_CHARS
 from bot.gateway import console, links, region
 from bot.gateway.common import (
     SETTINGS_KEY, Settings, json_error, json_response, over_limit, same_origin, settings_of,
@@ -46,7 +47,6 @@ from bot.services.ratelimit import RateLimiter
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 32 * 1024
 # The browser's conversation: a random value (256 bits) in an HttpOnly cookie that the server
 # issues; the page never sees nor sends an identifier. Rasa knows the conversation as

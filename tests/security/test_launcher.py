@@ -7,7 +7,7 @@ import os
 import signal
 import time
 
-from capnum_rasa.rest import ACTION_SERVER_APOLOGY
+from bot.core.replies import ACTION_SERVER_APOLOGY
 from tests.security.launcher import launched
 from tests.servers import BOBIGNY_ANSWERS
 

@@ -17,9 +17,9 @@ import urllib.request
 import pytest
 
 from bot.core import config
+from bot.core.replies import TOO_LONG_REPLY
 from bot.core.webhook_security import messenger_signature, twilio_signature
 from bot.services.ratelimit import TOO_MANY
-from capnum_rasa.rest import TOO_LONG_REPLY
 from tests.servers import free_port
 from tests.test_integration_messaging import PlatformStub, post
 
