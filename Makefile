@@ -8,9 +8,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # says otherwise: 5 s of every test run's start.
 unexport PYTHONDONTWRITEBYTECODE
 # The tests run on both cores (pytest-xdist), a module's tests on the same worker so that
-# what a module sets up once (a seeded catalogue, a server) is set up once.
+# what a module sets up once (a seeded catalogue, a server) is set up once, and the modules that
+# import Rasa on one worker (groups set in tests/conftest.py).
 PYTEST_WORKERS ?= 2
-PYTEST = $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope
+PYTEST = $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 VENV := .venv
 PY := $(VENV)/bin/python

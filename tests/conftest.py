@@ -167,6 +167,13 @@ _SERVER_STARTERS = ("running_assistant", "running_cluster", "launched")
 _SLOW_BY_DESIGN = ("tests.test_accounts",)
 
 
+# The modules that import Rasa itself (and TensorFlow under it, 4 s of a worker's time) when they
+# run: one worker runs them all (`--dist loadgroup`), so the other never imports it. They import
+# it in a fixture, never at the top, so that collecting them costs nothing.
+RASA_MODULES = ("tests.test_rasa_speedups", "tests.test_nlu_linear", "tests.test_tracker_store",
+                "tests.test_broker_consumer")
+
+
 # The modules that take longest (wall time measured in `make test` and `make test-fast`), longest
 # first: they are handed to the workers first, so that the short ones fill the end of the run
 # instead of one long module running alone on one core at the end. Others keep their order.
@@ -176,22 +183,26 @@ LONGEST_FIRST = (
     "tests.security.test_launcher", "tests.test_accounts", "tests.test_integration_voice_notes",
     "tests.test_integration_conversation", "tests.test_dialogue_fuzz", "tests.test_integration_messaging",
     "tests.test_bad_input", "tests.test_browser_accessibility", "tests.security.test_takeover",
-    "tests.test_browser_chat", "tests.test_catalogue_cli", "tests.test_catalogue_import", "tests.test_rasa_speedups",
-    "tests.test_nlu_linear", "tests.test_matching_properties", "tests.security.test_webhooks",
-    "tests.test_tracker_store", "tests.security.test_action_server_auth", "tests.test_profile_fresh_phrasings",
-    "tests.security.test_limits",
+    "tests.test_browser_chat", *RASA_MODULES, "tests.test_catalogue_cli", "tests.test_catalogue_import",
+    "tests.test_matching_properties", "tests.security.test_webhooks", "tests.security.test_action_server_auth",
+    "tests.test_profile_fresh_phrasings", "tests.security.test_limits",
 )
 
 
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Marks `integration` every test of a module that starts real servers, `slow` the tests
-    of the modules above; then puts the longest modules first (LONGEST_FIRST)."""
+    of the modules above; puts the longest modules first (LONGEST_FIRST); groups each module's
+    tests on one worker (a module's fixtures are set up once), and the Rasa modules together."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(getattr(getattr(item, "module", None), "__name__", ""), len(rank)))
     for item in items:
         module = getattr(item, "module", None)
         if module is None:
             continue
+        item.add_marker(pytest.mark.xdist_group("rasa" if module.__name__ in RASA_MODULES else module.__name__))
         if any(name in vars(module) for name in _SERVER_STARTERS):
             item.add_marker(pytest.mark.integration)
         if module.__name__ in _SLOW_BY_DESIGN:

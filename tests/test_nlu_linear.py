@@ -6,14 +6,25 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.training_data.features import Features
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from capnum_rasa.nlu import FaqLinearSelector, LinearIntentClassifier, sentence_features
+# Rasa (and TensorFlow under it) is imported when this module runs, not when pytest collects it:
+# the worker that does not run it never pays for it (tests/conftest.py, RASA_MODULES).
+ExecutionContext = GraphSchema = LocalModelStorage = Resource = Features = Message = TrainingData = None
+FaqLinearSelector = LinearIntentClassifier = sentence_features = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _rasa_names():
+    global ExecutionContext, GraphSchema, LocalModelStorage, Resource, Features, Message, TrainingData
+    global FaqLinearSelector, LinearIntentClassifier, sentence_features
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from capnum_rasa.nlu import FaqLinearSelector, LinearIntentClassifier, sentence_features
 
 WORDS = ["bonjour", "salut", "prix", "gratuit", "payer", "durée", "semaines", "longtemps"]
 EXAMPLES = [("bonjour", "greet", None), ("salut", "greet", None),
@@ -22,7 +33,7 @@ EXAMPLES = [("bonjour", "greet", None), ("salut", "greet", None),
             ("semaines longtemps", "faq", "faq/duree")]
 
 
-def featurized(text: str, intent: str | None = None, key: str | None = None) -> Message:
+def featurized(text: str, intent: str | None = None, key: str | None = None):
     data = {"text": text}
     if intent:
         data["intent"] = intent
@@ -40,11 +51,11 @@ def storage(tmp_path):
     return LocalModelStorage(tmp_path)
 
 
-def context() -> ExecutionContext:
+def context():
     return ExecutionContext(GraphSchema({}), "test")
 
 
-def training_data() -> TrainingData:
+def training_data():
     return TrainingData([featurized(*e) for e in EXAMPLES], responses={
         "utter_faq/cout": [{"text": "C'est gratuit."}], "utter_faq/duree": [{"text": "Quelques semaines."}]})
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
-from rasa.core.actions.action import RemoteAction
 
-import capnum_rasa  # noqa: F401  (importing the package installs the check)
-from capnum_rasa.action_responses import validate_action_answer
+# Rasa (and TensorFlow under it) is imported by the tests, not when pytest collects this module:
+# the worker that does not run it never pays for it (tests/conftest.py, RASA_MODULES).
 
 VALID = [
     {"events": [], "responses": []},
@@ -23,18 +22,28 @@ INVALID = [
 ]
 
 
-def test_importing_the_package_installs_the_check():
+@pytest.fixture(scope="module")
+def RemoteAction():  # noqa: N802  (Rasa's class, once capnum_rasa has installed its check)
+    import capnum_rasa  # noqa: F401  (importing the package installs the check)
+    from rasa.core.actions.action import RemoteAction
+
+    return RemoteAction
+
+
+def test_importing_the_package_installs_the_check(RemoteAction):  # noqa: N803
+    from capnum_rasa.action_responses import validate_action_answer
+
     assert RemoteAction._validate_action_result is validate_action_answer
 
 
 @pytest.mark.parametrize("answer", VALID)
-def test_a_valid_answer_passes_as_with_rasas_own_check(answer):
+def test_a_valid_answer_passes_as_with_rasas_own_check(answer, RemoteAction):  # noqa: N803
     jsonschema.validate(answer, RemoteAction.action_response_format_spec())
     assert RemoteAction("validate_profile_form", None)._validate_action_result(answer) is True
 
 
 @pytest.mark.parametrize("answer", INVALID)
-def test_an_invalid_answer_is_refused_as_with_rasas_own_check(answer):
+def test_an_invalid_answer_is_refused_as_with_rasas_own_check(answer, RemoteAction):  # noqa: N803
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(answer, RemoteAction.action_response_format_spec())
     with pytest.raises(jsonschema.ValidationError, match="Action server response"):

@@ -12,10 +12,20 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.tools.endpoints import tracker_store_settings
-from capnum_rasa import tracker_store as ts
-from capnum_rasa.tracker_store import DECODE_STATS, ErasingSQLTrackerStore
 
 TURNS = 40
+# Rasa's side (TensorFlow under it) is imported when this module runs, not when pytest collects
+# it: the worker that does not run it never pays for it (tests/conftest.py, RASA_MODULES).
+ts = DECODE_STATS = ErasingSQLTrackerStore = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _the_tracker_store_module():
+    global ts, DECODE_STATS, ErasingSQLTrackerStore
+    from capnum_rasa import tracker_store
+
+    ts, DECODE_STATS, ErasingSQLTrackerStore = (tracker_store, tracker_store.DECODE_STATS,
+                                                tracker_store.ErasingSQLTrackerStore)
 _clock = itertools.count(1_700_000_000)
 
 
@@ -35,10 +45,11 @@ actions: [action_turn]
 """)
 
 
-def store(url: str, cls=ErasingSQLTrackerStore, **kwargs):
+def store(url: str, cls=None, **kwargs):
+    """Our tracker store on `url` (or `cls`, e.g. Rasa's own SQLTrackerStore)."""
     settings = tracker_store_settings(url)
     settings.pop("type")
-    return cls(domain(), **settings, **kwargs)
+    return (cls or ErasingSQLTrackerStore)(domain(), **settings, **kwargs)
 
 
 def session_start():
