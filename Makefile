@@ -29,7 +29,7 @@ GENERATED_NLU := var/nlu/communes.yml
 help:
 	@echo "make run    installe, entraîne si besoin, lance l'assistant (Ctrl-C pour arrêter)"
 	@echo "make test   installe, entraîne si besoin, lance tous les tests"
-	@echo "make test-fast  les tests sans serveur Rasa (environ deux minutes, sans modèle)"
+	@echo "make test-fast  les tests sans serveur Rasa (environ une minute, sans modèle)"
 	@echo "make bench-nlu  précision de la compréhension sur tests/nlu_holdout.yml"
 	@echo "make bench-dialogue  340 personas générées, de bout en bout"
 	@echo "make bench-slots  lecture des réponses des personas, hors serveurs"
@@ -73,10 +73,11 @@ test: $(MODEL) var/catalogue.ready validate
 	$(PYTEST) tests
 	$(MAKE) --no-print-directory test-stories
 
-# Everything that needs no Rasa server (pure core, SQLite and PostgreSQL, gateway against a
-# fake Rasa): no model, no training. Integration tests are marked in tests/conftest.py, and
-# so are the `slow` ones (advisers' accounts: scrypt at its real cost), which only `make test` runs.
-# Property tests try a quarter of their examples there (tests/lanes.py).
+# Everything that needs no Rasa server (pure core, SQLite, gateway against a fake Rasa): no
+# model, no training. Integration tests are marked in tests/conftest.py, and so are the `slow`
+# ones (advisers' accounts: scrypt at its real cost), which only `make test` runs. Property tests
+# try a quarter of their examples there, and storage tests run on SQLite only (tests/lanes.py);
+# `make test` runs them on PostgreSQL too.
 test-fast: $(VENV)/.installed
 	CAPNUM_TEST_LANE=fast $(PYTEST) -m "not integration and not slow" tests
 
