@@ -246,9 +246,8 @@ def read_equipement(msg: Message, out) -> None:
 
 
 # Being there in person, in everyday words (with a remote phrase: both, or either).
-PRESENTIAL = any_word("en vrai", "en face a face", "face a face", "en personne", "en salle", "en classe",
-                      "sur site", "sur place", "dans les locaux", "au centre", "en centre", "presentiel",
-                      "en presence", "me deplacer")
+PRESENTIAL = re.compile(r"\b(?:en vrai|en face a face|face a face|en personne|en salle|en classe|sur site|"
+                        r"sur place|dans les locaux|au centre|en centre|presentiel|en presence|me deplacer)\b")
 # "rien en présentiel", "impossible de me déplacer"
 MODE_NEGATORS = NEGATORS | {"rien", "zero", "impossible"}
 # a field phrase (masked by the domain reader) just before: "la vente en ligne"
