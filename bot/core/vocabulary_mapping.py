@@ -8,8 +8,10 @@ data/lexicons/codes_domaines.csv.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Optional
 
+from bot.core import config
 from bot.core.vocab import (
     ADJACENT_DEPARTMENTS, COURSE_DOMAINS, COURSE_MODES, CRENEAUX, EQUIPEMENTS, IDF_DEPARTMENTS, LEVEL_RANK, LEVELS,
     UNDECIDED_DOMAIN,
@@ -276,10 +278,16 @@ def department_bit(departement: str) -> int:
 # and job titles read from a message (bot/core/profile/jobs.py, rome_domain) both use it.
 def domain_tables():
     """The code -> domain tables (`lexicons.CourseDomains`: formacode, formacode_field, rome,
-    rome_without_domain, rome_family, nsf), read once."""
+    rome_without_domain, rome_family, nsf) of the configured lexicon folder, read once
+    (`bot.core.profile.reload_lexicons` forgets them)."""
+    return _domain_tables(config.LEXICONS_DIR)
+
+
+@lru_cache(maxsize=None)
+def _domain_tables(directory):
     # Imported here, not at the top: bot.core.profile runs jobs.py, which imports this module.
     from bot.core.profile import lexicons
-    return lexicons.course_domains()
+    return lexicons.course_domains(directory)
 
 
 def domain_for(formacodes: Iterable[str] = (), codes_rome: Iterable[str] = (),

@@ -126,7 +126,8 @@ def expression_pattern(expression: str, where: str) -> tuple[str, bool]:
 
 
 def _directory(directory: Path | str | None) -> Path:
-    return Path(directory) if directory is not None else Path(config.LEXICONS_DIR)
+    directory = config.LEXICONS_DIR if directory is None else directory
+    return directory if isinstance(directory, Path) else Path(directory)  # Path() of a Path costs µs
 
 
 @lru_cache(maxsize=None)
