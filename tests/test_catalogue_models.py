@@ -76,8 +76,8 @@ def test_payload_has_contract_keys(database_url):
 def test_mapping_codes_exist_in_reference_files():
     formacodes = {r[0] for r in csv.reader(open(LHEO_REFERENCE_DIR / "formacode.csv", encoding="utf-8"), delimiter=";")}
     romes = {r["code_rome"] for r in csv.DictReader(open(SHARED_DIR / "reference" / "rome" / "rome_v4.csv", encoding="utf-8"))}
-    assert set(vm.DOMAIN_BY_FORMACODE) <= formacodes
-    assert set(vm.DOMAIN_BY_ROME) <= romes
+    assert set(vm.domain_tables().formacode) <= formacodes
+    assert set(vm.domain_tables().rome) <= romes
     dictionaries = (LHEO_REFERENCE_DIR / "dictionaries.txt").read_text(encoding="utf-8")
     for code in vm.FINANCEURS:
         assert f"   {code} = " in dictionaries

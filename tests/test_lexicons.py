@@ -74,6 +74,22 @@ def test_rome_overrides_are_checked(copy):
         lexicons.rome_overrides(copy)
 
 
+BAD_CODES = {
+    "an_unknown_nomenclature": ("cpf,12345,langues,", r"codes_domaines\.csv:{line}: nomenclature 'cpf'"),
+    "a_code_of_the_wrong_form": ("rome,M18,cybersecurite,", r"codes_domaines\.csv:{line}: code 'M18' is not a rome"),
+    "a_value_outside_the_contract": ("nsf,999,indecis,", r"codes_domaines\.csv:{line}: value 'indecis'"),
+    "no_domain_is_for_rome_only": ("nsf,999,aucun,", r"codes_domaines\.csv:{line}: value 'aucun'"),
+    "a_code_mapped_twice": ("rome,M1866,aucun,Pentesteur", r"codes_domaines\.csv:{line}: rome code M1866 is already"),
+}
+
+
+@pytest.mark.parametrize("row, message", BAD_CODES.values(), ids=BAD_CODES.keys())
+def test_course_domain_codes_are_checked(copy, row, message):
+    line = _append(copy / "codes_domaines.csv", row)
+    with pytest.raises(LexiconError, match=message.replace("{line}", str(line))):
+        lexicons.course_domains(copy)
+
+
 def test_a_missing_file_says_which_setting(tmp_path):
     with pytest.raises(LexiconError, match="CAPNUM_LEXICONS_DIR"):
         lexicons.value_entries("domaine", tmp_path)

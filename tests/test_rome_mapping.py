@@ -1,9 +1,9 @@
 """The ONE ROME -> domain rule (bot/core/vocabulary_mapping.py) for courses and job titles.
 
 Courses get their domain from `domain_for`; a job title read from a message gets the domain of
-its ROME code from `rome_domain` (bot/core/profile/jobs.py). Both read DOMAIN_BY_ROME,
-ROME_WITHOUT_DOMAIN and the family defaults, so a user who wants to be a pentester is offered
-the courses of the pentester's ROME code.
+its ROME code from `rome_domain` (bot/core/profile/jobs.py). Both read the ROME rows of
+data/lexicons/codes_domaines.csv (a domain, or `aucun`) and the family defaults, so a user who
+wants to be a pentester is offered the courses of the pentester's ROME code.
 """
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def _sheet_titles() -> dict[str, str]:
 
 
 SHEET_TITLES = _sheet_titles()
-MAPPED = sorted(set(vm.DOMAIN_BY_ROME) | vm.ROME_WITHOUT_DOMAIN)
+TABLES = vm.domain_tables()
+MAPPED = sorted(set(TABLES.rome) | TABLES.rome_without_domain)
 
 
 @pytest.mark.parametrize("code,title,domain", rows("real_rome_codes"))
@@ -53,7 +54,7 @@ def test_every_mapped_code_is_a_real_rome_4_sheet():
         sheets = {r["code_rome"] for r in csv.DictReader(handle)}
     assert set(MAPPED) <= sheets
     assert set(MAPPED) <= set(SHEET_TITLES)
-    assert not set(vm.DOMAIN_BY_ROME) & vm.ROME_WITHOUT_DOMAIN
+    assert not set(TABLES.rome) & TABLES.rome_without_domain
 
 
 def test_a_code_without_domain_lets_the_other_codes_of_a_course_decide():

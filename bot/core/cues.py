@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import re
 
-from bot.core.text import fold
+from bot.core.text import any_word, fold
 
 _QUESTION_START = re.compile(
     r"^(c ?est quoi|qu ?est ce|quest ce|comment|pourquoi|combien|quand|ou est|quel(le)?s?(?! formations?)|est ce|"
     r"y a t il|ya t il|peut on|puis je|je peux|on peut|ca coute|c est (gratuit|paye|combien))\b")
-_RECAP = re.compile(r"\b(code|recap|recapitulatif|resume de mes reponses)\b")
+_RECAP = any_word("code", "recap", "recapitulatif", "resume de mes reponses")
 _PERSON = r"(conseill\w*|humain|une personne|quelqu ?un|un vrai|une vraie|un agent)"
 _ASK_PERSON = re.compile(
     r"\b(parler|discuter|echanger|entretenir|contacter|joindre|appeler|rencontrer|voir|rendez vous|rdv|"
     r"besoin d|veux|voudrais|souhaite\w*|aimerais|mettre en (lien|relation))\b.{0,40}" + _PERSON
     + r"|^(un |une )?" + _PERSON + r"( svp| stp| s il vous plait| please)?$")
 # The person talks about an adviser they already have: not a request for one.
-_OWN_ADVISER = re.compile(r"\b(m ?envoie|m ?a envoye\w*|m ?a (dit|conseille)|suivie? par|accompagnee? par|ma conseillere|mon conseiller)\b")
+_OWN_ADVISER = any_word("m ?envoie", r"m ?a envoye\w*", "m ?a (dit|conseille)", "suivie? par",
+                        "accompagnee? par", "ma conseillere", "mon conseiller")
 _ERASE = re.compile(
     r"\b((?:supprim|suprim)\w*|effac\w*|oubli\w*|detrui\w*|retir\w*|delete|vider|rgpd)\b.{0,40}"
     r"\b(donnees?|infos?|informations?|conversation|historique|reponses?|tout|compte|traces?|profil|moi)\b"
@@ -32,11 +33,11 @@ _MORE = re.compile(r"\b((d ?)?(au|o)t+r+e+s?|encore|la suite|suivantes?|rien d ?
                    r"(y en a|il y en a|vous en avez|t en as|en avez vous|en as tu)( pas)? (plus|encore)|"
                    r"(montre|montrez|propose|proposez|donne|donnez|envoie|envoyez)( moi| m en| m)? plus|"
                    r"(il y a|y a|y a t il) (que|seulement) (ca|celles? la|celles? ci|ces formations))\b")
-_NOT_MORE = re.compile(r"\b(autre (domaine|chose|metier|secteur|ville)|d ?autres? (domaines?|metiers?))\b")
+_NOT_MORE = any_word("autre (domaine|chose|metier|secteur|ville)", "d ?autres? (domaines?|metiers?)")
 _DETAILS = re.compile(
     r"\b(details?|en savoir plus|plus d ?info\w*|infos? sur|parle[sz]? moi de|dis m ?en plus|"
     r"montre[sz]? moi la|explique[sz]? (moi )?la|c est quoi la)\b")
-_COMPARE = re.compile(r"\b(compar\w*|difference\w*|laquelle|la meilleure|mieux entre)\b")
+_COMPARE = any_word(r"compar\w*", r"difference\w*", "laquelle", "la meilleure", "mieux entre")
 
 
 def _folded(text: str) -> str:

@@ -2,7 +2,7 @@
 
 Users write on phones: no accents, SMS spelling, typos, capitals, numbers as words.
 `fold` turns any text into a canonical comparable form; every lookup in `bot/`
-compares folded strings.
+compares folded strings; `any_word` matches one of a list of words in it.
 """
 from __future__ import annotations
 
@@ -36,6 +36,17 @@ def fold(text: str) -> str:
         text = text.replace(d, " ")
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+
+def any_word(*words: str) -> re.Pattern:
+    r"""One of `words` (phrases of folded text, or regular-expression fragments such as
+    "disponibles?") standing as whole words: the pattern `\b(?:word|word|...)\b`.
+
+    >>> bool(any_word("en ligne", "distanciel", "visios?").search("en visio demain"))
+    True
+    """
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b")
 
 
 _UNITS = {

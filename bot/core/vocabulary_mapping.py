@@ -3,12 +3,15 @@
 Importers call these functions at import time; the stored plain columns (modalite,
 niveau_entree, domaine, departements, ...) are what matching filters on. Codes come from
 the real dictionaries in ../shared/reference/lheo (dictionaries.txt, formacode.csv,
-SOURCE.md) and ../shared/reference/rome/rome_v4.csv.
+SOURCE.md) and ../shared/reference/rome/rome_v4.csv; the code -> domain tables are
+data/lexicons/codes_domaines.csv.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Optional
 
+from bot.core import config
 from bot.core.vocab import (
     ADJACENT_DEPARTMENTS, COURSE_DOMAINS, COURSE_MODES, CRENEAUX, EQUIPEMENTS, IDF_DEPARTMENTS, LEVEL_RANK, LEVELS,
     UNDECIDED_DOMAIN,
@@ -270,212 +273,61 @@ def department_bit(departement: str) -> int:
 
 
 # --- Formacode / ROME / NSF -> contract domain ----------------------------------------
-# Specific Formacode codes first (labels from reference/lheo/formacode.csv).
-DOMAIN_BY_FORMACODE = {
-    "46270": "developpement_web",  # site internet
-    "31088": "developpement_web",  # programmation
-    "31067": "developpement_web",  # analyse programmation
-    "30857": "developpement_web",  # langage html
-    "30867": "developpement_web",  # langage javascript
-    "31098": "developpement_web",  # programmation orientée objet
-    "31028": "data_ia",  # intelligence artificielle
-    "11016": "data_ia",  # analyse données
-    "31052": "data_ia",  # data warehouse
-    "11036": "data_ia",  # statistique
-    "30887": "data_ia",  # langage sql
-    "31006": "cybersecurite",  # sécurité informatique
-    "24293": "cybersecurite",  # sécurité télécommunication
-    "31038": "cybersecurite",  # audit informatique
-    "24231": "systemes_reseaux",  # réseau informatique
-    "24220": "systemes_reseaux",  # gestion réseau informatique
-    "31034": "systemes_reseaux",  # administration système
-    "31021": "systemes_reseaux",  # linux
-    "24273": "systemes_reseaux",  # architecture réseau
-    "31050": "support_informatique",  # assistance utilisateur informatique
-    "31051": "support_informatique",  # maintenance informatique
-    "31081": "support_informatique",  # gestion parc informatique
-    "31080": "support_informatique",  # matériel informatique
-    "31018": "support_informatique",  # micro-informatique
-    "46090": "design_graphique",  # graphisme publicité
-    "30938": "design_graphique",  # logiciel photoshop
-    "30984": "design_graphique",  # logiciel illustrator
-    "30995": "design_graphique",  # logiciel InDesign
-    "30975": "design_graphique",  # logiciel pao
-    "34074": "marketing_digital",  # publicité
-    "46255": "marketing_digital",  # relations publiques
-    "15043": "competences_de_base",  # alphabétisation
-    "15040": "competences_de_base",  # français mise à niveau
-    "15030": "competences_de_base",  # calcul mise à niveau
-    "15041": "competences_de_base",  # mise à niveau
-    "15050": "competences_de_base",  # mise à niveau technologique
-    "30965": "competences_de_base",  # logiciel bureautique
-    "15235": "langues",  # français langue étrangère
-    "32047": "creation_entreprise",  # création entreprise
-    "31867": "drones",  # transport aérien (télépilotage)
-    "31887": "drones",  # pilotage hélicoptère
-    "23594": "drones",  # mécanique vol
-    "31834": "logistique",  # logistique transport
-    "31768": "logistique",  # cariste
-    "31734": "logistique",  # magasinage
-    "35066": "gestion_administration",  # bureautique
-    "35054": "gestion_administration",  # secrétariat assistance
-    "32663": "gestion_administration",  # comptabilité
-    "32688": "gestion_administration",  # comptabilité charges personnel (paie)
-}
-# Then the Formacode field (its first three digits, the "champ" of formacode.csv).
-DOMAIN_BY_FORMACODE_FIELD = {
-    "152": "langues", "150": "competences_de_base",
-    "220": "batiment", "222": "batiment", "223": "batiment", "224": "batiment", "226": "batiment",
-    "242": "systemes_reseaux", "308": "developpement_web", "309": "support_informatique",
-    "310": "support_informatique", "317": "logistique", "318": "logistique",
-    "320": "creation_entreprise", "326": "gestion_administration", "330": "gestion_administration",
-    "340": "commerce_vente", "342": "commerce_vente", "345": "commerce_vente",
-    "350": "gestion_administration", "426": "hotellerie_restauration",
-    "427": "hotellerie_restauration", "430": "sante_social", "434": "sante_social",
-    "440": "sante_social", "460": "design_graphique", "462": "design_graphique",
-}
-# ROME 4.0 codes (reference/rome/rome_v4.csv), exact code first, then the 3-character family.
-# The ONE ROME -> domain rule: catalogue courses (domain_for) and job titles read from a message
-# (bot/core/profile/jobs.py, rome_domain) both use it. ROME 4.0 splits the historical sheets into many
-# codes (M1866 "Pentesteur" has parent M1802): each IT sheet whose family default
-# (support_informatique) is wrong is listed by code, with its title.
-DOMAIN_BY_ROME = {
-    # Food crafts ("métiers de bouche"): ROME files them under D (commerce), people and the
-    # training offer under cooking.
-    "D1101": "hotellerie_restauration", "D1102": "hotellerie_restauration",
-    "D1103": "hotellerie_restauration", "D1104": "hotellerie_restauration",
-    "D1105": "hotellerie_restauration",
-    "M1805": "developpement_web", "E1210": "developpement_web", "M1811": "data_ia",
-    "M1812": "cybersecurite", "M1801": "systemes_reseaux", "M1802": "systemes_reseaux",
-    "M1810": "support_informatique", "I1401": "support_informatique", "I1404": "support_informatique",
-    "E1205": "design_graphique", "E1206": "design_graphique", "E1101": "marketing_digital",
-    "E1405": "marketing_digital", "D1438": "marketing_digital", "N2206": "drones", "N2204": "drones",
-    "K1804": "creation_entreprise", "E1108": "langues", "K1302": "sante_social",
-    "J1501": "sante_social", "F1604": "batiment", "F1606": "batiment", "F1703": "batiment",
-    "F1602": "batiment",
-    # developpement_web
-    "M1855": "developpement_web",  # Développeur / Développeuse web
-    "M1861": "developpement_web",  # Développeur / Développeuse logiciel ou d'application
-    "M1837": "developpement_web",  # Développeur / Développeuse multimédia
-    "M1831": "developpement_web",  # Développeur / Développeuse - jeux vidéo
-    "M1877": "developpement_web",  # Développeur / Développeuse blockchain
-    "M1886": "developpement_web",  # Chef / Cheffe de projet Web
-    "M1834": "developpement_web",  # Administrateur / Administratrice de site internet
-    "M1825": "developpement_web",  # Coordinateur / Coordinatrice de production web
-    "M1887": "developpement_web",  # Product builder no code
-    # cybersecurite
-    "M1817": "cybersecurite",  # Administrateur / Administratrice sécurité informatique
-    "M1819": "cybersecurite",  # Ingénieur / Ingénieure sécurité informatique
-    "M1833": "cybersecurite",  # Ingénieur / Ingénieure sécurité web
-    "M1844": "cybersecurite",  # Analyste en cybersécurité
-    "M1846": "cybersecurite",  # Ingénieur / Ingénieure Cybersécurité Datacenter
-    "M1856": "cybersecurite",  # Expert / Experte en cybersécurité
-    "M1863": "cybersecurite",  # Evaluateur / Evaluatrice sécurité des systèmes et produits informatiques
-    "M1866": "cybersecurite",  # Pentesteur / Pentesteuse
-    "M1882": "cybersecurite",  # Architecte sécurité informatique
-    "M1883": "cybersecurite",  # Analyste SOC (Security Operations Center)
-    # systemes_reseaux
-    "M1816": "systemes_reseaux",  # Technicien / Technicienne réseaux informatiques et télécoms
-    "M1822": "systemes_reseaux",  # Ingénieur / Ingénieure systèmes et réseaux informatiques
-    "M1826": "systemes_reseaux",  # Ingénieur / Ingénieure supervision IT Datacenter
-    "M1827": "systemes_reseaux",  # Ingénieur / Ingénieure DevOps
-    "M1830": "systemes_reseaux",  # Administrateur / Administratrice réseaux - télécoms
-    "M1839": "systemes_reseaux",  # Architecte systèmes et réseaux
-    "M1843": "systemes_reseaux",  # Administrateur / Administratrice de serveurs
-    "M1847": "systemes_reseaux",  # Expert / Experte en communication et réseaux
-    "M1849": "systemes_reseaux",  # Administrateur / Administratrice de messagerie
-    "M1854": "systemes_reseaux",  # Administrateur / Administratrice réseau informatique
-    "M1860": "systemes_reseaux",  # Architecte cloud
-    "M1876": "systemes_reseaux",  # Technicien / Technicienne Cloud
-    "M1879": "systemes_reseaux",  # Ingénieur / Ingénieure Cloud computing
-    "M1884": "systemes_reseaux",  # Ingénieur / Ingénieure systèmes, réseaux et sécurité informatique
-    # data_ia
-    "M1824": "data_ia",  # Développeur / Développeuse décisionnel - Business Intelligence
-    "M1851": "data_ia",  # Analyste décisionnel - Business Intelligence
-    "M1868": "data_ia",  # Architecte base de données
-    "M1872": "data_ia",  # Consultant décisionnel / Consultante décisionnelle - Business Intelligence
-    "M1873": "data_ia",  # Spécialiste IA embarquée
-    "M1889": "data_ia",  # Ingénieur / Ingénieure en Intelligence Artificielle (IA)
-    "M1894": "data_ia",  # Gestionnaire de base de données
-    "M1419": "data_ia",  # Data analyst (family M14 has no default)
-    # support_informatique (the family default, written out: these sheets are support)
-    "M1874": "support_informatique",  # Spécialiste support
-    "M1869": "support_informatique",  # Gestionnaire de parc informatique
-}
-# ROME sheets of no contract domain: their family default would be wrong, so they give no
-# domain (a course then falls through to its Formacode field or NSF; a job title gives nothing).
-ROME_WITHOUT_DOMAIN = frozenset({
-    "M1808",  # Cartographe
-    "M1809",  # Météorologue
-    "M1888",  # Spécialiste en modélisation climatique
-    "M1890",  # Responsable d'opérations en station météorologique
-    "M1891",  # Ingénieur / Ingénieure prévisionniste météorologue
-    "M1893",  # Technicien / Technicienne de la météorologie
-    "M1880",  # Spécialiste e-santé
-    "K1212",  # Ministre du culte
-})
-assert not ROME_WITHOUT_DOMAIN & set(DOMAIN_BY_ROME)
-DOMAIN_BY_ROME_FAMILY = {
-    "M18": "support_informatique", "E12": "design_graphique", "E14": "marketing_digital",
-    "D11": "commerce_vente", "D12": "commerce_vente", "D14": "commerce_vente", "D15": "commerce_vente",
-    "M12": "gestion_administration", "M16": "gestion_administration",
-    "N11": "logistique", "N12": "logistique", "N13": "logistique", "N41": "logistique",
-    "J15": "sante_social", "K12": "sante_social", "K13": "sante_social",
-    "F15": "batiment", "F16": "batiment", "F17": "batiment",
-    "G14": "hotellerie_restauration", "G15": "hotellerie_restauration",
-    "G16": "hotellerie_restauration", "G17": "hotellerie_restauration",
-    "G18": "hotellerie_restauration",
-}
-# NSF groups (last resort).
-DOMAIN_BY_NSF = {
-    "326": "developpement_web", "312": "commerce_vente", "313": "gestion_administration",
-    "314": "gestion_administration", "324": "gestion_administration", "311": "logistique",
-    "320": "design_graphique", "322": "design_graphique", "330": "sante_social",
-    "331": "sante_social", "332": "sante_social", "334": "hotellerie_restauration",
-    "221": "hotellerie_restauration", "230": "batiment", "232": "batiment", "233": "batiment",
-    "136": "langues", "415": "competences_de_base", "310": "creation_entreprise",
-}
-for _table in (DOMAIN_BY_FORMACODE, DOMAIN_BY_FORMACODE_FIELD, DOMAIN_BY_ROME,
-               DOMAIN_BY_ROME_FAMILY, DOMAIN_BY_NSF):
-    assert set(_table.values()) <= set(COURSE_DOMAINS), _table
+# The tables are data/lexicons/codes_domaines.csv (checked when read: known nomenclature, a
+# contract domain, no code twice). The ONE ROME -> domain rule: catalogue courses (domain_for)
+# and job titles read from a message (bot/core/profile/jobs.py, rome_domain) both use it.
+def domain_tables():
+    """The code -> domain tables (`lexicons.CourseDomains`: formacode, formacode_field, rome,
+    rome_without_domain, rome_family, nsf) of the configured lexicon folder, read once
+    (`bot.core.profile.reload_lexicons` forgets them)."""
+    return _domain_tables(config.LEXICONS_DIR)
+
+
+@lru_cache(maxsize=None)
+def _domain_tables(directory):
+    # Imported here, not at the top: bot.core.profile runs jobs.py, which imports this module.
+    from bot.core.profile import lexicons
+    return lexicons.course_domains(directory)
 
 
 def domain_for(formacodes: Iterable[str] = (), codes_rome: Iterable[str] = (),
                codes_nsf: Iterable[str] = ()) -> str:
     """Contract domain: exact Formacode, exact ROME, ROME family, Formacode field, NSF.
 
-    A code of ROME_WITHOUT_DOMAIN gives nothing (not even its family's default).
+    A ROME code mapped to `aucun` (rome_without_domain) gives nothing (not even its family's default).
     Returns bot.core.vocab.UNDECIDED_DOMAIN when no code is known (the importer warns).
     """
+    tables = domain_tables()
     formacodes = [c.strip() for c in formacodes if c and c.strip()]
     codes_rome = [c.strip().upper() for c in codes_rome if c and c.strip()]
     codes_nsf = [c.strip() for c in codes_nsf if c and c.strip()]
     for code in formacodes:
-        if code in DOMAIN_BY_FORMACODE:
-            return DOMAIN_BY_FORMACODE[code]
+        if code in tables.formacode:
+            return tables.formacode[code]
     for code in codes_rome:
-        if code in DOMAIN_BY_ROME:
-            return DOMAIN_BY_ROME[code]
+        if code in tables.rome:
+            return tables.rome[code]
     for code in codes_rome:
-        if code not in ROME_WITHOUT_DOMAIN and code[:3] in DOMAIN_BY_ROME_FAMILY:
-            return DOMAIN_BY_ROME_FAMILY[code[:3]]
+        if code not in tables.rome_without_domain and code[:3] in tables.rome_family:
+            return tables.rome_family[code[:3]]
     for code in formacodes:
-        if code[:3] in DOMAIN_BY_FORMACODE_FIELD:
-            return DOMAIN_BY_FORMACODE_FIELD[code[:3]]
+        if code[:3] in tables.formacode_field:
+            return tables.formacode_field[code[:3]]
     for code in codes_nsf:
-        if code[:3] in DOMAIN_BY_NSF:
-            return DOMAIN_BY_NSF[code[:3]]
+        if code[:3] in tables.nsf:
+            return tables.nsf[code[:3]]
     return UNDECIDED_DOMAIN
 
 
 def rome_domain(code: str) -> Optional[str]:
     """The contract domain of one ROME code (exact code, then family), None when it has none."""
+    tables = domain_tables()
     code = (code or "").strip().upper()
-    if code in DOMAIN_BY_ROME:
-        return DOMAIN_BY_ROME[code]
-    if code in ROME_WITHOUT_DOMAIN:
+    if code in tables.rome:
+        return tables.rome[code]
+    if code in tables.rome_without_domain:
         return None
-    return DOMAIN_BY_ROME_FAMILY.get(code[:3])
+    return tables.rome_family.get(code[:3])
 
 
 def check_domain(value: str) -> str:

@@ -25,9 +25,10 @@ CITY_BY_DEPARTMENT = {"75": ("Paris", "75011"), "77": ("Melun", "77000"), "78": 
 
 def _codes_by_domain() -> dict:
     out: dict = {}
-    for code, domain in vm.DOMAIN_BY_FORMACODE.items():
+    tables = vm.domain_tables()
+    for code, domain in tables.formacode.items():
         out.setdefault(domain, {"formacodes": [], "romes": []})["formacodes"].append(code)
-    for code, domain in vm.DOMAIN_BY_ROME.items():
+    for code, domain in tables.rome.items():
         out.setdefault(domain, {"formacodes": [], "romes": []})["romes"].append(code)
     return out
 

@@ -32,10 +32,15 @@ _DIGIT_PAIR = re.compile(r"\b([79]) ([1-8])\b")
 _ORDINAL = r"(?:e|eme|em|ieme|iem|er|ere|nd|nde)"
 _ARR_WORD = r"(?:arrondissement|arrondissements|arrdt|arrt|arr|ardt)"
 _POSTAL = re.compile(r"\b(\d{5})\b")
-_PARIS_ARR_NEXT = re.compile(rf"\bparis (\d{{1,2}})(?: ?{_ORDINAL})?\b(?: ?{_ARR_WORD}\b)?")
-_ARR_EXPLICIT = re.compile(rf"(?<!lyon )(?<!marseille )\b(\d{{1,2}}) ?(?:{_ORDINAL} ?)?{_ARR_WORD}\b")
-_ARR_AFTER_DANS = re.compile(rf"\b(?:dans|habite|vis|suis) (?:le|l) (\d{{1,2}})(?: ?({_ORDINAL}))?\b")
-_ARR_LE_ORDINAL = re.compile(rf"\ble (\d{{1,2}}) ?{_ORDINAL}\b")
+# A Paris arrondissement (group 1: its number), in the order find_numbers tries them.
+_ARRONDISSEMENT_READINGS = (
+    re.compile(rf"\bparis (\d{{1,2}})(?: ?{_ORDINAL})?\b(?: ?{_ARR_WORD}\b)?"),  # "paris 11", "paris 11e arr"
+    # "11e arrondissement", "11 arrdt" (not Lyon's nor Marseille's)
+    re.compile(rf"(?<!lyon )(?<!marseille )\b(\d{{1,2}}) ?(?:{_ORDINAL} ?)?{_ARR_WORD}\b"),
+    re.compile(rf"\b(?:dans|habite|vis|suis) (?:le|l) (\d{{1,2}})(?: ?({_ORDINAL}))?\b"),  # "j'habite le 11"
+    re.compile(rf"\ble (\d{{1,2}}) ?{_ORDINAL}\b"),  # "le 11e"
+)
+# ... and, only when the bot asked where, the whole answer: "11e", "le 11eme", "paris 11e"
 _ARR_BARE = re.compile(rf"^(?:(?:le|l|dans le|paris) )?(\d{{1,2}}) ?{_ORDINAL}$")
 _DEP_STRONG = re.compile(
     r"\b(?:dans le|ds le|dan le|du|departement|departements|dept|dpt|dep|depart|departement du|habite le|vis le|"
@@ -112,7 +117,7 @@ def find_numbers(num: str, index: CommuneIndex, expecting: bool, placey: bool) -
         return out
 
     # Paris arrondissements.
-    for pattern in (_PARIS_ARR_NEXT, _ARR_EXPLICIT, _ARR_AFTER_DANS, _ARR_LE_ORDINAL):
+    for pattern in _ARRONDISSEMENT_READINGS:
         for m in pattern.finditer(num):
             number = int(m.group(1))
             if number in PARIS_ARRONDISSEMENTS and not _is_quantity(num, m.end()):

@@ -44,6 +44,7 @@ from bot.core.profile import lexicons
 from bot.core.profile.prepare import (
     NEGATORS, Message, about_someone_else, any_match, clause_before, compile_fragments, is_negated, mask, matches,
 )
+from bot.core.text import any_word
 
 YES = re.compile(r"^(?:oui|ouais|ouaip|oue|yes|yep|ok oui|bien sur|tout a fait|exactement|affirmatif|"
                  r"voui|absolument|carrement|evidemment|effectivement)\b")
@@ -51,12 +52,11 @@ NO = re.compile(r"^(?:non|nan|no|nope|pas du tout|absolument pas|du tout|jamais|
                 r"negatif|pas vraiment|nop)\b")
 # "entre 5h et 10h par semaine" is an amount of time, not a time of day
 DURATION_AFTER = re.compile(r"[^;]{0,12}\b(?:par|chaque|la|a la) (?:semaine|sem|jour|mois)\b")
-DEFINITION_QUESTION = re.compile(
-    r"\b(?:c'est quoi|qu'est ce qu|ca veut dire quoi|ca veut dire|que veut dire|la difference entre|"
-    r"c'est koi|definition)\b")
-CRENEAU_BUSY_BEFORE = re.compile(r"\b(?:travaille|travaillent|bosse|taffe?|taff|charbonne|boulot|travail|occupe|"
-                                 r"occupee|poste|cdi|cdd|interim|equipe|service|horaires?|charge|chargee|pris|prise|"
-                                 r"indisponible)\b")
+DEFINITION_QUESTION = any_word("c'est quoi", "qu'est ce qu", "ca veut dire quoi", "ca veut dire",
+                               "que veut dire", "la difference entre", "c'est koi", "definition")
+CRENEAU_BUSY_BEFORE = any_word("travaille", "travaillent", "bosse", "taffe?", "taff", "charbonne", "boulot",
+                               "travail", "occupe", "occupee", "poste", "cdi", "cdd", "interim", "equipe",
+                               "service", "horaires?", "charge", "chargee", "pris", "prise", "indisponible")
 # "de 9h à 18h", "entre 9h et 17h": the second hour ends the range started just before
 RANGE_END = re.compile(r"\b(?:de|entre) \d{1,2} ?h(?:\d\d)? ?$")
 CLOCK = re.compile(r"\b(a|vers|apres|passe|des|partir de|avant|de|entre) (\d{1,2}) ?(?:h(?:\d\d)?|heures?)\b")
@@ -73,7 +73,8 @@ EQUIPMENT_NOT_OWNED_BEFORE = re.compile(
 
 # "faire des statistiques sur ordinateur", "des applis pour téléphone": a kind of device.
 EQUIPMENT_KIND_BEFORE = re.compile(r"\b(?:sur|pour)(?: les| des)? $")
-EQUIPMENT_TO_FOLLOW = re.compile(r"\b(?:suivre|suis|suit|connecter|connecte|regarder|etudier|etudie)\b")
+EQUIPMENT_TO_FOLLOW = any_word("suivre", "suis", "suit", "connecter", "connecte", "regarder", "etudier",
+                               "etudie")
 
 
 @lru_cache(maxsize=None)
@@ -102,8 +103,8 @@ RULED_OUT_AFTER = re.compile(r"^ ?(?:c'est |ce n'est |c'est pas |ca |ca n'est |c
                              r"|^ ?je (?:travaille|bosse|taffe?|taff|charbonne)\b(?! (?:en |la |le |les |du )?"
                              r"(?:semaine|journee|soir|matin|nuit|week end|lundi|mardi|mercredi|jeudi|vendredi))")
 # ... said as an availability (or answering the question): not "à lundi !", "ça commence le lundi 3 mars"
-AVAILABLE = re.compile(r"\b(?:dispo|disponibles?|libres?|prefere|preferable|plutot|seulement|uniquement|que le|"
-                       r"je peux|je pourrais|ca m'arrange|m'arrange|mieux)\b")
+AVAILABLE = any_word("dispo", "disponibles?", "libres?", "prefere", "preferable", "plutot", "seulement",
+                     "uniquement", "que le", "je peux", "je pourrais", "ca m'arrange", "m'arrange", "mieux")
 # Weekdays without a time of day ("le mercredi", "dispo en semaine"): daytime, unless another
 # time is named ("le mardi soir" is an evening).
 WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi)"
@@ -111,14 +112,14 @@ WEEKDAYS = re.compile(rf"\b(?:du {WEEKDAY} au {WEEKDAY}|(?:le |les |du |chaque |
                       r"|en semaine|(?<=hors )semaine)\b")
 
 
-WEEKEND = re.compile(r"\b(?:samedis?|dimanches?|week ?ends?|wee?k ?ends?|we)\b")
+WEEKEND = any_word("samedis?", "dimanches?", "week ?ends?", "wee?k ?ends?", "we")
 WEEKEND_DAYTIME = re.compile(
     r"\b(?:(?:le |les |du )?(?:samedis?|dimanches?|week ?ends?)(?: en| la| toute la| dans la| pendant la)? "
     r"(?:matins?|matinees?|apres midi|journees?))\b"
     r"|\b(?:(?:le |les |en )?(?:matins?|matinees?|apres midi|journees?) (?:du |le |les |de |pendant le )"
     r"(?:samedis?|dimanches?|week ?ends?))\b")
 # two times offered as alternatives: "la journée ou le week-end", "soit le matin soit le samedi"
-EITHER = re.compile(r"\b(?:ou|soit|ou bien|sinon)\b")
+EITHER = any_word("ou", "soit", "ou bien", "sinon")
 
 
 def read_creneau(msg: Message, out) -> None:
@@ -260,10 +261,12 @@ ABOUT_THE_CONTACT = re.compile(
     r"(?:votre|ce|le|un) (?:site|service|application|appli|plateforme|chat))\b"
     r"(?:(?!\b(?:formations?|cours|suivre|apprendre|etudier|former|stages?)\b)[^;])*$")
 # Answering the mode question: any mode will do, unless one is said to be the only one.
-INDIFFERENCE = re.compile(r"\b(?:peu importe|(?:ca )?m'est egal|je m'en fiche|je m'en fous|osef|"
-                          r"pas de preference|aucune preference|sans preference|n'importe|tout me va|"
-                          r"(?:les deux|les 2) (?:me vont|me va|ca me va|c'est bien|sont bien|ok))\b")
-ONLY = re.compile(r"\b(?:uniquement|seulement|que|exclusivement|100|surtout|plutot|prefere|preference pour)\b")
+INDIFFERENCE = any_word("peu importe", "(?:ca )?m'est egal", "je m'en fiche", "je m'en fous", "osef",
+                        "pas de preference", "aucune preference", "sans preference", "n'importe",
+                        "tout me va",
+                        "(?:les deux|les 2) (?:me vont|me va|ca me va|c'est bien|sont bien|ok)")
+ONLY = any_word("uniquement", "seulement", "que", "exclusivement", "100", "surtout", "plutot", "prefere",
+                "preference pour")
 
 
 # "je cherche une formation à distance", "vos formations en ligne": every course of the catalogue is
@@ -282,9 +285,10 @@ GENERIC_DISTANCE_COURSE = re.compile(
 # "parfois en classe" (not a place ruled out after it: "l'école c'est trop loin").
 ANSWER_ONSITE = re.compile(r"\b(?:centre|classe|ecole|salle|venir|aller|bouger|sur place|presentiel|en vrai)\b"
                            r"(?! ?(?:c'est |est |ca |c )?(?:trop loin|loin|impossible|pas\b|plus\b|non\b|jamais|dur))")
-ANSWER_REMOTE = re.compile(r"\b(?:maison|chez moi|internet|en ligne|distance|distanciel|visio)\b")
-SOMETIMES_OR_OK = re.compile(r"\b(?:parfois|des fois|quelques fois|quelquefois|de temps en temps|de temps a autre|"
-                             r"un peu|occasionnellement|ponctuellement|aussi|possible|ok|d'accord|ca va|ca me va)\b")
+ANSWER_REMOTE = any_word("maison", "chez moi", "internet", "en ligne", "distance", "distanciel", "visio")
+SOMETIMES_OR_OK = any_word("parfois", "des fois", "quelques fois", "quelquefois", "de temps en temps",
+                           "de temps a autre", "un peu", "occasionnellement", "ponctuellement", "aussi",
+                           "possible", "ok", "d'accord", "ca va", "ca me va")
 
 
 def _answer_sides(text: str) -> str | None:

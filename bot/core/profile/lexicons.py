@@ -18,12 +18,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.core import config
 from bot.core.text import fold, strip_accents
 from bot.core.vocab import (
-    CERTIFICATIONS, CRENEAUX, DOMAIN_SLOT_VALUES, EQUIPEMENTS, IDF_DEPARTMENTS, LEVELS, MODALITES, SITUATIONS,
-    WEEKLY_HOURS_RANGE,
+    CERTIFICATIONS, COURSE_DOMAINS, CRENEAUX, DOMAIN_SLOT_VALUES, EQUIPEMENTS, IDF_DEPARTMENTS, LEVELS, MODALITES,
+    SITUATIONS, WEEKLY_HOURS_RANGE,
 )
 
 NO_DOMAIN = "aucun"
@@ -125,7 +126,8 @@ def expression_pattern(expression: str, where: str) -> tuple[str, bool]:
 
 
 def _directory(directory: Path | str | None) -> Path:
-    return Path(directory) if directory is not None else Path(config.LEXICONS_DIR)
+    directory = config.LEXICONS_DIR if directory is None else directory
+    return directory if isinstance(directory, Path) else Path(directory)  # Path() of a Path costs µs
 
 
 @lru_cache(maxsize=None)
@@ -254,18 +256,65 @@ def not_place_words(directory: Path | str | None = None) -> frozenset[str]:
     return frozenset(words)
 
 
+# nomenclature of codes_domaines.csv -> the form of its codes
+CODE_FORMS = {"formacode": r"\d{5}", "champ_formacode": r"\d{3}", "rome": r"[A-N]\d{4}",
+              "famille_rome": r"[A-N]\d{2}", "nsf": r"\d{3}"}
+
+
+class CourseDomains(NamedTuple):
+    """The code -> course domain tables of data/lexicons/codes_domaines.csv, in file order."""
+    formacode: dict[str, str]
+    formacode_field: dict[str, str]      # the first three digits of a Formacode
+    rome: dict[str, str]
+    rome_without_domain: frozenset[str]  # ROME sheets of no domain (`aucun`), not even their family's
+    rome_family: dict[str, str]          # the first three characters of a ROME code
+    nsf: dict[str, str]
+
+
+@lru_cache(maxsize=None)
+def _course_domains(directory: Path) -> CourseDomains:
+    path = directory / "codes_domaines.csv"
+    tables: dict[str, dict[str, str]] = {name: {} for name in CODE_FORMS}
+    for number, (nomenclature, code, value, _label) in _rows(path, ("nomenclature", "code", "valeur", "libelle")):
+        where = f"{path}:{number}"
+        if nomenclature not in CODE_FORMS:
+            raise LexiconError(f"{where}: nomenclature {nomenclature!r} is not one of {', '.join(CODE_FORMS)}")
+        if not re.fullmatch(CODE_FORMS[nomenclature], code):
+            raise LexiconError(f"{where}: code {code!r} is not a {nomenclature} code")
+        if value not in COURSE_DOMAINS and not (value == NO_DOMAIN and nomenclature == "rome"):
+            raise LexiconError(f"{where}: value {value!r} is not a contract course domain"
+                               + (" or 'aucun'" if nomenclature == "rome" else ""))
+        if code in tables[nomenclature]:
+            raise LexiconError(f"{where}: {nomenclature} code {code} is already mapped")
+        tables[nomenclature][code] = value
+    rome = tables["rome"]
+    return CourseDomains(
+        tables["formacode"], tables["champ_formacode"],
+        {code: value for code, value in rome.items() if value != NO_DOMAIN},
+        frozenset(code for code, value in rome.items() if value == NO_DOMAIN),
+        tables["famille_rome"], tables["nsf"])
+
+
+def course_domains(directory: Path | str | None = None) -> CourseDomains:
+    """The code -> course domain tables (data/lexicons/codes_domaines.csv), read once; the rule
+    that applies them is bot.core.vocabulary_mapping.domain_for."""
+    return _course_domains(_directory(directory))
+
+
 def validate_all(directory: Path | str | None = None) -> int:
     """Load every lexicon (raises LexiconError on the first problem); the number of rows."""
     count = sum(len(value_entries(name, directory)) for name in VALUE_FILES)
     count += len(sms_tokens(directory)) + sum(map(len, typo_words(directory)))
     count += len(approximations(directory)) + len(rome_overrides(directory))
     count += len(areas(directory)) + len(not_place_words(directory))
+    count += sum(map(len, course_domains(directory)))
     return count
 
 
 def clear_cache() -> None:
     _value_entries.cache_clear()
     _pairs.cache_clear()
+    _course_domains.cache_clear()
 
 
 _MAX_EXPANSIONS = 64

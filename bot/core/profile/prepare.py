@@ -37,17 +37,19 @@ TOKEN = re.compile(r"\S+")
 # (data/lexicons/typos.csv and the plain phrases of the value lexicons).
 FUZZY_MIN_LENGTH = 8
 SLIP_MIN_LENGTH = 4
-# "deuxh", "vingt-cinqh": a number word glued to its hour unit.
-_WORD_HOURS = re.compile(
-    r"\b((?:(?:vingt|trente|quarante|cinquante|soixante)(?: et)?[ -]?)?"
-    r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize"
-    r"|vingt|trente|quarante))h\b")
-# Spoken or slang elision of "je" before a consonant: "j'bosse", "j'cherche", "j'veux".
-_JE_ELIDED = re.compile(r"\bj'(?=[bcdfgjklmnpqrstvwxz])")
-# French spells "m" before "p" and "b": "inporte" -> "importe", "inpossible" -> "impossible".
-_N_BEFORE_P = re.compile(r"\b([ei])n(?=[pb][a-z]{3})")
-# A key held down: three or more of the same letter -> two ("colllège", "programmmer").
-_HELD_KEY = re.compile(r"([a-z])\1{2,}")
+# Spelling fixes of each folded clause, applied in this order: (pattern, replacement).
+_SPELLING_FIXES = (
+    # A key held down: three or more of the same letter -> two ("colllège", "programmmer").
+    (re.compile(r"([a-z])\1{2,}"), r"\1\1"),
+    # "deuxh", "vingt-cinqh": a number word glued to its hour unit.
+    (re.compile(r"\b((?:(?:vingt|trente|quarante|cinquante|soixante)(?: et)?[ -]?)?"
+                r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize"
+                r"|vingt|trente|quarante))h\b"), r"\1 h"),
+    # Spoken or slang elision of "je" before a consonant: "j'bosse", "j'cherche", "j'veux".
+    (re.compile(r"\bj'(?=[bcdfgjklmnpqrstvwxz])"), "je "),
+    # French spells "m" before "p" and "b": "inporte" -> "importe", "inpossible" -> "impossible".
+    (re.compile(r"\b([ei])n(?=[pb][a-z]{3})"), r"\1m"),
+)
 # Learners' French: "moi" + an infinitive stands for "je" + the verb ("moi avoir 22 ans",
 # "moi pas travailler"). Only the common verbs of a profile answer.
 _LEARNER_VERBS = {
@@ -293,9 +295,9 @@ def _learner_verb(m: re.Match) -> str:
 
 def _prepare_clause(clause: str) -> str:
     sms = lexicons.sms_tokens()
-    folded = _WORD_HOURS.sub(r"\1 h", _HELD_KEY.sub(r"\1\1", fold(clause)))
-    folded = _JE_ELIDED.sub("je ", folded)
-    folded = _N_BEFORE_P.sub(r"\1m", folded)
+    folded = fold(clause)
+    for pattern, replacement in _SPELLING_FIXES:
+        folded = pattern.sub(replacement, folded)
     folded = _LEARNER.sub(_learner_verb, folded)
     folded = _LEARNER_ETRE.sub(lambda m: _LEARNER_VERBS[m.group(1)][0], folded)
     folded = _LEARNER_NOUN.sub(lambda m: "je ne travaille " + m.group(1).strip() if m.group(1)

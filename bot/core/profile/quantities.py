@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from bot.core.profile import lexicons
 from bot.core.profile.prepare import Message, clause_before, compile_fragments, is_negated, to_float
+from bot.core.text import any_word
 from bot.core.vocab import AGE_RANGE, WEEKLY_HOURS_RANGE
 
 AGE_REASON = f"L'âge doit être compris entre {AGE_RANGE[0]} et {AGE_RANGE[1]} ans."
@@ -76,14 +77,16 @@ HOURS_TIME_OF_DAY_BEFORE = {"a", "vers", "apres", "avant", "des", "jusqu'a", "ju
                             "de", "entre", "midi", "et"}
 # "je travaille à temps partiel" describes the job, not the time free for a course.
 # The job nouns count too, whatever the register: "un boulot à mi-temps", "un petit taf à temps plein".
-HOURS_CURRENT_JOB = re.compile(r"\b(?:travaille|bosse|taffe|charbonne|salarie|salariee|employe|employee|cdi|cdd|"
-                               r"contrat|emploi|job|poste|boulot|taf|taff|travail|interim|mission)\b")
-PER_WEEK = re.compile(r"\b(?:par semaine|semaine|semaines|hebdomadaires?|a la semaine|chaque semaine|par sem)\b")
+HOURS_CURRENT_JOB = any_word("travaille", "bosse", "taffe", "charbonne", "salarie", "salariee", "employe",
+                             "employee", "cdi", "cdd", "contrat", "emploi", "job", "poste", "boulot", "taf",
+                             "taff", "travail", "interim", "mission")
+PER_WEEK = any_word("par semaine", "semaine", "semaines", "hebdomadaires?", "a la semaine", "chaque semaine",
+                    "par sem")
 PER_DAY = re.compile(
     r"\b(?:par jour|jour|jours|par j|chaque jour|tous les jours|quotidien(?:nement)?|par soir|"
     r"chaque soir|tous les soirs|par matin|chaque matin|tous les matins)\b"
 )
-PER_MONTH = re.compile(r"\b(?:par mois|mois)\b")
+PER_MONTH = any_word("par mois", "mois")
 _UNIT = r"(?:h|heures?|hrs?)"
 # "entre 5 et 10 h", "5 a 10 heures", "5 ou 6 h", "entre 5h et 10h par semaine"
 HOURS_RANGE = re.compile(
