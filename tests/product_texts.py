@@ -96,7 +96,9 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
-            if owner in ("logger", "logging", "log") or name in ("debug", "info", "warning", "error", "exception"):
+            # Log lines, and the words a pattern looks for (bot.core.text.any_word): read, never shown.
+            if owner in ("logger", "logging", "log") or name in ("debug", "info", "warning", "error", "exception",
+                                                                   "any_word"):
                 for sub in ast.walk(node):
                     skip.add(id(sub))
         if isinstance(node, ast.BinOp) and _literal(node) is not None:
