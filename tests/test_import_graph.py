@@ -40,11 +40,20 @@ def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
     """The modules of `known` that `module` (read from `path`) imports, anywhere in its text."""
     found: set[str] = set()
 
+    own_packages = {module.rsplit(".", i)[0] for i in range(1, module.count(".") + 1)}
+
     def add(target: str) -> None:
         while target and target not in known:  # `bot.core.geo.find_place` is the module `bot.core.geo`
             target = target.rpartition(".")[0]
         if target and target != module:
             found.add(target)
+        # Importing `a.b.c` runs `a/b/__init__.py` first: an edge to every package on the way
+        # (but the importer's own packages, already running when it is imported).
+        package = target.rpartition(".")[0]
+        while package:
+            if package in known and package not in own_packages and package != module:
+                found.add(package)
+            package = package.rpartition(".")[0]
 
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -121,6 +130,8 @@ def test_the_graph_is_read_from_the_code(tmp_path):
     assert imports_of("pkg", package / "__init__.py", known) == {"pkg.a"}
     assert imports_of("pkg.a", package / "a.py", known) == {"pkg.b"}  # inside a function too
     assert imports_of("pkg.b", package / "b.py", known) == {"pkg.a", "pkg.c"}
+    # A submodule's package runs first: `import pkg.c.d` from outside `pkg` reaches `pkg` too.
+    assert imports_of("other", package / "b.py", known | {"other"}) == {"pkg", "pkg.a", "pkg.c"}
     tree = {"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.c"}, "pkg.c": {"pkg.a"}, "pkg.d": {"pkg.a"}}
     assert cycles(tree) == [["pkg.a", "pkg.b", "pkg.c"]]
     assert cycles({"pkg.a": {"pkg.b"}, "pkg.b": set()}) == []

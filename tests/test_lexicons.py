@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from bot.core import config
-from bot.core.profile import jobs, lexicons
-from bot.core.profile.lexicons import LexiconError
+from bot.core import config, lexicons
+from bot.core.lexicons import LexiconError
+from bot.core.profile import jobs
 
 SHIPPED = config.PROJECT_ROOT / "data" / "lexicons"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core import config, vocabulary_mapping as vm
-from bot.core.profile import jobs, lexicons
+from bot.core import config, lexicons
+from bot.core import vocabulary_mapping as vm
+from bot.core.profile import jobs
 from bot.core.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
-
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "rome_mapping_cases.yml").read_text(encoding="utf-8"))
 

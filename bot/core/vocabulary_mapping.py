@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from bot.core import config
+from bot.core import config, lexicons
 from bot.core.vocab import (
     ADJACENT_DEPARTMENTS, COURSE_DOMAINS, COURSE_MODES, CRENEAUX, EQUIPEMENTS, IDF_DEPARTMENTS, LEVEL_RANK, LEVELS,
     UNDECIDED_DOMAIN,
@@ -285,8 +285,6 @@ def domain_tables():
 
 @lru_cache(maxsize=None)
 def _domain_tables(directory):
-    # Imported here, not at the top: bot.core.profile runs jobs.py, which imports this module.
-    from bot.core.profile import lexicons
     return lexicons.course_domains(directory)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core import lexicons
 from bot.core.labels import DEPARTMENT_TITLES
-from bot.core.profile import lexicons
 from bot.core.text import fold
 from bot.core.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
 

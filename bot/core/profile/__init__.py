@@ -20,8 +20,8 @@ __all__ = ["Extraction", "extract_profile", "is_dont_know", "normalise_slot", "r
 
 def reload_lexicons() -> None:
     """Forget every loaded lexicon and index (after editing data/lexicons/ or the settings)."""
-    from bot.core import vocabulary_mapping
-    from bot.core.profile import background, constraints, domain, jobs, lexicons, prepare, quantities
+    from bot.core import lexicons, vocabulary_mapping
+    from bot.core.profile import background, constraints, domain, jobs, prepare, quantities
     lexicons.clear_cache()
     vocabulary_mapping._domain_tables.cache_clear()
     jobs.clear_cache()

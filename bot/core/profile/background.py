@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.core.profile import jobs, lexicons
+from bot.core import lexicons
+from bot.core.profile import jobs
 from bot.core.profile.prepare import (
     CLAUSE_STOPS, NEGATORS, TOKEN, Message, about_someone_else, clause_before, compile_fragments, is_negated,
     longest_first, mask, matches,

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.core.profile import lexicons
+from bot.core import lexicons
 from bot.core.profile.prepare import (
     NEGATORS, Message, about_someone_else, any_match, clause_before, compile_fragments, is_negated, mask, matches,
 )

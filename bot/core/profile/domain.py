@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.core.profile import jobs, lexicons
+from bot.core import lexicons
+from bot.core.profile import jobs
 from bot.core.profile.prepare import Message, any_match, compile_fragments, is_negated, mask
 from bot.core.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
 

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.core import config
-from bot.core.profile import lexicons
+from bot.core import config, lexicons
 from bot.core.text import fold
 from bot.core.vocab import COURSE_DOMAINS, UNDECIDED_DOMAIN
 from bot.core.vocabulary_mapping import rome_domain

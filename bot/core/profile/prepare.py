@@ -20,8 +20,8 @@ import os
 import re
 from functools import lru_cache
 
-from bot.core import config
-from bot.core.profile import jobs, lexicons
+from bot.core import config, lexicons
+from bot.core.profile import jobs
 from bot.core.text import NUMBER_WORDS, fold, words_to_numbers
 
 NEGATORS = {"pas", "jamais", "sans", "aucun", "aucune", "ni", "plus", "non"}

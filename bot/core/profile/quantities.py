@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.core.profile import lexicons
+from bot.core import lexicons
 from bot.core.profile.prepare import Message, clause_before, compile_fragments, is_negated, to_float
 from bot.core.text import any_word
 from bot.core.vocab import AGE_RANGE, WEEKLY_HOURS_RANGE
