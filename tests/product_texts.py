@@ -199,13 +199,14 @@ def page_texts() -> Iterator[Item]:
         for text in _html_texts(markup):
             if is_french_text(text):
                 yield where, text, "message"
-    script = (ROOT / "bot/gateway/static/chat.js").read_text(encoding="utf-8")
-    script = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
-    script = re.sub(r'"\s*\+\s*\n\s*"', "", script)  # "a " +\n "b": one text
-    for match in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', script):
-        text = match.group(1).replace('\\"', '"')
-        if is_french_text(text):
-            yield f"bot/gateway/static/chat.js:{script[:match.start()].count(chr(10)) + 1}", text, "message"
+    for name in ("chat.js", "reading.js"):
+        script = (ROOT / "bot/gateway/static" / name).read_text(encoding="utf-8")
+        script = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
+        script = re.sub(r'"\s*\+\s*\n\s*"', "", script)  # "a " +\n "b": one text
+        for match in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', script):
+            text = match.group(1).replace('\\"', '"')
+            if is_french_text(text):
+                yield f"bot/gateway/static/{name}:{script[:match.start()].count(chr(10)) + 1}", text, "message"
 
 
 def domain_texts() -> Iterator[Item]:

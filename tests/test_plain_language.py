@@ -105,6 +105,7 @@ def test_every_french_text_is_found():
     for expected in ("domain.yml", "faq.yml", "questions.question", "handoff.handoff_text", "replies.course_line",
                      "replies.course_details_text", "course_facts.course_fact_text", "replies.comparison_text",
                      "messaging.VOICE_NOTE_REPLY", "bot/gateway/static/index.html", "bot/gateway/static/chat.js",
+                     "bot/gateway/static/reading.js",
                      "bot/services/privacy_notice.html ", "bot/gateway/console.py", "bot/gateway/region.py", "capnum_rasa/rest.py"):
         assert any(w.startswith(expected) for w in wheres), (expected, sorted(wheres))
     assert any(w.startswith("actions/") for w in wheres)

@@ -4,7 +4,7 @@
     python -m bot.gateway        # port GATEWAY_PORT (8080), Rasa at RASA_URL
 
 Routes
-  GET  /                      the chat page (static/index.html, chat.js, chat.css)
+  GET  /                      the chat page (static/index.html, reading.js, chat.js, chat.css)
   POST /api/chat              {"message"} -> Rasa's list of messages (conversation: the cookie)
   POST /api/nouvelle-conversation   a new conversation cookie for this browser
   GET  /confidentialite       the privacy notice (bot.services.privacy.notice_html())

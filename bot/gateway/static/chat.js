@@ -4,18 +4,20 @@
  * localStorage, so a reload shows them again; the conversation itself is identified by an
  * HttpOnly cookie the gateway issues (the page never sends an identifier). "Nouvelle
  * conversation" and an erasure ("supprimer mes données") forget the history on this device.
- * Every bot message has an « Écouter » button: the browser's own speech synthesis reads it in
- * French (nothing leaves the device); pressed again, it stops. « Lire chaque réponse à voix
- * haute » and the text size are remembered in localStorage. */
+ * Every bot message has an « Écouter » button and the text size can be changed: reading.js,
+ * loaded first, holds those reading aids. */
 (function () {
   "use strict";
 
+  // The reading aids and the shared helpers (reading.js, loaded first).
+  var aids = window.CapReading;
+  var load = aids.load, save = aids.save, forget = aids.forget, announce = aids.announce;
+  var el = aids.el, hidden = aids.hidden, sentencesOf = aids.sentencesOf, forSpeech = aids.forSpeech;
+  var listenButton = aids.listenButton;
+  var stopReading = aids.stopReading, readAloudIfAsked = aids.readAloudIfAsked, canSpeak = aids.canSpeak;
+
   var SENDER_KEY = "capnum.sender";
   var HISTORY_KEY = "capnum.history";
-  var AUTOREAD_KEY = "capnum.autoread";
-  var TEXT_SIZE_KEY = "capnum.textSize";
-  // Text sizes, in % of the browser's own size (every length of chat.css is in rem).
-  var TEXT_SIZES = [100, 115, 130, 150, 175, 200];
   var MAX_HISTORY = 300;
   var MAX_CHARS = 2000;
 
@@ -24,7 +26,6 @@
   var input = document.getElementById("message");
   var typing = document.getElementById("typing");
   var restart = document.getElementById("restart");
-  var announcer = document.getElementById("announce");
   var busy = false;
 
   var MODES = {
@@ -38,16 +39,6 @@
   var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                 "septembre", "octobre", "novembre", "décembre"];
 
-  // -- storage (may be unavailable: private browsing) ------------------------------------
-  function load(key) {
-    try { return window.localStorage.getItem(key); } catch (e) { return null; }
-  }
-  function save(key, value) {
-    try { window.localStorage.setItem(key, value); } catch (e) { /* nothing kept */ }
-  }
-  function forget(key) {
-    try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
-  }
 
   // The conversation is the gateway's HttpOnly cookie: this page never holds an identifier.
   // (Older versions of the page kept one here: forget it.)
@@ -67,163 +58,10 @@
     save(HISTORY_KEY, JSON.stringify(history));
   }
 
-  // Short news for screen readers (a polite live region of its own).
-  function announce(text) {
-    if (!announcer) { return; }
-    announcer.textContent = "";
-    window.setTimeout(function () { announcer.textContent = text; }, 30);
-  }
 
-  // -- text size -------------------------------------------------------------------------
-  var smaller = document.getElementById("text-smaller");
-  var larger = document.getElementById("text-larger");
 
-  function sizeIndex() {
-    var i = TEXT_SIZES.indexOf(parseInt(load(TEXT_SIZE_KEY) || "100", 10));
-    return i < 0 ? 0 : i;
-  }
-
-  function applyTextSize(index, spoken) {
-    index = Math.max(0, Math.min(TEXT_SIZES.length - 1, index));
-    var percent = TEXT_SIZES[index];
-    document.documentElement.setAttribute("data-text-size", String(percent));
-    save(TEXT_SIZE_KEY, String(percent));
-    if (smaller) { smaller.disabled = index === 0; }
-    if (larger) { larger.disabled = index === TEXT_SIZES.length - 1; }
-    if (spoken) { announce("Taille du texte : " + percent + " %."); }
-  }
-
-  if (smaller && larger) {
-    smaller.addEventListener("click", function () { applyTextSize(sizeIndex() - 1, true); });
-    larger.addEventListener("click", function () { applyTextSize(sizeIndex() + 1, true); });
-  }
-  applyTextSize(sizeIndex(), false);
-
-  // -- listening (the browser's speech synthesis; nothing leaves the device) ----------------
-  var synth = ("speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function")
-    ? window.speechSynthesis : null;
-  var autoread = document.getElementById("autoread");
-  var reading = null;  // { buttons: [...], left: utterances not finished }
-
-  function frenchVoice() {
-    var voices = [];
-    try { voices = synth.getVoices() || []; } catch (e) { voices = []; }
-    var best = null;
-    for (var i = 0; i < voices.length; i++) {
-      var lang = String(voices[i].lang || "").toLowerCase().replace("_", "-");
-      if (lang === "fr-fr") { return voices[i]; }
-      if (!best && lang.indexOf("fr") === 0) { best = voices[i]; }
-    }
-    return best;
-  }
-
-  // What the ear needs: "20 h" is "20 heures", a lone "·" or "–" is not read.
-  function forSpeech(text) {
-    return String(text).replace(/(\d)\s?h\b/g, "$1 heures").replace(/\s[·–—]\s/g, ", ")
-      .replace(/\s+/g, " ").trim();
-  }
-
-  // A text as short sentences (one utterance each: natural pauses, and no engine cut-off).
-  function sentencesOf(text) {
-    var parts = [];
-    String(text || "").split(/\n+/).forEach(function (line) {
-      line.split(/(?<=[.!?…])\s+/).forEach(function (p) {
-        p = forSpeech(p);
-        if (p) { parts.push(p); }
-      });
-    });
-    return parts;
-  }
-
-  function setPressed(button, pressed) {
-    button.setAttribute("aria-pressed", pressed ? "true" : "false");
-    button.classList.toggle("speaking", pressed);
-  }
-
-  function stopReading(spoken) {
-    var current = reading;
-    reading = null;
-    if (!current) { return; }
-    try { synth.cancel(); } catch (e) { /* nothing to stop */ }
-    current.buttons.forEach(function (b) { setPressed(b, false); });
-    if (spoken) { announce("Lecture arrêtée."); }
-  }
-
-  // items: [{ button, sentences }], read one after the other.
-  function read(items) {
-    if (!synth) { return; }
-    stopReading(false);
-    var current = { buttons: [], left: 0 };
-    var queue = [];
-    var voice = frenchVoice();
-    items.forEach(function (entry) {
-      if (!entry.sentences.length) { return; }
-      current.buttons.push(entry.button);
-      entry.sentences.forEach(function (sentence) {
-        var utterance = new window.SpeechSynthesisUtterance(sentence);
-        utterance.lang = voice && voice.lang ? String(voice.lang).replace("_", "-") : "fr-FR";
-        if (voice) { try { utterance.voice = voice; } catch (e) { /* the lang is enough */ } }
-        utterance.rate = 0.95;
-        var done = false;
-        utterance.onend = utterance.onerror = function () {
-          if (done) { return; }
-          done = true;
-          current.left -= 1;
-          if (current.left <= 0 && reading === current) {
-            reading = null;
-            current.buttons.forEach(function (b) { setPressed(b, false); });
-          }
-        };
-        queue.push(utterance);
-      });
-    });
-    if (!queue.length) { return; }
-    current.left = queue.length;
-    reading = current;
-    current.buttons.forEach(function (b) { setPressed(b, true); });
-    announce("Lecture à voix haute. Appuyez encore sur « Écouter » pour arrêter.");
-    queue.forEach(function (u) { synth.speak(u); });
-  }
-
-  function listenButton(sentences, name) {
-    var button = el("button", "listen", null);
-    button.type = "button";
-    button.appendChild(el("span", "listen-icon", "")).setAttribute("aria-hidden", "true");
-    button.appendChild(document.createTextNode("Écouter"));
-    if (name) { button.appendChild(hidden(" : " + name)); }
-    setPressed(button, false);
-    button.addEventListener("click", function () {
-      if (button.getAttribute("aria-pressed") === "true") { stopReading(true); return; }
-      read([{ button: button, sentences: sentences }]);
-    });
-    return button;
-  }
-
-  if (synth && autoread) {
-    document.getElementById("autoread-setting").hidden = false;
-    autoread.checked = load(AUTOREAD_KEY) === "1";
-    autoread.addEventListener("change", function () {
-      save(AUTOREAD_KEY, autoread.checked ? "1" : "0");
-      if (!autoread.checked) { stopReading(false); }
-      announce(autoread.checked ? "Chaque nouvelle réponse sera lue à voix haute."
-        : "Les réponses ne seront plus lues à voix haute.");
-    });
-    // Some browsers load their voices late.
-    try { synth.addEventListener("voiceschanged", function () { frenchVoice(); }); } catch (e) { /* old */ }
-  } else {
-    document.documentElement.classList.add("no-speech");
-  }
 
   // -- rendering -------------------------------------------------------------------------
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-
-  function hidden(text) { return el("span", "visually-hidden", text); }
-
   function item(who) {
     var li = el("li", "msg " + who);
     li.appendChild(hidden(who === "user" ? "Vous : " : "Cap Numérique : "));
@@ -316,7 +154,7 @@
       card.appendChild(ul);
     }
     var actions = el("p", "card-actions");
-    if (synth) {
+    if (canSpeak) {
       var listen = listenButton(cardSentences(course, rank, facts, reasons), course.titre || "Formation");
       actions.appendChild(listen);
       readable.push({ button: listen, sentences: cardSentences(course, rank, facts, reasons) });
@@ -416,7 +254,7 @@
   // A bot text bubble with its « Écouter » button; readable gets what it reads.
   function botBubble(li, text, readable) {
     li.appendChild(el("p", "bubble", text));
-    if (synth) {
+    if (canSpeak) {
       var sentences = sentencesOf(text);
       var listen = listenButton(sentences, null);
       li.appendChild(listen);
@@ -546,10 +384,6 @@
     });
   }
 
-  // « Lire chaque réponse à voix haute »: the new answer is read as soon as it is shown.
-  function readAloudIfAsked(items) {
-    if (synth && autoread && autoread.checked && items.length) { read(items); }
-  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
