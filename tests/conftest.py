@@ -23,7 +23,6 @@ import os
 import secrets
 import socket
 import sys
-import time
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from bot.core.config import LHEO_REFERENCE_DIR
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from bot.core.vocab import COURSE_DOMAINS, IDF_DEPARTMENTS, LEVEL_RANK
 from bot.core.vocabulary_mapping import department_bit

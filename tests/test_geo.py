@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.core import config, geo
-from bot.core.geo import CommunesFileError, Place, commune_index, department_label, find_place
+from bot.core.geo import CommunesFileError, commune_index, department_label, find_place
 from bot.core.vocab import DEPARTMENT_NAMES, IDF_DEPARTMENTS, OUTSIDE_REGION
 
 

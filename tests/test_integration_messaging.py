@@ -9,7 +9,6 @@ themselves are covered by tests/test_messaging_render.py).
 from __future__ import annotations
 
 import asyncio
-import copy
 import itertools
 import json
 import re

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
 import pytest
 from aiohttp import web

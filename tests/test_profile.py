@@ -114,10 +114,6 @@ def test_every_domain_value_is_reachable_from_its_name():
         assert normalise_slot("domaine", domain) == domain
 
 
-# Places come from bot.core.geo.find_place.
-from bot.core import geo  # noqa: E402
-
-
 @pytest.mark.parametrize("text, requested, expected", [
     ("j'ai 22 ans et j'habite à Créteil", None, {"age": 22, "departement": "94", "commune": "Créteil"}),
     ("jsui a evry g 19 ans", None, {"age": 19, "departement": "91"}),

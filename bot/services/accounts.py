@@ -30,7 +30,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Optional
 
 from sqlalchemy import (
     Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, delete, func, insert, or_, select,

@@ -20,7 +20,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine

@@ -36,7 +36,7 @@ from typing import Any
 from bot.core.profile import extract_profile
 from tests.personas import banks
 from tests.personas.french import number_words
-from tests.personas.generate import DEP_IN, DEP_SLANG, DERIVED_FROM, HOURS, _fields, _inline, _Writer, place_fits
+from tests.personas.generate import DEP_IN, DEP_SLANG, DERIVED_FROM, HOURS, _inline, _Writer, place_fits
 
 AGES = (16, 18, 21, 25, 29, 34, 41, 46, 53, 65)
 SLOT_ORDER = ("situation", "age", "departement", "commune", "niveau", "domaine", "heures_semaine",

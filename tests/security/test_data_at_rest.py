@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import os
-import sqlite3
 import stat
 
 import pytest

@@ -48,7 +48,6 @@ def test_action_server_killed_under_the_launcher_is_restarted(tmp_path):
 # -- the supervisor alone, on the real action server and gateway (no model needed) ---------
 
 import socket
-import sys
 import threading
 import urllib.request
 

@@ -1,7 +1,6 @@
 """Tokens and passwords never reach a log line (bot.core.logsafe, installed in every server)."""
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 

@@ -3,7 +3,6 @@ another channel's id (a Telegram chat id) nor with another browser's id. Played 
 real Rasa and action servers; the victim's tracker is checked unchanged afterwards."""
 from __future__ import annotations
 
-import json
 import urllib.parse
 
 import pytest

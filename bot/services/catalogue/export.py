@@ -5,7 +5,6 @@ The output is accepted back by the YAML importer (same structure as demo_catalog
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine

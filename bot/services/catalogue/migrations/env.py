@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import pool
 
 from bot.services.catalogue.db import VERSION_TABLE, create_catalogue_engine
 from bot.services.catalogue.models import Base
