@@ -8,10 +8,9 @@ data/lexicons/codes_domaines.csv.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Iterable, Optional
 
-from bot.core import config, lexicons
+from bot.core import lexicons
 from bot.core.vocab import (
     ADJACENT_DEPARTMENTS, COURSE_DOMAINS, COURSE_MODES, CRENEAUX, EQUIPEMENTS, IDF_DEPARTMENTS, LEVEL_RANK, LEVELS,
     UNDECIDED_DOMAIN,
@@ -276,16 +275,11 @@ def department_bit(departement: str) -> int:
 # The tables are data/lexicons/codes_domaines.csv (checked when read: known nomenclature, a
 # contract domain, no code twice). The ONE ROME -> domain rule: catalogue courses (domain_for)
 # and job titles read from a message (bot/core/profile/jobs.py, rome_domain) both use it.
-def domain_tables():
-    """The code -> domain tables (`lexicons.CourseDomains`: formacode, formacode_field, rome,
-    rome_without_domain, rome_family, nsf) of the configured lexicon folder, read once
+def domain_tables() -> lexicons.CourseDomains:
+    """The code -> domain tables (formacode, formacode_field, rome, rome_without_domain,
+    rome_family, nsf) of the configured lexicon folder, read once by `lexicons.course_domains`
     (`bot.core.profile.reload_lexicons` forgets them)."""
-    return _domain_tables(config.LEXICONS_DIR)
-
-
-@lru_cache(maxsize=None)
-def _domain_tables(directory):
-    return lexicons.course_domains(directory)
+    return lexicons.course_domains()
 
 
 def domain_for(formacodes: Iterable[str] = (), codes_rome: Iterable[str] = (),

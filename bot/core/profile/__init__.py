@@ -20,10 +20,9 @@ __all__ = ["Extraction", "extract_profile", "is_dont_know", "normalise_slot", "r
 
 def reload_lexicons() -> None:
     """Forget every loaded lexicon and index (after editing data/lexicons/ or the settings)."""
-    from bot.core import lexicons, vocabulary_mapping
+    from bot.core import lexicons
     from bot.core.profile import background, constraints, domain, jobs, prepare, quantities
     lexicons.clear_cache()
-    vocabulary_mapping._domain_tables.cache_clear()
     jobs.clear_cache()
     for cached in (prepare._vocabulary, prepare._short_targets, prepare.correct_typo, background._situation_patterns,
                    background._level_patterns, constraints._patterns, domain._regexes,
