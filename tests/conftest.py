@@ -14,8 +14,9 @@ Two lanes (`make test-fast`, `make test`): a test is ``integration`` when its mo
 (``pytestmark``) or starts real servers (it imports ``running_assistant``,
 ``running_cluster`` or the whole launcher, ``launched``): marked here at collection, so that
 ``-m "not integration"`` (the fast lane: pure core, SQLite, the gateway against a fake Rasa) never
-waits for a Rasa server; there the storage tests run on SQLite only (``tests.lanes.BACK_ENDS``). Modules that need the same plain assistant share one per test session
-(``shared_assistant``) instead of starting their own.
+waits for a Rasa server; there the storage tests run on SQLite only (``tests.lanes.BACK_ENDS``).
+Modules that need the same plain assistant share one per test session (``shared_assistant``)
+instead of starting their own.
 """
 from __future__ import annotations
 
@@ -27,12 +28,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.lanes import BACK_ENDS
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from tests.lanes import BACK_ENDS  # noqa: E402
 from tests.postgres_support import PostgresCluster, scratch_database  # noqa: E402
 
 pytest_plugins = ["tests.browser_support"]
@@ -186,8 +186,6 @@ LONGEST_FIRST = (
     "tests.test_matching_properties", "tests.security.test_webhooks", "tests.security.test_action_server_auth",
     "tests.test_profile_fresh_phrasings", "tests.security.test_limits",
 )
-
-
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups

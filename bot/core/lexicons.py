@@ -30,6 +30,9 @@ from bot.core.vocab import (
 NO_DOMAIN = "aucun"
 _REGEX_CHARS = set("\\()[]?*+|{}^$.")
 CONDITIONS = ("", "question", "sinon")
+# nomenclature of codes_domaines.csv -> the form of its codes
+CODE_FORMS = {"formacode": r"\d{5}", "champ_formacode": r"\d{3}", "rome": r"[A-N]\d{4}",
+              "famille_rome": r"[A-N]\d{2}", "nsf": r"\d{3}"}
 
 
 class LexiconError(ValueError):
@@ -220,13 +223,13 @@ def approximations(directory: Path | str | None = None) -> dict[str, int]:
 def rome_overrides(directory: Path | str | None = None) -> dict[str, str | None]:
     """ROME code -> domain (or None: no domain) of data/lexicons/rome_domaines.csv."""
     overrides: dict[str, str | None] = {}
-    allowed = DOMAIN_SLOT_VALUES + ("aucun",)
+    allowed = DOMAIN_SLOT_VALUES + (NO_DOMAIN,)
     for code, value, where in _pairs("rome_domaines", ("code_rome", "valeur"), _directory(directory)):
-        if not re.fullmatch(r"[A-N]\d{4}", code):
+        if not re.fullmatch(CODE_FORMS["rome"], code):
             raise LexiconError(f"{where}: code_rome {code!r} is not a ROME code (e.g. M1805)")
         if value not in allowed:
-            raise LexiconError(f"{where}: value {value!r} is not a contract domain or 'aucun'")
-        overrides[code] = None if value == "aucun" else value
+            raise LexiconError(f"{where}: value {value!r} is not a contract domain or '{NO_DOMAIN}'")
+        overrides[code] = None if value == NO_DOMAIN else value
     return overrides
 
 
@@ -254,11 +257,6 @@ def not_place_words(directory: Path | str | None = None) -> frozenset[str]:
             raise LexiconError(f"{where}: origine must be 'bot' or 'frequence', not {origin!r}")
         words.add(word)
     return frozenset(words)
-
-
-# nomenclature of codes_domaines.csv -> the form of its codes
-CODE_FORMS = {"formacode": r"\d{5}", "champ_formacode": r"\d{3}", "rome": r"[A-N]\d{4}",
-              "famille_rome": r"[A-N]\d{2}", "nsf": r"\d{3}"}
 
 
 class CourseDomains(NamedTuple):
