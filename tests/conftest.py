@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import sys
 from pathlib import Path
 
@@ -34,6 +33,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from tests.lanes import BACK_ENDS  # noqa: E402
 from tests.postgres_support import PostgresCluster, scratch_database  # noqa: E402
+from tests.servers import free_port  # noqa: E402
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -52,12 +52,6 @@ def _can_connect(url: str) -> bool:
         return False
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server_url():
     """URL of a PostgreSQL database created for this test session (dropped afterwards)."""
@@ -70,7 +64,7 @@ def postgres_server_url():
         server = DEFAULT_LOCAL_URL
     if not server:
         try:
-            cluster = PostgresCluster(_free_port())
+            cluster = PostgresCluster(free_port())
             server = cluster.url
         except Exception as exc:  # no binaries, or they cannot start here
             reason = f"PostgreSQL indisponible : {exc}"

@@ -17,8 +17,8 @@ from bot.services.catalogue.db import ensure_schema, get_engine, session_factory
 from bot.services.search import MatchingEngine, Profile
 from tests import browser_support
 from tests.browser_support import screenshot
-from tests.gateway_server import XSS, clone_course, free_port, running_gateway
-from tests.servers import seed_catalogue
+from tests.gateway_server import XSS, clone_course, running_gateway
+from tests.servers import free_port, seed_catalogue
 
 pytestmark = pytest.mark.integration
 

@@ -15,8 +15,8 @@ from bot.services.analytics import record
 from bot.services.catalogue.db import dispose_engine, ensure_schema, get_engine
 from tests import browser_support
 from tests.browser_support import screenshot
-from tests.gateway_server import free_port, running_gateway
-from tests.servers import seed_catalogue
+from tests.gateway_server import running_gateway
+from tests.servers import free_port, seed_catalogue
 
 pytestmark = pytest.mark.integration
 

@@ -21,7 +21,8 @@ from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
 from bot.gateway.console import CHOICE_FIELDS, parse_profile
 from bot.services import accounts
 from bot.services.catalogue.db import ensure_schema, get_engine
-from tests.gateway_server import free_port, http, post_json, running_fake, running_gateway
+from tests.gateway_server import http, post_json, running_fake, running_gateway
+from tests.servers import free_port
 
 PASSWORD = "un mot de passe solide"
 

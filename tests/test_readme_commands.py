@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import config
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # A line that needs `make run` (or builds and runs everything itself: make run, make test, make bench).
@@ -147,14 +148,6 @@ def test_readme_commands_run_in_a_fresh_clone(tmp_path):
 
 
 # -- the commands that need `make run` -------------------------------------------------------------
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def nothing_to_rebuild(clone: Path, env: dict[str, str]) -> None:
     """Makes `make run` in the clone start what is there: the project's venv taken as installed
