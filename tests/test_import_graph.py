@@ -202,7 +202,7 @@ def test_the_folder_says_the_layer():
 
 def test_every_command_of_bot_tools_runs_with_python_m():
     """A tool with a `main` is run as `python -m bot.tools.<name>`: without the guard it exits 0 doing nothing."""
-    silent = [path.name for path in sorted((ROOT / "bot" / "tools").glob("*.py"))
-              if "def main(" in path.read_text(encoding="utf-8")
-              and 'if __name__ == "__main__":' not in path.read_text(encoding="utf-8")]
+    sources = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "bot" / "tools").glob("*.py"))}
+    silent = [name for name, source in sources.items()
+              if "def main(" in source and 'if __name__ == "__main__":' not in source]
     assert silent == [], f"python -m would do nothing: {silent}"

@@ -1,10 +1,6 @@
 """Advisers' accounts for the console: password hashing, sign-in with a rate limit, sessions.
 
-    python -m bot.tools.accounts add conseillere@mission-locale.fr [--role adviser|admin] [--password-stdin]
-    python -m bot.tools.accounts list
-    python -m bot.tools.accounts disable conseillere@mission-locale.fr
-
-    python -m bot.tools.accounts passwd conseillere@mission-locale.fr [--password-stdin]
+Operators manage them with `python -m bot.tools.accounts` (add, list, disable, enable, passwd).
 
 - Passwords are hashed with scrypt (hashlib; n=2**17, r=8, p=1, random 16-byte salt); the
   stored form is ``scrypt$n$r$p$salt$hash`` (base64); a hash with older parameters is

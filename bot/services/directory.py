@@ -1,9 +1,8 @@
 """The directory of places that take over from the assistant (mission locale, France
 Travail, Cap emploi), imported by the operator from a CSV file.
 
-    python -m bot.tools.directory import FILE [--database-url URL]   # replaces the directory
-    python -m bot.tools.directory stats [--database-url URL]
-    python -m bot.tools.directory seed-demo [--if-empty]              # bot/services/directory_demo.csv
+Operators import it with `python -m bot.tools.directory` (import, stats, seed-demo of
+bot/services/directory_demo.csv).
 
 CSV (UTF-8, "," or ";" as separator, header on the first line), columns:
 type (mission_locale | france_travail | cap_emploi), nom, departement (75 77 78 91 92 93

@@ -1,8 +1,7 @@
 """Personal data: erasure of one person, purge of old conversations, the privacy notice.
 
-    python -m bot.tools.privacy purge --older-than 90d [--tracker-db-url URL] [--database-url URL] [--dry-run]
-    python -m bot.tools.privacy erase SENDER_ID [--tracker-db-url URL] [--database-url URL]
-                                           # with RABBITMQ_URL: the erasure event on the broker too
+Operators run both with `python -m bot.tools.privacy` (purge, erase; with RABBITMQ_URL an erasure
+is published on the broker too).
 
 - `erase_person(sender_id)` removes every per-person row of the product database (the
   recaps; profiles are only kept in the tracker and in recaps). When the person asks in

@@ -3,6 +3,7 @@
 
     python -m bot.tools.privacy purge --older-than 90d [--tracker-db-url URL] [--database-url URL] [--dry-run]
     python -m bot.tools.privacy erase SENDER_ID [--tracker-db-url URL] [--database-url URL]
+                                           # with RABBITMQ_URL: the erasure event on the broker too
 """
 from __future__ import annotations
 
