@@ -83,9 +83,7 @@ COMMUNE_ALIASES = {
     "Chelles": "Chelles",
     "Lagny": "Lagny-sur-Marne",
     "Montereau": "Montereau-Fault-Yonne",
-    "Saint-Quentin-Fallavier": "",  # placeholder removed below (kept out of the region list)
 }
-COMMUNE_ALIASES.pop("Saint-Quentin-Fallavier")
 
 # Areas that are not communes: label -> department (data/lexicons/zones.csv).
 AREAS = lexicons.areas()
