@@ -20,7 +20,10 @@ RASA := $(VENV)/bin/rasa
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# The model also holds what our own components (capnum_rasa/) computed: a change there retrains, and
+# `--force` keeps Rasa's cache from restoring what the previous code stored (it keys components by
+# class and settings, not by their code).
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard capnum_rasa/*.py)
 MODEL := models/capnum.tar.gz
 GENERATED_NLU := var/nlu/communes.yml
 
@@ -50,7 +53,7 @@ $(GENERATED_NLU): bot/tools/nlu_lookups.py data/reference/geo/communes_idf.csv |
 
 $(MODEL): $(TRAINING_INPUTS) $(GENERATED_NLU) | $(VENV)/.installed
 	$(RASA) train --data data $(GENERATED_NLU) --config config.yml --domain domain.yml \
-	  --out models --fixed-model-name capnum
+	  --out models --fixed-model-name capnum --force
 	@touch $@
 
 train: $(MODEL)

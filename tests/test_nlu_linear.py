@@ -109,3 +109,24 @@ def test_intent_and_answer_in_rasas_format_after_saving_and_loading(storage):
     assert selected["faq"]["ranking"][0]["intent_response_key"] == "faq/cout"
     # A message of another intent gets no answer picked (as capnum_rasa.nlu.FaqResponseSelector).
     assert hello.get("intent")["name"] == "greet" and hello.get("response_selector") is None
+
+
+def test_saved_model_is_plain_arrays_and_scores_as_trained(storage, tmp_path):
+    """Saved without pickle or skops (whose import cost every Rasa server about 12 s of CPU at
+    start), loaded back to the same scores; an untrained one saves nothing and predicts nothing."""
+    trained = LinearIntentClassifier.create({}, storage, Resource("intents"), context())
+    trained.train(training_data())
+    with storage.read_from(Resource("intents")) as model_dir:
+        assert sorted(p.name for p in model_dir.iterdir()) == ["intents.npz"]
+        with np.load(model_dir / "intents.npz", allow_pickle=False) as stored:
+            assert sorted(stored.files) == ["classes", "coef", "intercept"]
+    loaded = LinearIntentClassifier.load({}, storage, Resource("intents"), context())
+    probe = [featurized(text) for text in ("gratuit prix", "salut", "durée longtemps semaines")]
+    assert list(loaded.clf.classes_) == ["faq", "greet"]
+    assert np.array_equal(loaded.clf.decision_function(loaded._create_X(probe)),
+                          trained.clf.decision_function(trained._create_X(probe)))
+
+    LinearIntentClassifier.create({}, storage, Resource("untrained"), context()).persist()
+    empty = LinearIntentClassifier.load({}, storage, Resource("untrained"), context())
+    message = featurized("salut")
+    assert empty.process([message]) == [message] and message.get("intent") is None
