@@ -11,7 +11,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # what a module sets up once (a seeded catalogue, a server) is set up once, and the modules that
 # import Rasa on one worker (groups set in tests/conftest.py).
 PYTEST_WORKERS ?= 2
-PYTEST = $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST = $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -165,6 +165,14 @@ _SLOW_BY_DESIGN = ("tests.test_accounts",)
 # it in a fixture, never at the top, so that collecting them costs nothing.
 RASA_MODULES = ("tests.test_rasa_speedups", "tests.test_nlu_linear", "tests.test_tracker_store",
                 "tests.test_broker_consumer")
+# The modules that talk to the session's shared assistant (the `shared_assistant` fixture): one
+# worker runs them all, so that it is started once (a Rasa server costs about 20 s of CPU to start).
+SHARED_ASSISTANT_MODULES = ("tests.test_integration_conversation", "tests.test_dialogue_fuzz",
+                            "tests.security.test_takeover", "tests.test_browser_accessibility")
+# The messaging modules share one assistant and its platform stub (fixtures below).
+MESSAGING_MODULES = ("tests.test_integration_messaging", "tests.test_integration_voice_notes")
+XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"), **dict.fromkeys(SHARED_ASSISTANT_MODULES, "shared-assistant"),
+                **dict.fromkeys(MESSAGING_MODULES, "messaging")}
 
 
 # The modules that take longest (wall time measured in `make test` and `make test-fast`), longest
@@ -186,14 +194,15 @@ LONGEST_FIRST = (
 def pytest_collection_modifyitems(config, items):
     """Marks `integration` every test of a module that starts real servers, `slow` the tests
     of the modules above; puts the longest modules first (LONGEST_FIRST); groups each module's
-    tests on one worker (a module's fixtures are set up once), and the Rasa modules together."""
+    tests on one worker (a module's fixtures are set up once), and the modules of each of
+    XDIST_GROUPS together."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(getattr(getattr(item, "module", None), "__name__", ""), len(rank)))
     for item in items:
         module = getattr(item, "module", None)
         if module is None:
             continue
-        item.add_marker(pytest.mark.xdist_group("rasa" if module.__name__ in RASA_MODULES else module.__name__))
+        item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS.get(module.__name__, module.__name__)))
         if any(name in vars(module) for name in _SERVER_STARTERS):
             item.add_marker(pytest.mark.integration)
         if module.__name__ in _SLOW_BY_DESIGN:
@@ -203,10 +212,31 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def shared_assistant(tmp_path_factory):
     """One Rasa server + action server (demo catalogue, embedded SQLite, default settings) for
-    every module of the session that needs nothing else: started once, at first use."""
+    every module of the session that needs nothing else (SHARED_ASSISTANT_MODULES): started
+    once, at first use. CAPNUM_ACTION_TIMEOUT: on a busy test machine the first turns of a cold
+    action server can take longer than the production 3.5 s (the turn would end with the apology)."""
     from tests.servers import running_assistant
 
-    with running_assistant(tmp_path_factory.mktemp("shared-assistant")) as assistant:
+    with running_assistant(tmp_path_factory.mktemp("shared-assistant"), {"CAPNUM_ACTION_TIMEOUT": "30"}) as assistant:
+        yield assistant
+
+
+@pytest.fixture(scope="session")
+def messaging_stub():
+    """The messaging platforms' APIs on loopback (tests/test_integration_messaging.py), for the
+    session: MESSAGING_MODULES run on one worker and share it with the assistant below."""
+    from tests.test_integration_messaging import PlatformStub
+
+    platform = PlatformStub().start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture(scope="session")
+def messaging_assistant(tmp_path_factory, messaging_stub):
+    from tests.test_integration_messaging import messaging_assistant
+
+    with messaging_assistant(tmp_path_factory.mktemp("messaging"), messaging_stub) as assistant:
         yield assistant
 
 

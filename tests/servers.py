@@ -48,6 +48,7 @@ def free_port() -> int:
 class Assistant:
     url: str
     token: str
+    work_dir: Path | None = None  # its var/ and catalogue.db (environment_for)
 
     def call(self, method: str, path: str, body=None):
         data = json.dumps(body).encode() if body is not None else None
@@ -104,7 +105,7 @@ def running_assistant(work_dir: Path, extra_env: dict | None = None) -> Iterator
     (replica,) = build_replicas(1, model, TOKEN, work_dir, env, free_ports(), numbered=False)
     try:
         with servers_running(replica.servers, env, timeout=400):
-            yield Assistant(replica.url, TOKEN)
+            yield Assistant(replica.url, TOKEN, work_dir)
     except ServersDidNotStart as exc:
         logs = "\n".join(s.log_path.read_text(errors="replace")[-3000:] for s in replica.servers
                          if s.log_path.exists())

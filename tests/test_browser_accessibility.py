@@ -27,7 +27,7 @@ from tests.browser_support import (
     ARTIFACTS, chat_sender, screenshot, type_in_chat, wait_for_chat_answer, walk_to_cards,
 )
 from tests.gateway_server import running_gateway
-from tests.servers import BOBIGNY_ANSWERS, running_assistant
+from tests.servers import BOBIGNY_ANSWERS
 
 pytestmark = pytest.mark.integration
 
@@ -80,23 +80,20 @@ SPEECH_STUB = """
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser-a11y")
-    # CAPNUM_ACTION_TIMEOUT: on a busy test machine the first turns of a cold action server
-    # can take longer than the production 3.5 s (the turn would end with the apology).
-    with running_assistant(work, {"CAPNUM_ACTION_TIMEOUT": "30"}) as assistant:
-        engine = ensure_schema(get_engine(f"sqlite:///{work / 'catalogue.db'}"))
-        accounts.add_adviser(engine, ADMIN, PASSWORD, role="admin")
-        from bot.services.recap import create_recap
-        from bot.services.search import MatchingEngine, Profile
+def site(shared_assistant):
+    assistant = shared_assistant
+    engine = ensure_schema(get_engine(f"sqlite:///{assistant.work_dir / 'catalogue.db'}"))
+    accounts.add_adviser(engine, ADMIN, PASSWORD, role="admin")
+    from bot.services.recap import create_recap
+    from bot.services.search import MatchingEngine, Profile
 
-        matching = MatchingEngine(engine)
-        ids = [c["id"] for c in matching.recommend(Profile.from_slots(PROFILE), limit=2).courses]
-        matching.close()
-        with session_factory(engine)() as db:
-            code = create_recap(db, "web-a11y-test", PROFILE, ids)
-        with running_gateway(create_app(assistant.url, engine)) as url:
-            yield {"assistant": assistant, "url": url, "code": code}
+    matching = MatchingEngine(engine)
+    ids = [c["id"] for c in matching.recommend(Profile.from_slots(PROFILE), limit=2).courses]
+    matching.close()
+    with session_factory(engine)() as db:
+        code = create_recap(db, "web-a11y-test", PROFILE, ids)
+    with running_gateway(create_app(assistant.url, engine)) as url:
+        yield {"assistant": assistant, "url": url, "code": code}
 
 
 @pytest.fixture

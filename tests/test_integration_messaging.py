@@ -104,15 +104,22 @@ def stub_fixture(platform_class: type) -> Any:
     return stub
 
 
-stub = stub_fixture(PlatformStub)
+def messaging_assistant(work_dir, stub: PlatformStub):
+    """The assistant with the three channels on, their APIs being `stub`."""
+    env = {**SECRETS, "TELEGRAM_API_URL": stub.url("telegram"), "MESSENGER_API_URL": stub.url("messenger"),
+           "TWILIO_API_URL": stub.url("twilio"), "MESSAGING_MAX_CHARS": str(MAX_CHARS)}
+    return running_assistant(work_dir, extra_env=env)
+
+
+# One stub and one assistant for this module and the voice notes' (tests/conftest.py, MESSAGING_MODULES).
+@pytest.fixture(scope="module")
+def stub(messaging_stub):
+    return messaging_stub
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory, stub):
-    env = {**SECRETS, "TELEGRAM_API_URL": stub.url("telegram"), "MESSENGER_API_URL": stub.url("messenger"),
-           "TWILIO_API_URL": stub.url("twilio"), "MESSAGING_MAX_CHARS": str(MAX_CHARS)}
-    with running_assistant(tmp_path_factory.mktemp("messaging"), extra_env=env) as running:
-        yield running
+def assistant(messaging_assistant):
+    return messaging_assistant
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:

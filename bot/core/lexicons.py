@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 from bot.core import config
 from bot.core.text import fold, strip_accents
@@ -183,15 +184,21 @@ def _pairs(name: str, header: tuple[str, str], directory: Path) -> tuple[tuple[s
     return tuple(out)
 
 
-def sms_tokens(directory: Path | str | None = None) -> dict[str, str]:
-    """SMS spelling -> plain words (data/lexicons/sms.csv)."""
+def sms_tokens(directory: Path | str | None = None) -> Mapping[str, str]:
+    """SMS spelling -> plain words (data/lexicons/sms.csv), read-only: read once per folder
+    (every clause of every message looks its words up here)."""
+    return _sms_tokens(_directory(directory))
+
+
+@lru_cache(maxsize=None)
+def _sms_tokens(directory: Path) -> Mapping[str, str]:
     tokens = {}
-    for form, replacement, where in _pairs("sms", ("forme", "remplacement"), _directory(directory)):
+    for form, replacement, where in _pairs("sms", ("forme", "remplacement"), directory):
         if fold(form) != form or " " in form:
             raise LexiconError(f"{where}: forme {form!r} must be one word, folded "
                                "(lowercase, no accents)")
         tokens[form] = fold(replacement)
-    return tokens
+    return MappingProxyType(tokens)
 
 
 def typo_words(directory: Path | str | None = None) -> tuple[set[str], set[str]]:
@@ -312,6 +319,7 @@ def validate_all(directory: Path | str | None = None) -> int:
 def clear_cache() -> None:
     _value_entries.cache_clear()
     _pairs.cache_clear()
+    _sms_tokens.cache_clear()
     _course_domains.cache_clear()
 
 

@@ -11,18 +11,15 @@ from bot.gateway import create_app
 from bot.gateway.app import CONVERSATION_COOKIE, conversation_sender
 from bot.services.catalogue.db import ensure_schema, get_engine
 from tests.gateway_server import post_json, running_gateway
-from tests.servers import running_assistant
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("takeover")
-    with running_assistant(work) as assistant:
-        engine = ensure_schema(get_engine(f"sqlite:///{work / 'catalogue.db'}"))
-        with running_gateway(create_app(assistant.url, engine)) as url:
-            yield assistant, url
+def site(shared_assistant):
+    engine = ensure_schema(get_engine(f"sqlite:///{shared_assistant.work_dir / 'catalogue.db'}"))
+    with running_gateway(create_app(shared_assistant.url, engine)) as url:
+        yield shared_assistant, url
 
 
 def cookie_of(headers) -> str:
