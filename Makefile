@@ -72,14 +72,15 @@ validate: $(VENV)/.installed $(GENERATED_NLU)
 test-stories: $(MODEL)
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --fail-on-prediction-errors --out results/core
 
+# The test stories run inside the session too (tests/test_rasa_stories.py), beside the tests that
+# wait on servers; `make test-stories` runs them alone.
 test: $(MODEL) var/catalogue.ready validate
-	$(PYTEST) tests
-	$(MAKE) --no-print-directory test-stories
+	$(PYTEST) tests --junitxml=results/junit.xml
 
 # Everything that needs no Rasa server (pure core, SQLite, gateway against a fake Rasa): no
 # model, no training. Integration tests are marked in tests/conftest.py, and so are the `slow`
 # ones (advisers' accounts: scrypt at its real cost), which only `make test` runs. Property tests
-# try a quarter of their examples there, and storage tests run on SQLite only (tests/lanes.py);
+# try a tenth of their examples there, and storage tests run on SQLite only (tests/lanes.py);
 # `make test` runs them on PostgreSQL too.
 test-fast: $(VENV)/.installed
 	CAPNUM_TEST_LANE=fast $(PYTEST) -m "not integration and not slow" tests

@@ -168,7 +168,8 @@ RASA_MODULES = ("tests.test_rasa_speedups", "tests.test_nlu_linear", "tests.test
 # The modules that talk to the session's shared assistant (the `shared_assistant` fixture): one
 # worker runs them all, so that it is started once (a Rasa server costs about 20 s of CPU to start).
 SHARED_ASSISTANT_MODULES = ("tests.test_integration_conversation", "tests.test_dialogue_fuzz",
-                            "tests.security.test_takeover", "tests.test_browser_accessibility")
+                            "tests.security.test_takeover", "tests.test_browser_accessibility",
+                            "tests.security.test_listen_guard")
 # The messaging modules share one assistant and its platform stub (fixtures below).
 MESSAGING_MODULES = ("tests.test_integration_messaging", "tests.test_integration_voice_notes")
 XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"), **dict.fromkeys(SHARED_ASSISTANT_MODULES, "shared-assistant"),
@@ -180,7 +181,7 @@ XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"), **dict.fromkeys(SHARED_AS
 # instead of one long module running alone on one core at the end. Others keep their order.
 LONGEST_FIRST = (
     "tests.test_integration_scale", "tests.test_readme_commands", "tests.test_integration_report",
-    "tests.test_integration_faults", "tests.security.test_listen_guard", "tests.test_integration_privacy",
+    "tests.test_rasa_stories", "tests.test_integration_faults", "tests.security.test_listen_guard", "tests.test_integration_privacy",
     "tests.security.test_launcher", "tests.test_accounts", "tests.test_integration_voice_notes",
     "tests.test_integration_conversation", "tests.test_dialogue_fuzz", "tests.test_integration_messaging",
     "tests.test_bad_input", "tests.test_browser_accessibility", "tests.security.test_takeover",

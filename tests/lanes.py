@@ -9,8 +9,8 @@ FAST = os.environ.get("CAPNUM_TEST_LANE") == "fast"
 
 
 def examples(full: int) -> int:
-    """Hypothesis examples: `full` in `make test`, a quarter (at least 20) in the fast lane."""
-    return max(20, full // 4) if FAST else full
+    """Hypothesis examples: `full` in `make test`, a tenth (at least 10) in the fast lane."""
+    return max(10, full // 10) if FAST else full
 
 
 # The back ends every storage test runs on.

@@ -217,14 +217,20 @@ def typo_words(directory: Path | str | None = None) -> tuple[set[str], set[str]]
     return targets, protected
 
 
-def approximations(directory: Path | str | None = None) -> dict[str, int]:
-    """Approximate quantities ("dizaine" -> 10) of data/lexicons/approximations.csv."""
+def approximations(directory: Path | str | None = None) -> Mapping[str, int]:
+    """Approximate quantities ("dizaine" -> 10) of data/lexicons/approximations.csv, read-only:
+    read once per folder (every message's quantities are read with it)."""
+    return _approximations(_directory(directory))
+
+
+@lru_cache(maxsize=None)
+def _approximations(directory: Path) -> Mapping[str, int]:
     words = {}
-    for word, value, where in _pairs("approximations", ("mot", "valeur"), _directory(directory)):
+    for word, value, where in _pairs("approximations", ("mot", "valeur"), directory):
         if not value.isdigit():
             raise LexiconError(f"{where}: valeur {value!r} must be a whole number")
         words[fold(word)] = int(value)
-    return words
+    return MappingProxyType(words)
 
 
 def rome_overrides(directory: Path | str | None = None) -> dict[str, str | None]:
@@ -320,6 +326,7 @@ def clear_cache() -> None:
     _value_entries.cache_clear()
     _pairs.cache_clear()
     _sms_tokens.cache_clear()
+    _approximations.cache_clear()
     _course_domains.cache_clear()
 
 

@@ -326,9 +326,16 @@ def main() -> int:
 
     supervisor = Supervisor(servers, env)
 
+    signalled = []
+
     def on_signal(*_):
-        if not supervisor.stopping:
-            print("\nArrêt des serveurs…", flush=True)
+        # Once: make and the terminal may both send the signal. os.write, not print: a signal
+        # that lands while a line is being printed must not re-enter the stdout buffer (a
+        # RuntimeError and a traceback on Ctrl-C).
+        if signalled:
+            return
+        signalled.append(True)
+        os.write(sys.stdout.fileno(), "\nArrêt des serveurs…\n".encode())
         supervisor.stop()
 
     signal.signal(signal.SIGINT, on_signal)

@@ -7,6 +7,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from bot.core.replies import ACTION_SERVER_APOLOGY
 from tests.security.launcher import launched
 from tests.servers import BOBIGNY_ANSWERS
@@ -43,6 +45,19 @@ def test_action_server_killed_under_the_launcher_is_restarted(tmp_path):
         assert slots["age"] == 21 and slots["departement"] == "93", slots
         # The line is in the server's own log too.
         assert "[lanceur] Le serveur d'actions s'est arrêté" in (tmp_path / "logs" / "actions.log").read_text()
+
+        # Stopped by two signals in a row (make and the terminal both send one): one goodbye
+        # line, every server stopped, no traceback.
+        run.process.send_signal(signal.SIGTERM)
+        run.process.send_signal(signal.SIGINT)
+        assert run.process.wait(timeout=60) == 0
+        deadline = time.monotonic() + 10  # the output is read by a thread: until its end
+        while "Arrêt des serveurs" not in run.text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        output = run.text()
+        assert output.count("Arrêt des serveurs") == 1 and "Traceback" not in output, output
+        with pytest.raises(ProcessLookupError):
+            os.kill(rasa_pid, 0)
 
 
 # -- the supervisor alone, on the real action server and gateway (no model needed) ---------

@@ -179,21 +179,37 @@ def _stop(process) -> None:
             process.wait(30)
 
 
+def test_the_rasa_server_command_listens_on_loopback_by_default(tmp_path, monkeypatch):
+    """What `python -m bot.tools.rasa_server` (the systemd units) becomes, without an override:
+    `rasa run --interface 127.0.0.1`. That Rasa honours --interface is played for real below."""
+    from bot.tools import rasa_server
+
+    for name in ("RASA_INTERFACE", "RASA_AUTH_TOKEN", "ACTION_SERVER_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(config, "VAR_DIR", tmp_path)
+    became = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: became.append(argv))
+    (tmp_path / "model.tar.gz").write_bytes(b"")
+    rasa_server.main(["--port", "5999", "--model", str(tmp_path / "model.tar.gz")])
+    (argv,) = became
+    assert argv[argv.index("--interface") + 1] == "127.0.0.1" and "--auth-token" not in argv
+
+
 @pytest.mark.integration
-def test_rasa_listens_on_loopback_by_default_and_on_the_named_address_with_the_override(tmp_path):
+def test_rasa_listens_on_loopback_by_default_and_on_the_named_address_with_the_override(tmp_path, shared_assistant):
+    """Default: the session's assistant, started the way `make run` starts it, answers nobody
+    from the machine's network address. Override: a Rasa server of its own through
+    bot.tools.rasa_server, on the named address only, its API behind the token."""
     if latest_model() is None:
         pytest.fail("No trained model in models/: run `make test` (it trains first).")
     address = outside_address()
-    default_port, named_port = free_port(), free_port()
-    base = environment(tmp_path)
-    default, default_log = _start_rasa(tmp_path, "default", base, "--port", str(default_port))
-    named, named_log = _start_rasa(tmp_path, "named", {**base, "RASA_INTERFACE": address, "RASA_AUTH_TOKEN": TOKEN},
-                                   "--port", str(named_port))
+    default_port = int(shared_assistant.url.rsplit(":", 1)[1])
+    assert not listening(address, default_port) and listening("127.0.0.1", default_port)
+    named_port = free_port()
+    named, named_log = _start_rasa(tmp_path, "named", {**environment(tmp_path), "RASA_INTERFACE": address,
+                                                       "RASA_AUTH_TOKEN": TOKEN}, "--port", str(named_port))
     try:
-        _wait_answering(default, default_log, "127.0.0.1", default_port)
         _wait_answering(named, named_log, address, named_port)
-        # Default: from the machine's network address, nothing answers.
-        assert not listening(address, default_port)
         # Override: the named address only, and the HTTP API wants the token.
         assert not listening("127.0.0.1", named_port)
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -203,7 +219,5 @@ def test_rasa_listens_on_loopback_by_default_and_on_the_named_address_with_the_o
         with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200
     finally:
-        _stop(default)
         _stop(named)
-    for log in (default_log, named_log):
-        assert TOKEN not in log.read_text(errors="replace")
+    assert TOKEN not in named_log.read_text(errors="replace")
