@@ -154,6 +154,10 @@ def demo_matcher(tmp_path_factory):
 
 
 _SERVER_STARTERS = ("running_assistant", "running_cluster", "launched")
+# Modules that start a Rasa-side server process of their own and talk to it: the action server
+# (Rasa SDK) on another interface, and Rasa's messaging channels (tests/security/channel_server.py).
+# Integration tests too: `make test` runs them, not the fast lane.
+_RASA_SIDE_SERVER_MODULES = ("tests.security.test_action_server_auth", "tests.security.test_webhooks")
 # Modules whose cost is deliberate: the advisers' passwords are checked with scrypt at its real
 # cost (N = 2^17, 128 MiB, about 0.35 s on a quiet core, 3 s on a loaded one), dozens of times a
 # test (rate limits, lock-outs). `make test` runs them; `make test-fast` leaves them out.
@@ -204,7 +208,7 @@ def pytest_collection_modifyitems(config, items):
         if module is None:
             continue
         item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS.get(module.__name__, module.__name__)))
-        if any(name in vars(module) for name in _SERVER_STARTERS):
+        if any(name in vars(module) for name in _SERVER_STARTERS) or module.__name__ in _RASA_SIDE_SERVER_MODULES:
             item.add_marker(pytest.mark.integration)
         if module.__name__ in _SLOW_BY_DESIGN:
             item.add_marker(pytest.mark.slow)

