@@ -160,7 +160,8 @@ _SERVER_STARTERS = ("running_assistant", "running_cluster", "launched")
 _RASA_SIDE_SERVER_MODULES = ("tests.security.test_action_server_auth", "tests.security.test_webhooks")
 # Modules whose cost is deliberate: the advisers' passwords are checked with scrypt at its real
 # cost (N = 2^17, 128 MiB, about 0.35 s on a quiet core, 3 s on a loaded one), dozens of times a
-# test (rate limits, lock-outs). `make test` runs them; `make test-fast` leaves them out.
+# test (rate limits, lock-outs). `make test` runs them; `make test-fast` leaves them out, as it
+# leaves out the single tests marked `slow` where they are (the French spaCy model loaded twice).
 _SLOW_BY_DESIGN = ("tests.test_accounts",)
 
 

@@ -54,6 +54,7 @@ SENTENCES = ["jsui a evry g 19 ans", "Je voudrais créer des sites internet à P
              "j'ai un CAP et je cherche une formation en logistique à Saint-Denis"]
 
 
+@pytest.mark.slow  # loads the French spaCy model twice: 12 s of CPU, so `make test` only (as scrypt)
 def test_spacy_runs_without_its_named_entity_pipe_and_gives_the_same_features():
     import spacy
     from rasa.nlu.utils.spacy_utils import SpacyNLP
