@@ -177,7 +177,8 @@ SHARED_ASSISTANT_MODULES = ("tests.test_integration_conversation", "tests.test_d
                             "tests.security.test_listen_guard")
 # The messaging modules share one assistant and its platform stub (fixtures below).
 MESSAGING_MODULES = ("tests.test_integration_messaging", "tests.test_integration_voice_notes")
-XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"), **dict.fromkeys(SHARED_ASSISTANT_MODULES, "shared-assistant"),
+XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"),
+                **dict.fromkeys(SHARED_ASSISTANT_MODULES, "shared-assistant"),
                 **dict.fromkeys(MESSAGING_MODULES, "messaging")}
 
 
@@ -186,13 +187,14 @@ XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"), **dict.fromkeys(SHARED_AS
 # instead of one long module running alone on one core at the end. Others keep their order.
 LONGEST_FIRST = (
     "tests.test_integration_scale", "tests.test_readme_commands", "tests.test_integration_report",
-    "tests.test_rasa_stories", "tests.test_integration_faults", "tests.security.test_listen_guard", "tests.test_integration_privacy",
-    "tests.security.test_launcher", "tests.test_accounts", "tests.test_integration_voice_notes",
-    "tests.test_integration_conversation", "tests.test_dialogue_fuzz", "tests.test_integration_messaging",
-    "tests.test_bad_input", "tests.test_browser_accessibility", "tests.security.test_takeover",
-    "tests.test_browser_chat", *RASA_MODULES, "tests.test_catalogue_cli", "tests.test_catalogue_import",
-    "tests.test_matching_properties", "tests.security.test_webhooks", "tests.security.test_action_server_auth",
-    "tests.test_profile_fresh_phrasings", "tests.security.test_limits",
+    "tests.test_rasa_stories", "tests.test_integration_faults", "tests.security.test_listen_guard",
+    "tests.test_integration_privacy", "tests.security.test_launcher", "tests.test_accounts",
+    "tests.test_integration_voice_notes", "tests.test_integration_conversation", "tests.test_dialogue_fuzz",
+    "tests.test_integration_messaging", "tests.test_bad_input", "tests.test_browser_accessibility",
+    "tests.security.test_takeover", "tests.test_browser_chat", *RASA_MODULES, "tests.test_catalogue_cli",
+    "tests.test_catalogue_import", "tests.test_matching_properties", "tests.security.test_webhooks",
+    "tests.security.test_action_server_auth", "tests.test_profile_fresh_phrasings",
+    "tests.security.test_limits",
 )
 
 
@@ -223,7 +225,8 @@ def shared_assistant(tmp_path_factory):
     action server can take longer than the production 3.5 s (the turn would end with the apology)."""
     from tests.servers import running_assistant
 
-    with running_assistant(tmp_path_factory.mktemp("shared-assistant"), {"CAPNUM_ACTION_TIMEOUT": "30"}) as assistant:
+    work_dir = tmp_path_factory.mktemp("shared-assistant")
+    with running_assistant(work_dir, {"CAPNUM_ACTION_TIMEOUT": "30"}) as assistant:
         yield assistant
 
 

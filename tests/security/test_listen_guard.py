@@ -196,7 +196,8 @@ def test_the_rasa_server_command_listens_on_loopback_by_default(tmp_path, monkey
 
 
 @pytest.mark.integration
-def test_rasa_listens_on_loopback_by_default_and_on_the_named_address_with_the_override(tmp_path, shared_assistant):
+def test_rasa_listens_on_loopback_by_default_and_on_the_named_address_with_the_override(tmp_path,
+                                                                                        shared_assistant):
     """Default: the session's assistant, started the way `make run` starts it, answers nobody
     from the machine's network address. Override: a Rasa server of its own through
     bot.tools.rasa_server, on the named address only, its API behind the token."""
