@@ -69,8 +69,9 @@ run: $(MODEL) var/catalogue.ready
 validate: $(VENV)/.installed $(GENERATED_NLU)
 	$(RASA) data validate --data data $(GENERATED_NLU) --config config.yml --domain domain.yml --fail-on-warnings
 
+# The stories alone: the same test `make test` runs (one command line for `rasa test core`).
 test-stories: $(MODEL)
-	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --fail-on-prediction-errors --out results/core
+	$(PY) -m pytest -q -p no:xdist tests/test_rasa_stories.py
 
 # The test stories run inside the session too (tests/test_rasa_stories.py), beside the tests that
 # wait on servers; `make test-stories` runs them alone. Three workers on the two cores: the
