@@ -158,11 +158,6 @@ _SERVER_STARTERS = ("running_assistant", "running_cluster", "launched")
 # (Rasa SDK) on another interface, and Rasa's messaging channels (tests/security/channel_server.py).
 # Integration tests too: `make test` runs them, not the fast lane.
 _RASA_SIDE_SERVER_MODULES = ("tests.security.test_action_server_auth", "tests.security.test_webhooks")
-# Modules whose cost is deliberate: the advisers' passwords are checked with scrypt at its real
-# cost (N = 2^17, 128 MiB, about 0.35 s on a quiet core, 3 s on a loaded one), dozens of times a
-# test (rate limits, lock-outs). `make test` runs them; `make test-fast` leaves them out, as it
-# leaves out the single tests marked `slow` where they are (the French spaCy model loaded twice).
-_SLOW_BY_DESIGN = ("tests.test_accounts",)
 
 
 # The modules that import Rasa itself (and TensorFlow under it, 4 s of a worker's time) when they
@@ -188,7 +183,7 @@ XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"),
 LONGEST_FIRST = (
     "tests.test_integration_scale", "tests.test_readme_commands", "tests.test_integration_report",
     "tests.test_rasa_stories", "tests.test_integration_faults", "tests.security.test_listen_guard",
-    "tests.test_integration_privacy", "tests.security.test_launcher", "tests.test_accounts",
+    "tests.test_integration_privacy", "tests.security.test_launcher",
     "tests.test_integration_voice_notes", "tests.test_integration_conversation", "tests.test_dialogue_fuzz",
     "tests.test_integration_messaging", "tests.test_bad_input", "tests.test_browser_accessibility",
     "tests.security.test_takeover", "tests.test_browser_chat", *RASA_MODULES, "tests.test_catalogue_cli",
@@ -200,8 +195,7 @@ LONGEST_FIRST = (
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Marks `integration` every test of a module that starts real servers, `slow` the tests
-    of the modules above; puts the longest modules first (LONGEST_FIRST); groups each module's
+    """Marks `integration` every test of a module that starts real servers; puts the longest modules first (LONGEST_FIRST); groups each module's
     tests on one worker (a module's fixtures are set up once), and the modules of each of
     XDIST_GROUPS together."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
@@ -213,8 +207,6 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.xdist_group(XDIST_GROUPS.get(module.__name__, module.__name__)))
         if any(name in vars(module) for name in _SERVER_STARTERS) or module.__name__ in _RASA_SIDE_SERVER_MODULES:
             item.add_marker(pytest.mark.integration)
-        if module.__name__ in _SLOW_BY_DESIGN:
-            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

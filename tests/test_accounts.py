@@ -1,4 +1,11 @@
-"""Advisers' accounts: scrypt hashes, sign-in rate limit (persisted), session expiry, CLI."""
+"""Advisers' accounts: scrypt hashes, sign-in rate limit (persisted), session expiry, CLI.
+
+The rules of sign-in (limits, lock-outs, sessions) do not depend on what a hash costs: those tests
+hash with N = 2^10 (`cheap_hashes`, a few milliseconds) instead of the product's 2^17 (128 MiB,
+about 0.35 s on a quiet core, 3 s on a loaded one), or they would spend minutes hashing. The
+tests marked `REAL_COST` keep the product's parameters: what a stored hash is, the rehash of an
+older one, the unknown address checked at the same cost, and the command line (another process).
+They are `slow`, left out of `make test-fast`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +21,14 @@ from bot.tools import accounts as accounts_cli
 
 PASSWORD = "correct horse battery"
 T0 = dt.datetime(2026, 11, 28, 9, 0, 0)
+REAL_COST = pytest.mark.slow  # scrypt with the product's parameters (module docstring)
+CHEAP_N = 2 ** 10
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(request, monkeypatch):
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr(accounts, "SCRYPT_N", CHEAP_N)
 
 
 @pytest.fixture
@@ -21,6 +36,7 @@ def engine(database_url):
     return ensure_schema(get_engine(database_url))
 
 
+@REAL_COST
 def test_passwords_are_hashed_with_scrypt_and_a_random_salt():
     first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
     assert first.startswith("scrypt$131072$8$1$")
@@ -76,6 +92,31 @@ def test_twenty_failures_from_one_client_lock_that_client_on_every_account(engin
     assert accounts.authenticate(engine, "b@example.fr", PASSWORD, accounts.client_key("192.0.2.7"), T0).ok
 
 
+@REAL_COST
+def test_an_unknown_address_is_checked_against_a_hash_of_the_same_cost(engine, monkeypatch):
+    checked = []
+    real_verify = accounts.verify_password
+    monkeypatch.setattr(accounts, "verify_password", lambda password, stored: checked.append(stored)
+                        or real_verify(password, stored))
+    accounts.add_adviser(engine, "known@example.fr", PASSWORD)
+    assert not accounts.authenticate(engine, "inconnu@example.fr", PASSWORD, accounts.client_key("x"), T0).ok
+    assert accounts.authenticate(engine, "known@example.fr", PASSWORD, accounts.client_key("x"), T0).ok
+    unknown, known = checked
+    assert unknown != known and unknown.split("$")[1:4] == known.split("$")[1:4] == ["131072", "8", "1"]
+
+
+def test_the_cheap_hashes_of_these_tests_are_what_they_say(engine):
+    """The rules below run with CHEAP_N; a hash made now says so, and sign-in does not rehash it."""
+    from sqlalchemy import select
+
+    accounts.add_adviser(engine, "cheap@example.fr", PASSWORD)
+    assert accounts.authenticate(engine, "cheap@example.fr", PASSWORD, accounts.client_key("x"), T0).ok
+    with engine.connect() as conn:
+        stored = conn.execute(select(accounts.advisers.c.password_hash)).scalar_one()
+    assert stored.startswith(f"scrypt${CHEAP_N}$8$1$") and not accounts.needs_rehash(stored)
+
+
+@REAL_COST
 def test_an_old_hash_is_replaced_at_sign_in_and_passwd_changes_the_password(engine):
     from sqlalchemy import select, update
 
@@ -143,6 +184,7 @@ def test_the_session_table_holds_no_usable_token(engine):
     assert stored and session.token not in stored
 
 
+@REAL_COST
 def test_command_line_add_list_disable(tmp_path):
     url = f"sqlite:///{tmp_path / 'accounts.db'}"
     cli = [sys.executable, "-m", "bot.tools.accounts", "--database-url", url]
@@ -161,6 +203,7 @@ def test_command_line_add_list_disable(tmp_path):
     assert not accounts.authenticate(engine, "cli@example.fr", PASSWORD, accounts.client_key("x")).ok
 
 
+@REAL_COST
 def test_passwd_on_the_command_line(tmp_path, monkeypatch, capsys):
     import io
 

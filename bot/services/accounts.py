@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -41,7 +42,8 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 
 # OWASP's minimum for scrypt today: N = 2^17 (128 MiB), r = 8, p = 1. Older hashes are
-# rehashed with these at the next successful sign-in.
+# rehashed with these at the next successful sign-in. Read at each call: the tests of the
+# sign-in rules lower them (tests/test_accounts.py), the product never does.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
 SALT_BYTES = 16
 KEY_BYTES = 32
@@ -101,7 +103,10 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+def hash_password(password: str, *, n: Optional[int] = None, r: Optional[int] = None,
+                  p: Optional[int] = None) -> str:
+    """A new hash, with today's parameters (SCRYPT_N, SCRYPT_R, SCRYPT_P) unless others are given."""
+    n, r, p = n or SCRYPT_N, r or SCRYPT_R, p or SCRYPT_P
     salt = secrets.token_bytes(SALT_BYTES)
     key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES,
                          maxmem=128 * r * n * 2)
@@ -122,9 +127,12 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-# A hash to check against when the account does not exist: same cost, so that timing does not
-# tell which e-mail addresses have an account.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+@functools.lru_cache(maxsize=None)
+def _dummy_hash(n: int, r: int, p: int) -> str:
+    """A hash to check against when the account does not exist: same cost, so that timing does
+    not tell which e-mail addresses have an account. Made at the first sign-in of the process
+    (whatever the address), not at import: importing this module costs no scrypt."""
+    return hash_password(secrets.token_urlsafe(16), n=n, r=r, p=p)
 
 
 def check_new_password(password: str) -> None:
@@ -247,9 +255,10 @@ def authenticate(engine: Engine, email: str, password: str, client: str,
     until = lockout(engine, email, client, now)
     if until is not None:
         return LoginResult(locked_until=until)
+    dummy = _dummy_hash(SCRYPT_N, SCRYPT_R, SCRYPT_P)  # before the lookup: every first sign-in pays it
     with engine.connect() as conn:
         row = conn.execute(select(advisers).where(advisers.c.email == email)).first()
-    valid = verify_password(password, row.password_hash if row is not None else _DUMMY_HASH)
+    valid = verify_password(password, row.password_hash if row is not None else dummy)
     if row is None or not valid or not row.active:
         with engine.begin() as conn:
             conn.execute(insert(login_failures).values(email=email, client_key=client, failed_at=now))
