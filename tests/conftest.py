@@ -169,11 +169,15 @@ RASA_MODULES = ("tests.test_rasa_speedups", "tests.test_nlu_linear", "tests.test
 # worker runs them all, so that it is started once (a Rasa server costs about 20 s of CPU to start).
 SHARED_ASSISTANT_MODULES = ("tests.test_integration_conversation", "tests.test_dialogue_fuzz",
                             "tests.security.test_takeover", "tests.test_browser_accessibility",
-                            "tests.security.test_listen_guard")
+                            "tests.test_browser_chat", "tests.security.test_listen_guard")
+# The modules that talk to the production topology on PostgreSQL (`postgres_cluster`): the scale
+# test first (its conversations pause between messages: mostly waiting), then bad input.
+POSTGRES_CLUSTER_MODULES = ("tests.test_integration_scale", "tests.test_bad_input")
 # The messaging modules share one assistant and its platform stub (fixtures below).
 MESSAGING_MODULES = ("tests.test_integration_messaging", "tests.test_integration_voice_notes")
 XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"),
                 **dict.fromkeys(SHARED_ASSISTANT_MODULES, "shared-assistant"),
+                **dict.fromkeys(POSTGRES_CLUSTER_MODULES, "postgres-cluster"),
                 **dict.fromkeys(MESSAGING_MODULES, "messaging")}
 
 
@@ -220,6 +224,26 @@ def shared_assistant(tmp_path_factory):
     work_dir = tmp_path_factory.mktemp("shared-assistant")
     with running_assistant(work_dir, {"CAPNUM_ACTION_TIMEOUT": "30"}) as assistant:
         yield assistant
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory, postgres_server_url):
+    """2 Rasa servers + 2 action servers sharing a tracker store on PostgreSQL (a database of
+    their own) and, when Redis answers, a lock store on Redis: the production topology, for
+    POSTGRES_CLUSTER_MODULES. `tracker_db` is the database's URL. CAPNUM_ACTION_TIMEOUT: these
+    tests check what is answered and stored, not how fast; on a loaded test machine an action
+    call can take longer than the production 3.5 s (a CI run saw 2 turns of 2,055 end with the
+    apology). Latency at a fixed offered load is `make bench`'s job."""
+    from tests.cluster import REDIS_URL, fresh_postgres_database, redis_available, running_cluster
+
+    with fresh_postgres_database(postgres_server_url) as tracker_db:
+        env = {"TRACKER_DB_URL": tracker_db, "CAPNUM_ACTION_TIMEOUT": "30"}
+        if redis_available():
+            env["REDIS_URL"] = REDIS_URL
+        with running_cluster(tmp_path_factory.mktemp("postgres-cluster"), 2, env) as running:
+            running.tracker_db = tracker_db
+            running.redis = "REDIS_URL" in env
+            yield running
 
 
 @pytest.fixture(scope="session")

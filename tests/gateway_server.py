@@ -103,3 +103,17 @@ def clone_course(engine, action_id: str, new_id: str, title: str) -> str:
             session.update(id=f"S-{new_id}-{i}", action_id=new_id)
             conn.execute(insert(S).values(**session))
     return new_id
+
+
+def remove_course(engine, action_id: str) -> None:
+    """Deletes what clone_course inserted: the action, its sessions and its formation."""
+    from sqlalchemy import delete, select
+
+    from bot.services.catalogue.models import Action, Formation, Session
+
+    A, F, S = Action.__table__, Formation.__table__, Session.__table__
+    with engine.begin() as conn:
+        formation_id = conn.execute(select(A.c.formation_id).where(A.c.id == action_id)).scalar_one()
+        conn.execute(delete(S).where(S.c.action_id == action_id))
+        conn.execute(delete(A).where(A.c.id == action_id))
+        conn.execute(delete(F).where(F.c.id == formation_id))

@@ -12,23 +12,14 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.cluster import http, running_cluster
+from tests.cluster import http
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def tracker_db(postgres_server_url):
-    from tests.cluster import fresh_postgres_database
-
-    with fresh_postgres_database(postgres_server_url) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory, tracker_db):
-    with running_cluster(tmp_path_factory.mktemp("bad-input"), 1, {"TRACKER_DB_URL": tracker_db}) as cluster:
-        yield cluster.pairs[0]
+def pair(postgres_cluster):
+    return postgres_cluster.pairs[0]
 
 
 def webhook(pair, body: bytes):

@@ -11,8 +11,8 @@ from bot.gateway import create_app
 from bot.services.catalogue.db import ensure_schema, get_engine
 from bot.services.search import MatchingEngine, Profile
 from tests.browser_support import screenshot
-from tests.gateway_server import XSS, clone_course, running_gateway
-from tests.servers import BOBIGNY_ANSWERS, running_assistant
+from tests.gateway_server import XSS, clone_course, remove_course, running_gateway
+from tests.servers import BOBIGNY_ANSWERS
 
 pytestmark = pytest.mark.integration
 
@@ -23,20 +23,25 @@ XSS_TITLE = f"Développeur web {XSS}"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser-chat")
-    with running_assistant(work) as assistant:
-        engine = ensure_schema(get_engine(f"sqlite:///{work / 'catalogue.db'}"))
-        # A catalogue course whose title holds markup, cloned from the best course for PROFILE
-        # and named so that it ranks first among equals.
-        matching = MatchingEngine(engine)
-        best = matching.recommend(Profile.from_slots(PROFILE), limit=1).courses[0]["id"]
-        clone_course(engine, best, "0-XSS-TEST", XSS_TITLE)
+def site(shared_assistant):
+    """The session's assistant, with one more catalogue course while this module runs: its
+    title holds markup, it is cloned from the best course for PROFILE and named so that it
+    ranks first among equals. The action server reads the catalogue at each search, so it
+    shows the course at once, and no longer once it is removed (the other modules never see it)."""
+    assistant = shared_assistant
+    engine = ensure_schema(get_engine(f"sqlite:///{assistant.work_dir / 'catalogue.db'}"))
+    matching = MatchingEngine(engine)
+    best = matching.recommend(Profile.from_slots(PROFILE), limit=1).courses[0]["id"]
+    clone_course(engine, best, "0-XSS-TEST", XSS_TITLE)
+    try:
         shown = [c["id"] for c in matching.recommend(Profile.from_slots(PROFILE), limit=3).courses]
-        matching.close()
         assert "0-XSS-TEST" in shown, shown
         with running_gateway(create_app(assistant.url, engine)) as url:
             yield assistant, url
+    finally:
+        remove_course(engine, "0-XSS-TEST")
+        assert "0-XSS-TEST" not in [c["id"] for c in matching.recommend(Profile.from_slots(PROFILE), limit=3).courses]
+        matching.close()
 
 
 def sender_of(page) -> str:

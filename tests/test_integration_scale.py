@@ -1,8 +1,8 @@
 """Production topology on loopback: 2 Rasa servers + 2 action servers sharing a PostgreSQL
-tracker store and a Redis lock store; the load tool (bot.tools.loadtest) runs 200 concurrent
-conversations (people pausing between messages, as in real use), each message sent to the
-next server in turn (round-robin), so that both
-servers serve every conversation. Then, read straight from PostgreSQL: no user message lost or
+tracker store and a Redis lock store (the session's `postgres_cluster`, tests/conftest.py). The
+load tool (bot.tools.loadtest) runs 200 concurrent conversations (people pausing between
+messages, as in real use), each message sent to the next server in turn (round-robin), so that
+both servers serve every conversation. Then, read straight from PostgreSQL: no user message lost or
 duplicated, and each sender's messages stored in the order they were sent."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections import defaultdict
 import pytest
 
 from bot.tools.loadtest import run_once
-from tests.cluster import REDIS_URL, TOKEN, fresh_postgres_database, redis_available, running_cluster
+from tests.cluster import REDIS_URL, TOKEN
 
 pytestmark = pytest.mark.integration
 
@@ -24,18 +24,10 @@ THINK_TIME_S = 10.0
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory, postgres_server_url):
-    if not redis_available():
+def cluster(postgres_cluster):
+    if not postgres_cluster.redis:
         pytest.skip(f"Redis indisponible ({REDIS_URL}) : installez redis-server (.ci/run le fait)")
-    with fresh_postgres_database(postgres_server_url) as tracker_db:
-        # CAPNUM_ACTION_TIMEOUT: this test checks what is stored, not how fast. On a loaded test
-        # machine (two cores shared with the other test workers) an action call can take longer
-        # than the production 3.5 s, and the turn would end with the apology (a CI run saw 2 of
-        # 2,055 turns do so, p99 10.8 s). Latency at a fixed offered load is `make bench`'s job.
-        env = {"TRACKER_DB_URL": tracker_db, "REDIS_URL": REDIS_URL, "CAPNUM_ACTION_TIMEOUT": "30"}
-        with running_cluster(tmp_path_factory.mktemp("scale"), 2, env) as running:
-            running.tracker_db = tracker_db
-            yield running
+    return postgres_cluster
 
 
 def stored_user_messages(url: str, senders: set[str]) -> dict[str, list[str]]:
