@@ -66,19 +66,22 @@ var/catalogue.ready: $(VENV)/.installed $(shell find bot/services/catalogue -nam
 run: $(MODEL) var/catalogue.ready
 	$(PY) -m bot.tools.serve
 
+# Rasa's own checks of the training data, domain and config: the same test `make test` runs
+# (one command line for `rasa data validate`).
 validate: $(VENV)/.installed $(GENERATED_NLU)
-	$(RASA) data validate --data data $(GENERATED_NLU) --config config.yml --domain domain.yml --fail-on-warnings
+	$(PY) -m pytest -q -p no:xdist tests/test_rasa_validate.py
 
 # The stories alone: the same test `make test` runs (one command line for `rasa test core`).
 test-stories: $(MODEL)
 	$(PY) -m pytest -q -p no:xdist tests/test_rasa_stories.py
 
-# The test stories run inside the session too (tests/test_rasa_stories.py), beside the tests that
-# wait on servers; `make test-stories` runs them alone. Three workers on the two cores: the
+# The test stories and Rasa's data validation run inside the session too
+# (tests/test_rasa_stories.py, tests/test_rasa_validate.py), beside the tests that wait on servers;
+# `make test-stories` and `make validate` run them alone. Three workers on the two cores: the
 # integration tests spend much of their time waiting on servers (8 min 48 s instead of 9 min 14 s
 # for pytest, 2026-12-07); the fast lane, busy computing, keeps two.
 test: PYTEST_WORKERS = 3
-test: $(MODEL) var/catalogue.ready validate
+test: $(MODEL) $(GENERATED_NLU) var/catalogue.ready
 	$(PYTEST) tests --junitxml=results/junit.xml
 
 # Everything that needs no Rasa server (pure core, SQLite, gateway against a fake Rasa): no

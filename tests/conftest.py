@@ -186,7 +186,8 @@ XDIST_GROUPS = {**dict.fromkeys(RASA_MODULES, "rasa"),
 # instead of one long module running alone on one core at the end. Others keep their order.
 LONGEST_FIRST = (
     "tests.test_integration_scale", "tests.test_readme_commands", "tests.test_integration_report",
-    "tests.test_rasa_stories", "tests.test_integration_faults", "tests.security.test_listen_guard",
+    "tests.test_rasa_stories", "tests.test_rasa_validate", "tests.test_integration_faults",
+    "tests.security.test_listen_guard",
     "tests.test_integration_privacy", "tests.security.test_launcher",
     "tests.test_integration_voice_notes", "tests.test_integration_conversation", "tests.test_dialogue_fuzz",
     "tests.test_integration_messaging", "tests.test_bad_input", "tests.test_browser_accessibility",
