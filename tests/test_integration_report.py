@@ -57,13 +57,17 @@ AGES = (17, 22, 24, 30, 41, 55)
 FALLBACK_ANSWERS = ("peu importe",) * 4 + ("non", "non")  # preferences, then adaptations
 
 
-def first_message(i: int) -> str:
+def profile_of(i: int) -> tuple[str, str, str]:
+    """(town, what they want, extra) of conversation i."""
     if i < len(RARE):
-        town, wish, extra = RARE[i]
-    else:
-        weights = list(itertools.accumulate(w for w, *_ in PROFILES))
-        slot = i % weights[-1]
-        _w, town, wish, extra = next(p for p, top in zip(PROFILES, weights) if slot < top)
+        return RARE[i]
+    weights = list(itertools.accumulate(w for w, *_ in PROFILES))
+    slot = i % weights[-1]
+    return next(profile for profile, top in zip(PROFILES, weights) if slot < top)[1:]
+
+
+def first_message(i: int) -> str:
+    town, wish, extra = profile_of(i)
     age = AGES[i % len(AGES)]
     return (f"j'ai {age} ans, j'habite à {town}, je suis au chômage, sans diplôme, je veux {wish}, "
             f"10h par semaine, j'ai un ordi{extra}")
@@ -78,6 +82,13 @@ def whole_profile_message(i: int) -> str:
     return first_message(i) + PREFERENCES
 
 
+def opening_message(i: int) -> str:
+    """Two people in three say everything at once; the third, and those with a preference of their
+    own (the extra), answer the preference questions one by one (FALLBACK_ANSWERS). The report
+    counts people, not turns: this keeps both ways of talking for a third of the turns."""
+    return whole_profile_message(i) if i % 3 and not profile_of(i)[2] else first_message(i)
+
+
 async def say(session, rasa_url, sender, message):
     async with session.post(rasa_url + "/webhooks/rest/webhook", json={"sender": sender, "message": message}) as r:
         assert r.status == 200, await r.text()
@@ -89,7 +100,7 @@ async def converse(session, gate, rasa_url, gateway_url, i):
     sender = f"rep-{i:04d}"
     done = {"sender": sender, "recommended": False, "details": None, "followed": None, "handoff": False}
     async with gate:
-        replies = await say(session, rasa_url, sender, first_message(i))
+        replies = await say(session, rasa_url, sender, opening_message(i))
         for answer in FALLBACK_ANSWERS:
             if recommendations(replies) is not None:
                 break
