@@ -5,8 +5,9 @@ all on each message. The pipeline uses tokens, lemmas (morphologizer, attribute 
 lemmatizer) and word vectors, never spaCy's named entities (ours come from the CRF extractor
 over the regexes and lookup tables), yet the `ner` pipe is about two thirds of spaCy's time
 per message: some 15 % of a Rasa server's CPU under load. `install()` disables that pipe when
-the Rasa server loads the model. Tokens, lemmas and vectors are unchanged (tests/test_rasa_speedups.py), so a model
-trained with the full pipeline gives the same predictions.
+the Rasa server loads the model. Tokens, lemmas and vectors are unchanged
+(tests/test_rasa_speedups.py), so a model trained with the full pipeline gives the same
+predictions.
 """
 from __future__ import annotations
 
