@@ -85,8 +85,8 @@ test: $(MODEL) $(GENERATED_NLU) var/catalogue.ready
 	$(PYTEST) tests --junitxml=results/junit.xml
 
 # Everything that needs no Rasa server (pure core, SQLite, gateway against a fake Rasa): no
-# model, no training. Integration tests are marked in tests/conftest.py, and so are the `slow`
-# ones (advisers' accounts: scrypt at its real cost), which only `make test` runs. Property tests
+# model, no training. Integration tests are marked in tests/conftest.py, the `slow` ones where
+# they are (scrypt at the product's cost, the spaCy model loaded twice); only `make test` runs them. Property tests
 # try a tenth of their examples there, and storage tests run on SQLite only (tests/lanes.py);
 # `make test` runs them on PostgreSQL too.
 test-fast: $(VENV)/.installed

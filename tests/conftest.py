@@ -200,9 +200,9 @@ LONGEST_FIRST = (
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Marks `integration` every test of a module that starts real servers; puts the longest modules first (LONGEST_FIRST); groups each module's
-    tests on one worker (a module's fixtures are set up once), and the modules of each of
-    XDIST_GROUPS together."""
+    """Marks `integration` every test of a module that starts real servers; puts the longest
+    modules first (LONGEST_FIRST); groups each module's tests on one worker (a module's fixtures
+    are set up once), and the modules of each of XDIST_GROUPS together."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(getattr(getattr(item, "module", None), "__name__", ""), len(rank)))
     for item in items:
@@ -218,12 +218,11 @@ def pytest_collection_modifyitems(config, items):
 def shared_assistant(tmp_path_factory):
     """One Rasa server + action server (demo catalogue, embedded SQLite, default settings) for
     every module of the session that needs nothing else (SHARED_ASSISTANT_MODULES): started
-    once, at first use. CAPNUM_ACTION_TIMEOUT: on a busy test machine the first turns of a cold
-    action server can take longer than the production 3.5 s (the turn would end with the apology)."""
-    from tests.servers import running_assistant
+    once, at first use; patient with the action server (PATIENT_ACTION_CALLS)."""
+    from tests.servers import PATIENT_ACTION_CALLS, running_assistant
 
     work_dir = tmp_path_factory.mktemp("shared-assistant")
-    with running_assistant(work_dir, {"CAPNUM_ACTION_TIMEOUT": "30"}) as assistant:
+    with running_assistant(work_dir, PATIENT_ACTION_CALLS) as assistant:
         yield assistant
 
 
@@ -231,14 +230,13 @@ def shared_assistant(tmp_path_factory):
 def postgres_cluster(tmp_path_factory, postgres_server_url):
     """2 Rasa servers + 2 action servers sharing a tracker store on PostgreSQL (a database of
     their own) and, when Redis answers, a lock store on Redis: the production topology, for
-    POSTGRES_CLUSTER_MODULES. `tracker_db` is the database's URL. CAPNUM_ACTION_TIMEOUT: these
-    tests check what is answered and stored, not how fast; on a loaded test machine an action
-    call can take longer than the production 3.5 s (a CI run saw 2 turns of 2,055 end with the
-    apology). Latency at a fixed offered load is `make bench`'s job."""
+    POSTGRES_CLUSTER_MODULES, patient with the action servers (PATIENT_ACTION_CALLS).
+    `tracker_db` is the database's URL."""
     from tests.cluster import REDIS_URL, fresh_postgres_database, redis_available, running_cluster
+    from tests.servers import PATIENT_ACTION_CALLS
 
     with fresh_postgres_database(postgres_server_url) as tracker_db:
-        env = {"TRACKER_DB_URL": tracker_db, "CAPNUM_ACTION_TIMEOUT": "30"}
+        env = {"TRACKER_DB_URL": tracker_db, **PATIENT_ACTION_CALLS}
         if redis_available():
             env["REDIS_URL"] = REDIS_URL
         with running_cluster(tmp_path_factory.mktemp("postgres-cluster"), 2, env) as running:

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 
 from bot.core import config
 from bot.services.recap import lookup_recap, sender_key
-from tests.servers import TOKEN, free_port, running_assistant
+from tests.servers import PATIENT_ACTION_CALLS, TOKEN, free_port, running_assistant
 from tests.test_integration_messaging import (
     PUBLIC_URL, PlatformStub, Telegram, WhatsApp, drive_to_recommendations, keyboard, sent_texts, stub_fixture,
 )
@@ -188,8 +188,7 @@ def broker():
 
 @pytest.fixture(scope="module")
 def assistant(work_dir, stub, broker):
-    # CAPNUM_ACTION_TIMEOUT: the first turns warm the action server up on a busy test machine.
-    env = {"CAPNUM_SECRET": SECRET, "CAPNUM_ACTION_TOKEN": ACTION_TOKEN, "CAPNUM_ACTION_TIMEOUT": "30", **CHANNELS,
+    env = {"CAPNUM_SECRET": SECRET, "CAPNUM_ACTION_TOKEN": ACTION_TOKEN, **PATIENT_ACTION_CALLS, **CHANNELS,
            "TELEGRAM_API_URL": stub.url("telegram"), "TWILIO_API_URL": stub.url("twilio")}
     if broker is not None:
         env.update({"RABBITMQ_URL": RABBITMQ_URL, "RABBITMQ_QUEUE": broker[0]})

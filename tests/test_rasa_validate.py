@@ -9,11 +9,12 @@ import subprocess
 import pytest
 
 from bot.core import config
+from bot.tools.nlu_lookups import DEFAULT_OUT
 from bot.tools.serve import BIN, server_environment
 
 pytestmark = pytest.mark.slow
 
-GENERATED_NLU = config.PROJECT_ROOT / "var" / "nlu" / "communes.yml"  # Makefile: GENERATED_NLU
+GENERATED_NLU = config.PROJECT_ROOT / DEFAULT_OUT
 
 
 def test_the_training_data_domain_and_config_validate_without_warnings():

@@ -15,6 +15,9 @@ import yaml
 
 from bot.core.geo import commune_index
 
+# Where `make train` writes it (the Makefile's GENERATED_NLU), from the project's folder.
+DEFAULT_OUT = Path("var") / "nlu" / "communes.yml"
+
 
 def communes_lookup() -> dict:
     names = sorted({commune.name for commune in commune_index().communes.values()})
@@ -22,7 +25,7 @@ def communes_lookup() -> dict:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1] if len(argv) > 1 else "var/nlu/communes.yml")
+    out = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(yaml.safe_dump(communes_lookup(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     print(f"{out} : table de recherche des communes écrite.")
